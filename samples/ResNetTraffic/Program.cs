@@ -1,0 +1,1 @@
+System.Console.WriteLine("traffic report: work in progress");

@@ -1,0 +1,35 @@
+namespace Sdk
+{
+    /// <summary>The activation applied after a layer (fused into its kernel where possible).</summary>
+    public enum Activation
+    {
+        None = 0,
+        Relu = 1,
+        Relu6 = 2,
+        Sigmoid = 3,
+        Tanh = 4,
+        Gelu = 5,
+    }
+
+    /// <summary>How a tensor that crosses a cut travels between chips.</summary>
+    public enum WireFormat
+    {
+        /// <summary>4 bytes per element, exact.</summary>
+        Float32 = 0,
+        /// <summary>IEEE half precision, 2 bytes per element.</summary>
+        Float16 = 1,
+        /// <summary>The top 16 bits of a float32 (sign, exponent, 7 mantissa bits), 2 bytes per element.</summary>
+        BFloat16 = 2,
+        /// <summary>Symmetric 8-bit integers, 1 byte per element plus one float32 scale (4 bytes) per sample.</summary>
+        Int8 = 3,
+    }
+
+    /// <summary>Who decides which chip runs each layer.</summary>
+    public enum Placement
+    {
+        /// <summary>The <see cref="OnChipAttribute"/> annotations decide.</summary>
+        Manual = 0,
+        /// <summary>The compiler picks the chips that minimise the pipeline's max-load.</summary>
+        Auto = 1,
+    }
+}

@@ -1,0 +1,6 @@
+namespace Sdk.Placement.Cli;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}

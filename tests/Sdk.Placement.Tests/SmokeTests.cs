@@ -1,0 +1,7 @@
+namespace Sdk.Placement.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Builds() => Assert.True(true);
+}
