@@ -1,0 +1,14 @@
+namespace Sdk.Generator.Parsing;
+
+/// <summary>Fully qualified names of the SDK types the parser recognises (all in namespace <c>Sdk</c>).</summary>
+internal static class SdkNames
+{
+    public const string Network = "Sdk.NetworkAttribute";
+    public const string Chip = "Sdk.ChipAttribute";
+    public const string Link = "Sdk.LinkAttribute";
+    public const string OnChip = "Sdk.OnChipAttribute";
+    public const string Bottleneck = "Sdk.BottleneckAttribute";
+    public const string Transfer = "Sdk.TransferAttribute";
+    public const string LayerBase = "Sdk.LayerAttribute";
+    public const string LayerType = "Sdk.Layer";
+}
