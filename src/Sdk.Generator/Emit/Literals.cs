@@ -11,6 +11,16 @@ internal static class Literals
 
     public static string Quoted(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
+    private static readonly string[] ActivationNames = { "None", "Relu", "Relu6", "Sigmoid", "Tanh", "Gelu" };
+    private static readonly string[] WireFormatNames = { "Float32", "Float16", "BFloat16", "Int8" };
+
+    /// <summary>A member of <c>Sdk.Activation</c> by its value (the analysis has checked the range).</summary>
+    public static string Activation(int value) => "global::Sdk.Activation." + ActivationNames[value];
+
+    public static string WireFormat(int value) => "global::Sdk.WireFormat." + WireFormatNames[value];
+
+    public static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
     public static string Bool(bool value) => value ? "true" : "false";
 
     public static string Double(double value)

@@ -14,7 +14,7 @@ internal static class PlanEmitter
         var w = new SourceWriter();
         w.InType(type, $"{Runtime}.INetwork", () =>
         {
-            w.Line($"/// <summary>The compiled plan of <c>{plan.Name}</c>: {plan.Layers.Count} layers on {plan.Chips.Count} chips, {plan.Cuts.Count} cuts.</summary>");
+            w.Line($"/// <summary>The compiled plan of <c>{plan.Name}</c>: {Literals.Plural(plan.Layers.Count, "layer")} on {Literals.Plural(plan.Chips.Count, "chip")}, {Literals.Plural(plan.Cuts.Count, "cut")}.</summary>");
             w.Line($"public static {Runtime}.NetworkPlan Plan {{ get; }} = new {Runtime}.NetworkPlan");
             w.Open();
             w.Line($"Name = {Literals.Quoted(plan.Name)},");
@@ -64,10 +64,12 @@ internal static class PlanEmitter
         w.Line($"Inputs = {Literals.Ints(layer.Inputs)}, OutputShape = {Literals.Ints(layer.OutputShape)},");
         var parameters = string.Join(", ", layer.Parameters.Select(p =>
             $"new() {{ Name = {Literals.Quoted(p.Name)}, Shape = {Literals.Ints(p.Shape)}, Trainable = {Literals.Bool(p.Trainable)} }}"));
-        w.Line($"Parameters = new {Runtime}.ParameterInfo[] {{ {parameters} }},");
+        w.Line(layer.Parameters.IsEmpty
+            ? $"Parameters = global::System.Array.Empty<{Runtime}.ParameterInfo>(),"
+            : $"Parameters = new {Runtime}.ParameterInfo[] {{ {parameters} }},");
         w.Line($"Macs = {Literals.Long(layer.Macs)}, Flops = {Literals.Long(layer.Flops)},");
         w.Line($"Size = {a.Size}, Kernel = {a.Kernel}, Stride = {a.Stride}, Padding = {a.Padding}, Dilation = {a.Dilation}, Groups = {a.Groups}, Bias = {Literals.Bool(a.Bias)},");
-        w.Line($"Activation = (global::Sdk.Activation){a.Activation}, Epsilon = {Literals.Double(a.Epsilon)}, Momentum = {Literals.Double(a.Momentum)}, Rate = {Literals.Double(a.Rate)},");
+        w.Line($"Activation = {Literals.Activation(a.Activation)}, Epsilon = {Literals.Double(a.Epsilon)}, Momentum = {Literals.Double(a.Momentum)}, Rate = {Literals.Double(a.Rate)},");
         w.Close(",");
     }
 }

@@ -20,7 +20,17 @@ internal sealed class SourceWriter
 
     public IndentedTextWriter Writer { get; }
 
-    public void Line(string text = "") => Writer.WriteLine(text);
+    public void Line(string text = "")
+    {
+        if (text.Length == 0)
+        {
+            Writer.WriteLineNoTabs(string.Empty); // no trailing indentation on blank lines
+        }
+        else
+        {
+            Writer.WriteLine(text);
+        }
+    }
 
     /// <summary>Writes <c>namespace</c>, the containing types and <c>partial class</c> <paramref name="type"/>, then the body.</summary>
     public void InType(TypeSpec type, string? baseList, Action body)

@@ -18,7 +18,7 @@ internal static class TrafficEmitter
             foreach (var cut in plan.Cuts)
             {
                 w.Line($"new() {{ Index = {cut.Index}, SourceLayer = {cut.SourceLayer}, From = {Literals.Quoted(cut.From)}, To = {Literals.Strings(cut.To)}, " +
-                    $"FromChip = {cut.FromChip}, ToChip = {cut.ToChip}, Shape = {Literals.Ints(cut.Shape)}, Format = (global::Sdk.WireFormat){cut.Format}, " +
+                    $"FromChip = {cut.FromChip}, ToChip = {cut.ToChip}, Shape = {Literals.Ints(cut.Shape)}, Format = {Literals.WireFormat(cut.Format)}, " +
                     $"BottleneckRatio = {cut.BottleneckRatio}, ForwardBytesPerSample = {Literals.Long(cut.ForwardBytesPerSample)}, " +
                     $"BackwardBytesPerSample = {Literals.Long(cut.BackwardBytesPerSample)}, " +
                     $"ModelledSecondsPerSample = {(cut.SecondsPerSample is { } s ? Literals.Double(s) : "null")} }},");

@@ -14,8 +14,8 @@ internal static class TrafficReport
         var md = new StringBuilder();
         md.Append("# Traffic report: ").Append(plan.Name).Append("\n\n");
         md.Append("Input ").Append(Shapes.Format(plan.InputShape)).Append(" per sample; ")
-          .Append(plan.Layers.Count).Append(" layers on ").Append(plan.Chips.Count).Append(" chips; ")
-          .Append(plan.Cuts.Count).Append(" cuts. Bytes are per sample; multiply by the batch size.\n\n");
+          .Append(Literals.Plural(plan.Layers.Count, "layer")).Append(" on ").Append(Literals.Plural(plan.Chips.Count, "chip")).Append("; ")
+          .Append(Literals.Plural(plan.Cuts.Count, "cut")).Append(". Bytes are per sample; multiply by the batch size.\n\n");
 
         md.Append("## Cuts\n\n");
         md.Append("| # | from | to | chips | shape | format | bottleneck | forward B | backward B | link µs |\n");

@@ -1,0 +1,36 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Sdk.Generator.Tests.Infrastructure;
+
+namespace Sdk.Generator.Tests;
+
+/// <summary>The generated code of three networks, compared with checked-in snapshots.</summary>
+public class SnapshotTests
+{
+    [Theory]
+    [InlineData("FashionNet")]
+    [InlineData("ResidualNet")]
+    [InlineData("CompressedNet")]
+    public void GeneratedCodeMatchesSnapshot(string network)
+    {
+        var run = GeneratorHarness.Generate(GeneratorHarness.Network(network));
+
+        Assert.Empty(run.Errors);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Warning);
+        Assert.Equal(3, run.Result.GeneratedSources.Length);
+        foreach (var part in new[] { "Plan", "Traffic", "Layers" })
+        {
+            Snapshot.Verify(run.Source($".{part}.g.cs"), $"{network}.{part}");
+        }
+    }
+
+    [Fact]
+    public void HintNamesAreTheFullTypeName()
+    {
+        var run = GeneratorHarness.Generate(GeneratorHarness.Network("FashionNet"));
+
+        Assert.Equal(
+            new[] { "Samples.Nets.FashionNet.Layers.g.cs", "Samples.Nets.FashionNet.Plan.g.cs", "Samples.Nets.FashionNet.Traffic.g.cs" },
+            run.Result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n));
+    }
+}
