@@ -24,12 +24,12 @@ internal static class ChipChecks
 
                 if (chip.Gflops < 0)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, chip.Location, chip.Name, "Gflops", chip.Gflops, "zero (unknown) or positive"));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, chip.Location, $"Chip {chip.Id} ('{chip.Name}')", "Gflops", chip.Gflops, "zero (unknown) or positive"));
                 }
 
                 if (chip.MemoryKiB < 0)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, chip.Location, chip.Name, "MemoryKiB", chip.MemoryKiB, "zero (unlimited) or positive"));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, chip.Location, $"Chip {chip.Id} ('{chip.Name}')", "MemoryKiB", chip.MemoryKiB, "zero (unlimited) or positive"));
                 }
             }
 

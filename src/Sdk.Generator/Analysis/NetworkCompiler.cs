@@ -85,7 +85,7 @@ internal static class NetworkCompiler
             chip = layer.OnChip ?? chip;
             if (chip < 0 || (chipIds is not null && !chipIds.Contains(chip)))
             {
-                var declared = chipIds is null ? "none below 0" : string.Join(", ", chipIds.OrderBy(c => c));
+                var declared = chipIds is null ? "numbered from 0 (no [Chip] is declared)" : string.Join(", ", chipIds.OrderBy(c => c));
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownChip, layer.OnChipLocation ?? layer.Location, layer.Name, chip, declared));
             }
 
@@ -127,7 +127,7 @@ internal static class NetworkCompiler
                 }
             }
 
-            var shape = known && inputValid ? ShapeInference.Infer(layer, inputShapes, diagnostics) : null;
+            var shape = known && inputValid && layer.Readable ? ShapeInference.Infer(layer, inputShapes, diagnostics) : null;
             complete &= shape is not null;
             resolved.Add(new ResolvedLayer(layer, inputs, chip, shape ?? new int[0]));
         }

@@ -139,7 +139,7 @@ internal static class ShapeInference
             case LayerKind.MaxPool:
             case LayerKind.AvgPool:
                 Check(a.Kernel > 0, "Size", a.Kernel, "positive");
-                Check(a.Stride > 0, "Stride", a.Stride, "positive (or 0 for the window size)");
+                Check(a.Kernel <= 0 || a.Stride > 0, "Stride", a.Stride, "positive (or 0 for the window size)");
                 Check(a.Padding >= 0, "Padding", a.Padding, "zero or positive");
                 break;
             case LayerKind.BatchNorm:
@@ -154,13 +154,13 @@ internal static class ShapeInference
         Check(a.Activation is >= 0 and <= 5, "Activation", a.Activation, "a value of Sdk.Activation");
         if (layer.BottleneckRatio is { } ratio && ratio < 1)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, layer.BottleneckLocation ?? layer.Location, layer.Name, "Bottleneck Ratio", ratio, "1 or more"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, layer.BottleneckLocation ?? layer.Location, $"Layer '{layer.Name}'", "Bottleneck Ratio", ratio, "1 or more"));
             ok = false;
         }
 
         if (layer.TransferFormat is { } format && !WireFormats.IsValid(format))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, layer.TransferLocation ?? layer.Location, layer.Name, "Transfer Format", format, "a value of Sdk.WireFormat"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, layer.TransferLocation ?? layer.Location, $"Layer '{layer.Name}'", "Transfer Format", format, "a value of Sdk.WireFormat"));
             ok = false;
         }
 
@@ -190,7 +190,7 @@ internal static class ShapeInference
     }
 
     private static void Invalid(LayerSpec layer, string argument, object value, string rule, List<DiagnosticInfo> diagnostics) =>
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, layer.Location, layer.Name, argument, value, rule));
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, layer.Location, $"Layer '{layer.Name}'", argument, value, rule));
 
     private static string Describe(IReadOnlyList<(string Name, int[] Shape)> inputs) =>
         string.Join(", ", inputs.Select(i => $"'{i.Name}' {Shapes.Format(i.Shape)}"));

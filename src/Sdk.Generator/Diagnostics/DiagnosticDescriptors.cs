@@ -32,7 +32,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidLayerArgument = Error(
         "SDK0006", "Invalid layer argument",
-        "Layer '{0}': {1} is {2}; it must be {3}");
+        "{0}: {1} is {2}; it must be {3}");
 
     public static readonly DiagnosticDescriptor UnknownInput = Error(
         "SDK0007", "Unknown input layer",
@@ -68,7 +68,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnknownChip = Error(
         "SDK0015", "Layer placed on an unknown chip",
-        "Layer '{0}' is placed on chip {1}, but the network declares chips {2}");
+        "Layer '{0}' is placed on chip {1}, but the network's chips are {2}");
 
     public static readonly DiagnosticDescriptor InvalidLink = Error(
         "SDK0016", "Invalid link",

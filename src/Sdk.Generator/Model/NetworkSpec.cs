@@ -28,7 +28,11 @@ public sealed record LinkSpec(
     long BudgetBytesPerSample,
     LocationInfo? Location);
 
-/// <summary>One layer property: its layer attribute's arguments plus the chip, bottleneck and transfer annotations.</summary>
+/// <summary>
+/// One layer property: its layer attribute's arguments plus the chip, bottleneck and transfer annotations.
+/// <see cref="Readable"/> is false when the compiler could not bind the attribute (already an error): the layer
+/// keeps its place and property, but has no shape.
+/// </summary>
 public sealed record LayerSpec(
     string Name,
     LayerKind Kind,
@@ -42,7 +46,8 @@ public sealed record LayerSpec(
     int? TransferFormat,
     LocationInfo? TransferLocation,
     string PropertyAccessibility,
-    bool IsPartialLayerProperty);
+    bool IsPartialLayerProperty,
+    bool Readable = true);
 
 /// <summary>
 /// The layer attribute's arguments. One flat record for all kinds keeps the model simple; a field a kind does

@@ -59,10 +59,12 @@ internal static class LayerParser
         var reader = new AttributeReader(layerAttribute);
         var kind = KindOf(ShortName(layerAttribute));
         var (arguments, inputs) = ReadArguments(kind, reader);
-        if (kind is null || !NetworkParser.Report(reader, ShortName(layerAttribute), property.Name, location, diagnostics))
+        if (kind is null)
         {
             return null;
         }
+
+        var readable = NetworkParser.Report(reader, ShortName(layerAttribute), property.Name, location, diagnostics);
 
         int? chip = null, ratio = null, format = null;
         if (onChip is not null)
@@ -105,7 +107,8 @@ internal static class LayerParser
             format,
             transfer is null ? null : Where(transfer, cancellationToken),
             NetworkParser.Accessibility(property.DeclaredAccessibility),
-            isLayerProperty);
+            isLayerProperty,
+            readable);
     }
 
     private static (LayerArguments Arguments, EquatableArray<string> Inputs) ReadArguments(LayerKind? kind, AttributeReader r)

@@ -83,7 +83,9 @@ internal static class NetworkParser
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (member is IPropertySymbol property && LayerParser.Parse(property, diagnostics, cancellationToken) is { } layer)
+            // A second member of the same name is already a compiler error (CS0102); it is not a second layer.
+            if (member is IPropertySymbol property && !layers.Any(l => l.Name == property.Name) &&
+                LayerParser.Parse(property, diagnostics, cancellationToken) is { } layer)
             {
                 layers.Add(layer);
             }

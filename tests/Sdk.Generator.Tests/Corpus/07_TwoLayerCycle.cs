@@ -1,0 +1,8 @@
+using Sdk;
+
+[Network(InputShape = new[] { 3, 16, 16 })]
+public partial class Broken
+{
+    [Conv2D(8, Input = nameof(B))] public partial Layer A { get; }
+    [Conv2D(8, Input = nameof(A))] public partial Layer B { get; }
+}

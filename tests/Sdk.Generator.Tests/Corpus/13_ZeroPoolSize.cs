@@ -1,0 +1,7 @@
+using Sdk;
+
+[Network(InputShape = new[] { 3, 16, 16 })]
+public partial class Broken
+{
+    [MaxPool(0)] public partial Layer P { get; }
+}

@@ -1,0 +1,8 @@
+using Sdk;
+
+[Network(InputShape = new[] { 3, 16, 16 })]
+[Chip(0, MemoryKiB = -5)]
+public partial class Broken
+{
+    [Dense(4)] public partial Layer D { get; }
+}

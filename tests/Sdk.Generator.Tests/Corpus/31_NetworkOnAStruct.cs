@@ -1,0 +1,6 @@
+using Sdk;
+
+[Network(InputShape = new[] { 3, 16, 16 })]
+public partial struct Broken
+{
+}
