@@ -13,10 +13,15 @@ internal static class LayersEmitter
         {
             if (output.Plan is { } plan)
             {
+                w.Line("private global::Sdk.Runtime.ParameterSet? __sdkParameters;");
                 w.Line("private global::Sdk.Layer[]? __sdkLayers;");
                 w.Line();
+                w.Line("/// <summary>This instance's parameters, initialised from seed 0 until weights are loaded.</summary>");
+                w.Line("public global::Sdk.Runtime.ParameterSet Parameters =>");
+                w.Line("    global::System.Threading.LazyInitializer.EnsureInitialized(ref __sdkParameters, static () => new global::Sdk.Runtime.ParameterSet(Plan));");
+                w.Line();
                 w.Line("private global::Sdk.Layer __SdkLayer(int index) =>");
-                w.Line("    global::System.Threading.LazyInitializer.EnsureInitialized(ref __sdkLayers, static () => global::Sdk.Layer.CreateAll(Plan))[index];");
+                w.Line("    global::System.Threading.LazyInitializer.EnsureInitialized(ref __sdkLayers, () => global::Sdk.Layer.CreateAll(Parameters))[index];");
                 foreach (var property in output.Properties)
                 {
                     var layer = plan.Layers[property.LayerIndex];

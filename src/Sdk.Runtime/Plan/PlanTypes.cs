@@ -206,8 +206,12 @@ public sealed class NetworkPlan
     public override string ToString() => $"{Name}: {Layers.Count} layers on {Chips.Count} chips, {Cuts.Count} cuts";
 }
 
-/// <summary>Implemented by every generated network class: the plan is available without reflection.</summary>
+/// <summary>Implemented by every generated network class: the plan and the kernels, without reflection.</summary>
 public interface INetwork
 {
+    /// <summary>The compiled plan (the same for every instance).</summary>
     static abstract NetworkPlan Plan { get; }
+
+    /// <summary>This instance's parameters.</summary>
+    ParameterSet Parameters { get; }
 }
