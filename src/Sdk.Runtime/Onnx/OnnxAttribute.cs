@@ -75,7 +75,7 @@ namespace Sdk.Runtime.Onnx
 
         internal static OnnxAttribute FromProto(AttributeProto proto, string source)
         {
-            var kind = (OnnxAttributeKind)proto.Type;
+            OnnxAttributeKind kind = proto.Type == AttributeProto.Types.AttributeType.Undefined ? InferKind(proto) : (OnnxAttributeKind)proto.Type;
             object? value = kind switch
             {
                 OnnxAttributeKind.Float => proto.F,
@@ -90,6 +90,18 @@ namespace Sdk.Runtime.Onnx
             };
             return new OnnxAttribute(proto.Name, kind, value);
         }
+
+        // Models from old exporters leave out `type`; the field that is set tells it, as ONNX Runtime infers it.
+        private static OnnxAttributeKind InferKind(AttributeProto proto) =>
+            proto.HasF ? OnnxAttributeKind.Float
+            : proto.HasI ? OnnxAttributeKind.Int
+            : proto.HasS ? OnnxAttributeKind.String
+            : proto.T is not null ? OnnxAttributeKind.Tensor
+            : proto.G is not null ? OnnxAttributeKind.Graph
+            : proto.Floats.Count > 0 ? OnnxAttributeKind.Floats
+            : proto.Ints.Count > 0 ? OnnxAttributeKind.Ints
+            : proto.Strings.Count > 0 ? OnnxAttributeKind.Strings
+            : OnnxAttributeKind.Undefined;
 
         internal AttributeProto ToProto()
         {

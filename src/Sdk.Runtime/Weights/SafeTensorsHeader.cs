@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Sdk.Runtime.Weights
 {
@@ -26,6 +27,12 @@ namespace Sdk.Runtime.Weights
 
         public static SafeTensorsHeader Parse(string path, ReadOnlyMemory<byte> json, long bufferLength)
         {
+            // JsonDocument accepts invalid UTF-8 inside strings and fails only when a name is read.
+            if (!Utf8.IsValid(json.Span))
+            {
+                throw new WeightsFormatException(path, null, "the header is not valid UTF-8.");
+            }
+
             JsonDocument document;
             try
             {

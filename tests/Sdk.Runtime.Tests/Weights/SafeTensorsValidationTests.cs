@@ -62,6 +62,14 @@ namespace Sdk.Runtime.Tests.Weights
         }
 
         [Fact]
+        public void Header_that_is_not_utf8()
+        {
+            byte[] file = HandMadeSafeTensors.Build("{\"w\":1}", []);
+            file[10] = 0xFF;  // inside the name
+            LoadFails(file, null, "not valid UTF-8");
+        }
+
+        [Fact]
         public void Header_that_is_not_an_object()
         {
             LoadFails(HandMadeSafeTensors.Build("[1,2]", []), null, "must be a JSON object");
