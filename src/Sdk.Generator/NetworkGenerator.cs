@@ -60,6 +60,10 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         {
             context.AddSource($"{hint}.Plan.g.cs", PlanEmitter.Emit(output.Type, plan));
             context.AddSource($"{hint}.Traffic.g.cs", TrafficEmitter.Emit(output.Type, plan));
+            foreach (var chip in plan.Chips)
+            {
+                context.AddSource($"{hint}.Chip{chip.Id}.g.cs", ChipEmitter.Emit(output.Type, plan, chip.Id));
+            }
         }
     }
 }

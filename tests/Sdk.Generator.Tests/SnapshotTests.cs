@@ -17,8 +17,9 @@ public class SnapshotTests
 
         Assert.Empty(run.Errors);
         Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Warning);
-        Assert.Equal(3, run.Result.GeneratedSources.Length);
-        foreach (var part in new[] { "Plan", "Traffic", "Layers" })
+        var chips = run.LoadPlan($"Samples.Nets.{network}").Chips.Count;
+        Assert.Equal(3 + chips, run.Result.GeneratedSources.Length);
+        foreach (var part in new[] { "Plan", "Traffic", "Layers" }.Concat(Enumerable.Range(0, chips).Select(c => $"Chip{c}")))
         {
             Snapshot.Verify(run.Source($".{part}.g.cs"), $"{network}.{part}");
         }
@@ -30,7 +31,11 @@ public class SnapshotTests
         var run = GeneratorHarness.Generate(GeneratorHarness.Network("FashionNet"));
 
         Assert.Equal(
-            new[] { "Samples.Nets.FashionNet.Layers.g.cs", "Samples.Nets.FashionNet.Plan.g.cs", "Samples.Nets.FashionNet.Traffic.g.cs" },
+            new[]
+            {
+                "Samples.Nets.FashionNet.Chip0.g.cs", "Samples.Nets.FashionNet.Chip1.g.cs", "Samples.Nets.FashionNet.Layers.g.cs",
+                "Samples.Nets.FashionNet.Plan.g.cs", "Samples.Nets.FashionNet.Traffic.g.cs",
+            },
             run.Result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n));
     }
 }

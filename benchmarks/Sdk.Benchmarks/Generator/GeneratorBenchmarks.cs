@@ -39,7 +39,7 @@ public class GeneratorBenchmarks
         var run = Generate();
         var generated = run.GetRunResult();
         var declared = DeepNetwork(Layers).Split("partial Layer").Length - 1;
-        if (generated.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) || generated.GeneratedTrees.Length != 3 || declared != Layers)
+        if (generated.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) || generated.GeneratedTrees.Length != 7 || declared != Layers)
         {
             throw new InvalidOperationException("benchmark network did not compile: " + string.Join("\n", generated.Diagnostics));
         }

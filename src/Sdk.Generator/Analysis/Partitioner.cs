@@ -30,7 +30,7 @@ internal static class Partitioner
     public static PlanModel Partition(NetworkSpec spec, List<ResolvedLayer> layers, List<DiagnosticInfo> diagnostics, int[] planIndexOfDeclared)
     {
         var groups = FindCuts(layers, diagnostics);
-        var planned = Lower(spec, layers, groups, planIndexOfDeclared);
+        var planned = FoldBatchNorms(Lower(spec, layers, groups, planIndexOfDeclared));
         var chipCount = spec.Chips.IsEmpty ? layers.Max(l => l.Chip) + 1 : spec.Chips.Count;
         var links = spec.Links
             .Select(l => new PlannedLink(l.ChipA, l.ChipB, l.GigabytesPerSecond, l.LatencyMicroseconds, l.BudgetBytesPerSample))
@@ -200,6 +200,42 @@ internal static class Partitioner
                 var narrow = (int[])layer.Shape.Clone();
                 narrow[0] = (narrow[0] + group.Ratio - 1) / group.Ratio;
                 Add(BottleneckName(group, "encoder"), LayerKind.BottleneckEncoder, layer.Chip, new[] { planIndexOfDeclared[i] }, narrow, Pointwise(narrow[0]), declared: false);
+            }
+        }
+
+        return planned;
+    }
+
+    /// <summary>
+    /// Marks each BatchNorm that inference can fold into the convolution before it: the convolution is on the
+    /// same chip, has no activation of its own, and nothing else reads its output (so no cut carries it).
+    /// </summary>
+    private static List<PlannedLayer> FoldBatchNorms(List<PlannedLayer> planned)
+    {
+        var readers = new int[planned.Count];
+        foreach (var layer in planned)
+        {
+            foreach (var input in layer.Inputs)
+            {
+                if (input >= 0)
+                {
+                    readers[input]++;
+                }
+            }
+        }
+
+        for (var i = 0; i < planned.Count; i++)
+        {
+            var bn = planned[i];
+            if (bn.Kind != LayerKind.BatchNorm || bn.Inputs.Count != 1 || bn.Inputs[0] < 0)
+            {
+                continue;
+            }
+
+            var conv = planned[bn.Inputs[0]];
+            if (conv.Kind == LayerKind.Conv2D && conv.Chip == bn.Chip && conv.Arguments.Activation == 0 && readers[conv.Index] == 1)
+            {
+                planned[i] = bn with { FoldedInto = conv.Index };
             }
         }
 

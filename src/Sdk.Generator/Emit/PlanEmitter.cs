@@ -50,6 +50,10 @@ internal static class PlanEmitter
             w.Line("TrafficMarkdown = __SdkTrafficMarkdown,");
             w.Line("TrafficJson = __SdkTrafficJson,");
             w.Close(";");
+            w.Line();
+            w.Line("/// <summary>The generated ILGPU program of each chip (see the Chip{n}.g.cs files).</summary>");
+            var programs = string.Join(", ", plan.Chips.Select(c => $"new __SdkChip{c.Id}()"));
+            w.Line($"public static global::Sdk.Runtime.Ilgpu.IlgpuChipProgram[] CreateIlgpuPrograms() => new global::Sdk.Runtime.Ilgpu.IlgpuChipProgram[] {{ {programs} }};");
         });
         return w.ToString();
     }
@@ -67,7 +71,7 @@ internal static class PlanEmitter
         w.Line(layer.Parameters.IsEmpty
             ? $"Parameters = global::System.Array.Empty<{Runtime}.ParameterInfo>(),"
             : $"Parameters = new {Runtime}.ParameterInfo[] {{ {parameters} }},");
-        w.Line($"Macs = {Literals.Long(layer.Macs)}, Flops = {Literals.Long(layer.Flops)},");
+        w.Line($"Macs = {Literals.Long(layer.Macs)}, Flops = {Literals.Long(layer.Flops)}, FoldedInto = {layer.FoldedInto},");
         w.Line($"Size = {a.Size}, Kernel = {a.Kernel}, Stride = {a.Stride}, Padding = {a.Padding}, Dilation = {a.Dilation}, Groups = {a.Groups}, Bias = {Literals.Bool(a.Bias)},");
         w.Line($"Activation = {Literals.Activation(a.Activation)}, Epsilon = {Literals.Double(a.Epsilon)}, Momentum = {Literals.Double(a.Momentum)}, Rate = {Literals.Double(a.Rate)},");
         w.Close(",");

@@ -61,6 +61,7 @@ public sealed record ParameterTensor(string Name, EquatableArray<int> Shape, boo
 
 /// <param name="Inputs">Indices of the layers read, in order; -1 is the network input.</param>
 /// <param name="Declared">False for layers the compiler inserted (bottleneck encoders and decoders).</param>
+/// <param name="FoldedInto">For a BatchNorm folded into the convolution before it for inference: that layer's index; else -1.</param>
 public sealed record PlannedLayer(
     int Index,
     string Name,
@@ -72,7 +73,8 @@ public sealed record PlannedLayer(
     EquatableArray<ParameterTensor> Parameters,
     long Macs,
     long Flops,
-    bool Declared)
+    bool Declared,
+    int FoldedInto = -1)
 {
     public long TrainableParameters => Count(trainable: true);
 

@@ -38,6 +38,12 @@ public sealed class LayerInfo
     /// <summary>False for layers the compiler inserted (bottleneck encoders and decoders).</summary>
     public required bool Declared { get; init; }
 
+    /// <summary>
+    /// For a BatchNorm that inference folds into the convolution before it (same chip, no activation, no other
+    /// reader): that convolution's index. The convolution then applies this layer's activation. Else -1.
+    /// </summary>
+    public int FoldedInto { get; init; } = -1;
+
     /// <summary>Filters (Conv2D), units (Dense), window (pooling), narrowed or restored channels (bottleneck).</summary>
     public int Size { get; init; }
     public int Kernel { get; init; }
@@ -214,4 +220,7 @@ public interface INetwork
 
     /// <summary>This instance's parameters.</summary>
     ParameterSet Parameters { get; }
+
+    /// <summary>The generated ILGPU program of each chip (index = chip), shapes baked in.</summary>
+    static abstract Ilgpu.IlgpuChipProgram[] CreateIlgpuPrograms();
 }

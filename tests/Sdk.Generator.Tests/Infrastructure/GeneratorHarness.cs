@@ -19,6 +19,8 @@ public static class GeneratorHarness
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
         paths.Add(typeof(NetworkAttribute).Assembly.Location);
         paths.Add(typeof(Sdk.Runtime.NetworkPlan).Assembly.Location);
+        paths.Add(typeof(ILGPU.Context).Assembly.Location);
+        paths.Add(typeof(ILGPU.Algorithms.XMath).Assembly.Location);
         return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     });
 

@@ -1,0 +1,156 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace Sdk.Runtime;
+
+/// <summary>
+/// What every cut actually carried, measured at the links, beside what the plan predicted for the samples
+/// that went through. For the same number of samples the two agree to the byte.
+/// </summary>
+public sealed class TrafficLedger
+{
+    private readonly NetworkPlan _plan;
+    private readonly CutRecord[] _cuts;
+
+    internal TrafficLedger(NetworkPlan plan)
+    {
+        _plan = plan;
+        _cuts = plan.Cuts.Select(c => new CutRecord(c)).ToArray();
+        Links = plan.Cuts
+            .Select(c => (c.FromChip, c.ToChip))
+            .Distinct()
+            .Select(p => new Link(p.FromChip, p.ToChip, plan.Links.FirstOrDefault(l => l.Connects(p.FromChip, p.ToChip))))
+            .ToArray();
+    }
+
+    /// <summary>One entry per cut: measured bytes and time, forward and backward.</summary>
+    public IReadOnlyList<CutRecord> Cuts => _cuts;
+
+    /// <summary>One per ordered chip pair that carries a cut.</summary>
+    public IReadOnlyList<Link> Links { get; }
+
+    /// <summary>Samples that went forward through the model since the last reset.</summary>
+    public long ForwardSamples { get; private set; }
+
+    /// <summary>Samples whose gradients came back (training) since the last reset.</summary>
+    public long BackwardSamples { get; private set; }
+
+    public long ForwardBytes => _cuts.Sum(c => c.ForwardBytes);
+
+    public long BackwardBytes => _cuts.Sum(c => c.BackwardBytes);
+
+    public void Reset()
+    {
+        foreach (var cut in _cuts)
+        {
+            cut.Reset();
+        }
+
+        foreach (var link in Links)
+        {
+            link.Reset();
+        }
+
+        ForwardSamples = 0;
+        BackwardSamples = 0;
+    }
+
+    internal void CountForward(int samples) => ForwardSamples += samples;
+
+    internal void CountBackward(int samples) => BackwardSamples += samples;
+
+    internal void RecordForward(int cut, long bytes, long elapsedTicks) => Record(cut, bytes, elapsedTicks, backward: false);
+
+    internal void RecordBackward(int cut, long bytes, long elapsedTicks) => Record(cut, bytes, elapsedTicks, backward: true);
+
+    /// <summary>Predicted (plan bytes per sample x samples) against measured, per cut.</summary>
+    public IReadOnlyList<TrafficComparison> Compare() => _cuts
+        .Select(c => new TrafficComparison(
+            c.Cut,
+            c.Cut.ForwardBytesPerSample * ForwardSamples,
+            c.ForwardBytes,
+            c.Cut.BackwardBytesPerSample * BackwardSamples,
+            c.BackwardBytes))
+        .ToArray();
+
+    /// <summary>True when every cut carried exactly what the plan predicts for the samples counted.</summary>
+    public bool MatchesPlan => Compare().All(c => c.Matches);
+
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"## Traffic of {_plan.Name}: predicted vs measured ({ForwardSamples} samples forward, {BackwardSamples} backward)\n\n");
+        md.Append("| cut | from → to | chips | format | predicted fwd B | measured fwd B | predicted bwd B | measured bwd B | equal | measured ms | modelled ms |\n");
+        md.Append("|---|---|---|---|---:|---:|---:|---:|---|---:|---:|\n");
+        foreach (var row in Compare())
+        {
+            var record = _cuts[row.Cut.Index];
+            md.Append(CultureInfo.InvariantCulture,
+                $"| {row.Cut.Index} | {row.Cut.From} → {string.Join(", ", row.Cut.To)} | {row.Cut.FromChip} → {row.Cut.ToChip} | {row.Cut.Format} | " +
+                $"{row.PredictedForwardBytes} | {row.MeasuredForwardBytes} | {row.PredictedBackwardBytes} | {row.MeasuredBackwardBytes} | " +
+                $"{(row.Matches ? "yes" : "**no**")} | {record.Elapsed.TotalMilliseconds:0.###} | {record.Modelled.TotalMilliseconds:0.###} |\n");
+        }
+
+        return md.ToString();
+    }
+
+    private void Record(int cut, long bytes, long elapsedTicks, bool backward)
+    {
+        var record = _cuts[cut];
+        record.Add(bytes, elapsedTicks, backward, _plan.Links.FirstOrDefault(l => l.Connects(record.Cut.FromChip, record.Cut.ToChip)));
+        var (from, to) = backward ? (record.Cut.ToChip, record.Cut.FromChip) : (record.Cut.FromChip, record.Cut.ToChip);
+        Links.FirstOrDefault(l => l.FromChip == from && l.ToChip == to)?.Record(bytes, elapsedTicks);
+    }
+
+    /// <summary>Measured traffic of one cut.</summary>
+    public sealed class CutRecord
+    {
+        internal CutRecord(CutInfo cut) => Cut = cut;
+
+        public CutInfo Cut { get; }
+
+        public long ForwardBytes { get; private set; }
+
+        public long BackwardBytes { get; private set; }
+
+        public long Transfers { get; private set; }
+
+        public TimeSpan Elapsed { get; private set; }
+
+        public TimeSpan Modelled { get; private set; }
+
+        internal void Add(long bytes, long elapsedTicks, bool backward, LinkInfo? link)
+        {
+            if (backward)
+            {
+                BackwardBytes += bytes;
+            }
+            else
+            {
+                ForwardBytes += bytes;
+            }
+
+            Transfers++;
+            Elapsed += System.Diagnostics.Stopwatch.GetElapsedTime(0, elapsedTicks);
+            Modelled += link?.ModelledTime(bytes) ?? TimeSpan.Zero;
+        }
+
+        internal void Reset()
+        {
+            ForwardBytes = 0;
+            BackwardBytes = 0;
+            Transfers = 0;
+            Elapsed = TimeSpan.Zero;
+            Modelled = TimeSpan.Zero;
+        }
+    }
+}
+
+/// <summary>One cut's predicted and measured bytes.</summary>
+public sealed record TrafficComparison(CutInfo Cut, long PredictedForwardBytes, long MeasuredForwardBytes, long PredictedBackwardBytes, long MeasuredBackwardBytes)
+{
+    public bool Matches => PredictedForwardBytes == MeasuredForwardBytes && PredictedBackwardBytes == MeasuredBackwardBytes;
+}
