@@ -9,7 +9,8 @@ namespace Sdk.Generator.Emit;
 
 /// <summary>
 /// Emits <c>X.Chip{n}.g.cs</c>: chip n's ILGPU kernels with every shape baked in as a constant (each a thin
-/// wrapper over <c>Sdk.Runtime.Ilgpu.DeviceOps</c>), and the host code that loads them once and launches them
+/// wrapper over <c>Sdk.Runtime.Ilgpu.DeviceOps</c> in a grid-stride loop, so each thread does enough work on
+/// the CPU simulator and any launch size fits a GPU), and the host code that loads them once and launches them
 /// for a layer, or to pack and unpack the tensors of the chip's cuts.
 /// </summary>
 internal static class ChipEmitter
@@ -47,8 +48,13 @@ internal static class ChipEmitter
             {
                 w.Line();
                 var parameters = string.Join(", ", kernel.Parameters.Select(p => $"{p.Type} {p.Name}"));
-                w.Line($"private static void {kernel.Name}(global::ILGPU.Index1D i, {parameters}) =>");
-                w.Line($"    {kernel.Body};");
+                w.Line($"private static void {kernel.Name}(global::ILGPU.Index1D i, int total, int stride, {parameters})");
+                w.Open();
+                w.Line("for (var k = i.X; k < total; k += stride)");
+                w.Open();
+                w.Line($"{kernel.Body};");
+                w.Close();
+                w.Close();
                 w.Line();
                 w.Line($"private {Delegate(kernel)}? _{kernel.Name};");
             }
@@ -58,7 +64,7 @@ internal static class ChipEmitter
             w.Open("public override void Load(global::ILGPU.Runtime.Accelerator accelerator)");
             foreach (var kernel in all)
             {
-                w.Line($"_{kernel.Name} = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, {string.Join(", ", kernel.Parameters.Select(p => p.Type))}>(accelerator, {kernel.Name});");
+                w.Line($"_{kernel.Name} = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, {string.Join(", ", kernel.Parameters.Select(p => p.Type))}>(accelerator, {kernel.Name});");
             }
 
             w.Close();
@@ -81,7 +87,7 @@ internal static class ChipEmitter
             w.Line($"case {index}:");
             foreach (var kernel in kernels)
             {
-                w.Line($"    _{kernel.Name}!(b.Stream, b.Batch * {kernel.Count}, {string.Join(", ", kernel.Arguments)});");
+                w.Line($"    _{kernel.Name}!(b.Stream, b.Threads({kernel.Count}), b.Batch * {kernel.Count}, b.Threads({kernel.Count}), {string.Join(", ", kernel.Arguments)});");
             }
 
             w.Line("    break;");
@@ -94,7 +100,7 @@ internal static class ChipEmitter
     }
 
     private static string Delegate(Kernel kernel) =>
-        $"global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, {string.Join(", ", kernel.Parameters.Select(p => p.Type))}>";
+        $"global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, {string.Join(", ", kernel.Parameters.Select(p => p.Type))}>";
 
     private static List<Kernel> LayerKernels(PlanModel plan, PlannedLayer layer)
     {
@@ -121,7 +127,7 @@ internal static class ChipEmitter
                 var k = layer.Kind == LayerKind.Conv2D ? a.Kernel : 1;
                 var shape = Create("ConvShape", input[0], input[1], input[2], layer.OutputShape[0], k, k, a.Stride, a.Stride, a.Padding, a.Padding,
                     a.Dilation, a.Dilation, a.Groups, layer.OutputShape[1], layer.OutputShape[2], hasBias ? 1 : 0, activation);
-                return One(name, weighted, $"{Ops}.Conv2D(i, x, w, bias, y, {shape})", outputs, x, p0, hasBias ? p1 : p0, y);
+                return One(name, weighted, $"{Ops}.Conv2D(k, x, w, bias, y, {shape})", outputs, x, p0, hasBias ? p1 : p0, y);
             }
 
             case LayerKind.Dense:
@@ -129,7 +135,7 @@ internal static class ChipEmitter
             case LayerKind.BottleneckDecoder:
             {
                 var shape = Create("DenseShape", Shapes.Elements(input), outputs, a.Bias ? 1 : 0, a.Activation);
-                return One(name, weighted, $"{Ops}.Dense(i, x, w, bias, y, {shape})", outputs, x, p0, a.Bias ? p1 : p0, y);
+                return One(name, weighted, $"{Ops}.Dense(k, x, w, bias, y, {shape})", outputs, x, p0, a.Bias ? p1 : p0, y);
             }
 
             case LayerKind.MaxPool:
@@ -138,11 +144,11 @@ internal static class ChipEmitter
                 var kind = layer.Kind == LayerKind.MaxPool ? 0 : 1;
                 var shape = Create("PoolShape", kind, input[0], input[1], input[2], a.Kernel, a.Kernel, a.Stride, a.Stride, a.Padding, a.Padding,
                     a.Padding, a.Padding, 1, 1, layer.OutputShape[1], layer.OutputShape[2], 0);
-                return One(name, unary, $"{Ops}.Pool(i, x, y, {shape})", outputs, x, y);
+                return One(name, unary, $"{Ops}.Pool(k, x, y, {shape})", outputs, x, y);
             }
 
             case LayerKind.GlobalAvgPool:
-                return One(name, unary, $"{Ops}.GlobalAveragePool(i, x, y, {input[1] * input[2]})", input[0], x, y);
+                return One(name, unary, $"{Ops}.GlobalAveragePool(k, x, y, {input[1] * input[2]})", input[0], x, y);
 
             case LayerKind.BatchNorm when layer.FoldedInto >= 0:
                 return new List<Kernel>(); // folded: its output is the convolution's
@@ -151,18 +157,18 @@ internal static class ChipEmitter
             {
                 var shape = Create("ChannelAffineShape", input[0], Shapes.Elements(input) / input[0], a.Activation);
                 (string, string)[] affine = { (View, "x"), (View, "scale"), (View, "shift"), (View, "y") };
-                return One(name, affine, $"{Ops}.ChannelAffine(i, x, scale, shift, y, {shape})", outputs, x, p0, p1, y);
+                return One(name, affine, $"{Ops}.ChannelAffine(k, x, scale, shift, y, {shape})", outputs, x, p0, p1, y);
             }
 
             case LayerKind.Softmax:
             {
                 var inner = layer.OutputShape.Count == 3 ? layer.OutputShape[1] * layer.OutputShape[2] : 1;
                 var shape = Create("SoftmaxShape", 0, layer.OutputShape[0], inner);
-                return One(name, unary, $"{Ops}.Softmax(i, x, y, {shape})", inner, x, y);
+                return One(name, unary, $"{Ops}.Softmax(k, x, y, {shape})", inner, x, y);
             }
 
             case LayerKind.Activation:
-                return One(name, unary, $"{Ops}.Activation(i, x, y, {a.Activation})", outputs, x, y);
+                return One(name, unary, $"{Ops}.Activation(k, x, y, {a.Activation})", outputs, x, y);
 
             case LayerKind.Add:
             {
@@ -173,7 +179,7 @@ internal static class ChipEmitter
                 {
                     var activation = k == layer.Inputs.Count - 1 ? a.Activation : 0;
                     var left = k == 1 ? x : y;
-                    kernels.Add(new Kernel($"{name}_{k}", binary, $"{Ops}.Add(i, a, c, y, {activation})", Count(outputs), new[] { left, $"b.Input({layer.Index}, {k})", y }));
+                    kernels.Add(new Kernel($"{name}_{k}", binary, $"{Ops}.Add(k, a, c, y, {activation})", Count(outputs), new[] { left, $"b.Input({layer.Index}, {k})", y }));
                 }
 
                 return kernels;
@@ -188,7 +194,7 @@ internal static class ChipEmitter
                 {
                     var channels = InputShape(plan, layer.Inputs[k])[0];
                     var shape = Create("ConcatShape", channels, inner, layer.OutputShape[0], offset);
-                    kernels.Add(new Kernel($"{name}_{k}", unary, $"{Ops}.ConcatPart(i, x, y, {shape})", Count((long)channels * inner), new[] { $"b.Input({layer.Index}, {k})", y }));
+                    kernels.Add(new Kernel($"{name}_{k}", unary, $"{Ops}.ConcatPart(k, x, y, {shape})", Count((long)channels * inner), new[] { $"b.Input({layer.Index}, {k})", y }));
                     offset += channels;
                 }
 
@@ -197,7 +203,7 @@ internal static class ChipEmitter
 
             default:
                 // Flatten and Dropout (inference) copy.
-                return One(name, unary, $"{Ops}.Copy(i, x, y)", outputs, x, y);
+                return One(name, unary, $"{Ops}.Copy(k, x, y)", outputs, x, y);
         }
     }
 
@@ -213,26 +219,26 @@ internal static class ChipEmitter
             case WireFormats.BFloat16:
                 var op = cut.Format == WireFormats.Float16 ? "Float16" : "BFloat16";
                 return pack
-                    ? One(name, new[] { (View, "x"), (HalfView, "wire") }, $"{Ops}.Pack{op}(i, x, wire)", n, tensor, $"b.WireAsHalf({cut.Index})")
-                    : One(name, new[] { (HalfView, "wire"), (View, "x") }, $"{Ops}.Unpack{op}(i, wire, x)", n, $"b.WireAsHalf({cut.Index})", tensor);
+                    ? One(name, new[] { (View, "x"), (HalfView, "wire") }, $"{Ops}.Pack{op}(k, x, wire)", n, tensor, $"b.WireAsHalf({cut.Index})")
+                    : One(name, new[] { (HalfView, "wire"), (View, "x") }, $"{Ops}.Unpack{op}(k, wire, x)", n, $"b.WireAsHalf({cut.Index})", tensor);
             case WireFormats.Int8:
                 var scales = $"b.WireScales({cut.Index})";
                 var data = $"b.WireAsInt8({cut.Index})";
                 if (!pack)
                 {
-                    return One(name, new[] { (ByteView, "wire"), (View, "scales"), (View, "x") }, $"{Ops}.Int8Dequantize(i, wire, scales, x, {n})", n, data, scales, tensor);
+                    return One(name, new[] { (ByteView, "wire"), (View, "scales"), (View, "x") }, $"{Ops}.Int8Dequantize(k, wire, scales, x, {n})", n, data, scales, tensor);
                 }
 
                 return new List<Kernel>
                 {
-                    new($"{name}_Scale", new[] { (View, "x"), (View, "scales") }, $"{Ops}.Int8Scale(i, x, scales, {n})", "1", new[] { tensor, scales }),
-                    new($"{name}_Quantize", new[] { (View, "x"), (View, "scales"), (ByteView, "wire") }, $"{Ops}.Int8Quantize(i, x, scales, wire, {n})", Count(n), new[] { tensor, scales, data }),
+                    new($"{name}_Scale", new[] { (View, "x"), (View, "scales") }, $"{Ops}.Int8Scale(k, x, scales, {n})", "1", new[] { tensor, scales }),
+                    new($"{name}_Quantize", new[] { (View, "x"), (View, "scales"), (ByteView, "wire") }, $"{Ops}.Int8Quantize(k, x, scales, wire, {n})", Count(n), new[] { tensor, scales, data }),
                 };
             default:
                 var wire = $"b.WireAsFloat({cut.Index})";
                 return pack
-                    ? One(name, floats, $"{Ops}.Copy(i, x, y)", n, tensor, wire)
-                    : One(name, floats, $"{Ops}.Copy(i, x, y)", n, wire, tensor);
+                    ? One(name, floats, $"{Ops}.Copy(k, x, y)", n, tensor, wire)
+                    : One(name, floats, $"{Ops}.Copy(k, x, y)", n, wire, tensor);
         }
     }
 

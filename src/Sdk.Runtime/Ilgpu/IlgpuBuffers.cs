@@ -27,6 +27,11 @@ public sealed class IlgpuBuffers : IDisposable
         _parameters = parameters;
         Batch = batch;
         Stream = accelerator.DefaultStream;
+
+        // The CPU simulator pays per simulated thread, so a few per core; a GPU wants many resident threads.
+        MaxThreads = accelerator.AcceleratorType == AcceleratorType.CPU
+            ? accelerator.MaxNumThreadsPerGroup * Environment.ProcessorCount * 4
+            : accelerator.NumMultiprocessors * accelerator.MaxNumThreadsPerMultiprocessor * 4;
         foreach (var layer in plan.Layers)
         {
             if (layer.Chip != chip)
@@ -62,6 +67,12 @@ public sealed class IlgpuBuffers : IDisposable
     public AcceleratorStream Stream { get; }
 
     public int Batch { get; }
+
+    /// <summary>The most threads one launch uses; kernels loop over the rest (grid-stride).</summary>
+    public int MaxThreads { get; }
+
+    /// <summary>Threads for a launch over <paramref name="perSample"/> x batch elements.</summary>
+    public int Threads(int perSample) => Math.Min(Batch * perSample, MaxThreads);
 
     public ArrayView<float> NetworkInput => _input?.View ?? throw new InvalidOperationException($"Chip {_chip} does not read the network input.");
 

@@ -12,33 +12,53 @@ namespace Samples.Nets
         {
             public __SdkChip0() : base(0) { }
 
-            private static void L0_Stem(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(3, 32, 32, 24, 5, 5, 2, 2, 2, 2, 1, 1, 1, 16, 16, 1, 2));
+            private static void L0_Stem(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(3, 32, 32, 24, 5, 5, 2, 2, 2, 2, 1, 1, 1, 16, 16, 1, 2));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L0_Stem;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L0_Stem;
 
-            private static void L1_Body_encoder(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(24, 16, 16, 6, 1, 1, 1, 1, 0, 0, 1, 1, 1, 16, 16, 1, 0));
+            private static void L1_Body_encoder(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(24, 16, 16, 6, 1, 1, 1, 1, 0, 0, 1, 1, 1, 16, 16, 1, 0));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L1_Body_encoder;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L1_Body_encoder;
 
-            private static void Pack0_Scale(global::ILGPU.Index1D i, __SdkView x, __SdkView scales) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Int8Scale(i, x, scales, 1536);
+            private static void Pack0_Scale(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView scales)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Int8Scale(k, x, scales, 1536);
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView>? _Pack0_Scale;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _Pack0_Scale;
 
-            private static void Pack0_Quantize(global::ILGPU.Index1D i, __SdkView x, __SdkView scales, global::ILGPU.ArrayView<sbyte> wire) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Int8Quantize(i, x, scales, wire, 1536);
+            private static void Pack0_Quantize(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView scales, global::ILGPU.ArrayView<sbyte> wire)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Int8Quantize(k, x, scales, wire, 1536);
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, global::ILGPU.ArrayView<sbyte>>? _Pack0_Quantize;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, global::ILGPU.ArrayView<sbyte>>? _Pack0_Quantize;
 
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L0_Stem = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L0_Stem);
-                _L1_Body_encoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L1_Body_encoder);
-                _Pack0_Scale = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView>(accelerator, Pack0_Scale);
-                _Pack0_Quantize = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, global::ILGPU.ArrayView<sbyte>>(accelerator, Pack0_Quantize);
+                _L0_Stem = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L0_Stem);
+                _L1_Body_encoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L1_Body_encoder);
+                _Pack0_Scale = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, Pack0_Scale);
+                _Pack0_Quantize = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, global::ILGPU.ArrayView<sbyte>>(accelerator, Pack0_Quantize);
             }
 
             /// <summary>Runs the kernels of plan layer <paramref name="layer"/> for the buffers' batch.</summary>
@@ -47,10 +67,10 @@ namespace Samples.Nets
                 switch (layer)
                 {
                     case 0:
-                        _L0_Stem!(b.Stream, b.Batch * 6144, b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0));
+                        _L0_Stem!(b.Stream, b.Threads(6144), b.Batch * 6144, b.Threads(6144), b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0));
                         break;
                     case 1:
-                        _L1_Body_encoder!(b.Stream, b.Batch * 1536, b.Input(1, 0), b.Parameter(1, 0), b.Parameter(1, 1), b.Output(1));
+                        _L1_Body_encoder!(b.Stream, b.Threads(1536), b.Batch * 1536, b.Threads(1536), b.Input(1, 0), b.Parameter(1, 0), b.Parameter(1, 1), b.Output(1));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "not a layer of chip " + Chip);
@@ -63,8 +83,8 @@ namespace Samples.Nets
                 switch (cut)
                 {
                     case 0:
-                        _Pack0_Scale!(b.Stream, b.Batch * 1, b.Output(1), b.WireScales(0));
-                        _Pack0_Quantize!(b.Stream, b.Batch * 1536, b.Output(1), b.WireScales(0), b.WireAsInt8(0));
+                        _Pack0_Scale!(b.Stream, b.Threads(1), b.Batch * 1, b.Threads(1), b.Output(1), b.WireScales(0));
+                        _Pack0_Quantize!(b.Stream, b.Threads(1536), b.Batch * 1536, b.Threads(1536), b.Output(1), b.WireScales(0), b.WireAsInt8(0));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(cut), cut, "not a cut of chip " + Chip);

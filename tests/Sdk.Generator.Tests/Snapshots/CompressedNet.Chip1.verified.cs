@@ -12,69 +12,119 @@ namespace Samples.Nets
         {
             public __SdkChip1() : base(1) { }
 
-            private static void L2_Body_decoder(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(6, 16, 16, 24, 1, 1, 1, 1, 0, 0, 1, 1, 1, 16, 16, 1, 0));
+            private static void L2_Body_decoder(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(6, 16, 16, 24, 1, 1, 1, 1, 0, 0, 1, 1, 1, 16, 16, 1, 0));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L2_Body_decoder;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L2_Body_decoder;
 
-            private static void L3_Body(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(24, 16, 16, 48, 3, 3, 1, 1, 2, 2, 2, 2, 1, 16, 16, 1, 5));
+            private static void L3_Body(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(24, 16, 16, 48, 3, 3, 1, 1, 2, 2, 2, 2, 1, 16, 16, 1, 5));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L3_Body;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L3_Body;
 
-            private static void L4_Joined_0(global::ILGPU.Index1D i, __SdkView x, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.ConcatPart(i, x, y, new global::Sdk.Runtime.Ilgpu.ConcatShape(48, 256, 72, 0));
+            private static void L4_Joined_0(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.ConcatPart(k, x, y, new global::Sdk.Runtime.Ilgpu.ConcatShape(48, 256, 72, 0));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView>? _L4_Joined_0;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L4_Joined_0;
 
-            private static void L4_Joined_1(global::ILGPU.Index1D i, __SdkView x, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.ConcatPart(i, x, y, new global::Sdk.Runtime.Ilgpu.ConcatShape(24, 256, 72, 48));
+            private static void L4_Joined_1(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.ConcatPart(k, x, y, new global::Sdk.Runtime.Ilgpu.ConcatShape(24, 256, 72, 48));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView>? _L4_Joined_1;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L4_Joined_1;
 
-            private static void L5_Pool(global::ILGPU.Index1D i, __SdkView x, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Pool(i, x, y, new global::Sdk.Runtime.Ilgpu.PoolShape(0, 72, 16, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 8, 8, 0));
+            private static void L5_Pool(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Pool(k, x, y, new global::Sdk.Runtime.Ilgpu.PoolShape(0, 72, 16, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 8, 8, 0));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView>? _L5_Pool;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L5_Pool;
 
-            private static void L6_Features(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(4608, 96, 1, 4));
+            private static void L6_Features(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(4608, 96, 1, 4));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L6_Features;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L6_Features;
 
-            private static void L7_Drop(global::ILGPU.Index1D i, __SdkView x, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(i, x, y);
+            private static void L7_Drop(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(k, x, y);
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView>? _L7_Drop;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L7_Drop;
 
-            private static void L8_Head_encoder(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(96, 32, 1, 0));
+            private static void L8_Head_encoder(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(96, 32, 1, 0));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L8_Head_encoder;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L8_Head_encoder;
 
-            private static void Pack1(global::ILGPU.Index1D i, __SdkView x, global::ILGPU.ArrayView<ushort> wire) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.PackFloat16(i, x, wire);
+            private static void Pack1(global::ILGPU.Index1D i, int total, int stride, __SdkView x, global::ILGPU.ArrayView<ushort> wire)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.PackFloat16(k, x, wire);
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, global::ILGPU.ArrayView<ushort>>? _Pack1;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, global::ILGPU.ArrayView<ushort>>? _Pack1;
 
-            private static void Unpack0(global::ILGPU.Index1D i, global::ILGPU.ArrayView<sbyte> wire, __SdkView scales, __SdkView x) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Int8Dequantize(i, wire, scales, x, 1536);
+            private static void Unpack0(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<sbyte> wire, __SdkView scales, __SdkView x)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Int8Dequantize(k, wire, scales, x, 1536);
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, global::ILGPU.ArrayView<sbyte>, __SdkView, __SdkView>? _Unpack0;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<sbyte>, __SdkView, __SdkView>? _Unpack0;
 
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L2_Body_decoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L2_Body_decoder);
-                _L3_Body = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L3_Body);
-                _L4_Joined_0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView>(accelerator, L4_Joined_0);
-                _L4_Joined_1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView>(accelerator, L4_Joined_1);
-                _L5_Pool = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView>(accelerator, L5_Pool);
-                _L6_Features = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L6_Features);
-                _L7_Drop = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView>(accelerator, L7_Drop);
-                _L8_Head_encoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L8_Head_encoder);
-                _Pack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, global::ILGPU.ArrayView<ushort>>(accelerator, Pack1);
-                _Unpack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, global::ILGPU.ArrayView<sbyte>, __SdkView, __SdkView>(accelerator, Unpack0);
+                _L2_Body_decoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L2_Body_decoder);
+                _L3_Body = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L3_Body);
+                _L4_Joined_0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L4_Joined_0);
+                _L4_Joined_1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L4_Joined_1);
+                _L5_Pool = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L5_Pool);
+                _L6_Features = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L6_Features);
+                _L7_Drop = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L7_Drop);
+                _L8_Head_encoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L8_Head_encoder);
+                _Pack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, global::ILGPU.ArrayView<ushort>>(accelerator, Pack1);
+                _Unpack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<sbyte>, __SdkView, __SdkView>(accelerator, Unpack0);
             }
 
             /// <summary>Runs the kernels of plan layer <paramref name="layer"/> for the buffers' batch.</summary>
@@ -83,26 +133,26 @@ namespace Samples.Nets
                 switch (layer)
                 {
                     case 2:
-                        _L2_Body_decoder!(b.Stream, b.Batch * 6144, b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2));
+                        _L2_Body_decoder!(b.Stream, b.Threads(6144), b.Batch * 6144, b.Threads(6144), b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2));
                         break;
                     case 3:
-                        _L3_Body!(b.Stream, b.Batch * 12288, b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3));
+                        _L3_Body!(b.Stream, b.Threads(12288), b.Batch * 12288, b.Threads(12288), b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3));
                         break;
                     case 4:
-                        _L4_Joined_0!(b.Stream, b.Batch * 12288, b.Input(4, 0), b.Output(4));
-                        _L4_Joined_1!(b.Stream, b.Batch * 6144, b.Input(4, 1), b.Output(4));
+                        _L4_Joined_0!(b.Stream, b.Threads(12288), b.Batch * 12288, b.Threads(12288), b.Input(4, 0), b.Output(4));
+                        _L4_Joined_1!(b.Stream, b.Threads(6144), b.Batch * 6144, b.Threads(6144), b.Input(4, 1), b.Output(4));
                         break;
                     case 5:
-                        _L5_Pool!(b.Stream, b.Batch * 4608, b.Input(5, 0), b.Output(5));
+                        _L5_Pool!(b.Stream, b.Threads(4608), b.Batch * 4608, b.Threads(4608), b.Input(5, 0), b.Output(5));
                         break;
                     case 6:
-                        _L6_Features!(b.Stream, b.Batch * 96, b.Input(6, 0), b.Parameter(6, 0), b.Parameter(6, 1), b.Output(6));
+                        _L6_Features!(b.Stream, b.Threads(96), b.Batch * 96, b.Threads(96), b.Input(6, 0), b.Parameter(6, 0), b.Parameter(6, 1), b.Output(6));
                         break;
                     case 7:
-                        _L7_Drop!(b.Stream, b.Batch * 96, b.Input(7, 0), b.Output(7));
+                        _L7_Drop!(b.Stream, b.Threads(96), b.Batch * 96, b.Threads(96), b.Input(7, 0), b.Output(7));
                         break;
                     case 8:
-                        _L8_Head_encoder!(b.Stream, b.Batch * 32, b.Input(8, 0), b.Parameter(8, 0), b.Parameter(8, 1), b.Output(8));
+                        _L8_Head_encoder!(b.Stream, b.Threads(32), b.Batch * 32, b.Threads(32), b.Input(8, 0), b.Parameter(8, 0), b.Parameter(8, 1), b.Output(8));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "not a layer of chip " + Chip);
@@ -115,7 +165,7 @@ namespace Samples.Nets
                 switch (cut)
                 {
                     case 1:
-                        _Pack1!(b.Stream, b.Batch * 32, b.Output(8), b.WireAsHalf(1));
+                        _Pack1!(b.Stream, b.Threads(32), b.Batch * 32, b.Threads(32), b.Output(8), b.WireAsHalf(1));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(cut), cut, "not a cut of chip " + Chip);
@@ -128,7 +178,7 @@ namespace Samples.Nets
                 switch (cut)
                 {
                     case 0:
-                        _Unpack0!(b.Stream, b.Batch * 1536, b.WireAsInt8(0), b.WireScales(0), b.Received(0));
+                        _Unpack0!(b.Stream, b.Threads(1536), b.Batch * 1536, b.Threads(1536), b.WireAsInt8(0), b.WireScales(0), b.Received(0));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(cut), cut, "not a cut of chip " + Chip);

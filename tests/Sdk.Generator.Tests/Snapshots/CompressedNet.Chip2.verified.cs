@@ -12,27 +12,42 @@ namespace Samples.Nets
         {
             public __SdkChip2() : base(2) { }
 
-            private static void L9_Head_decoder(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(32, 96, 1, 0));
+            private static void L9_Head_decoder(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(32, 96, 1, 0));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L9_Head_decoder;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L9_Head_decoder;
 
-            private static void L10_Head(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(96, 10, 1, 3));
+            private static void L10_Head(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(96, 10, 1, 3));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L10_Head;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L10_Head;
 
-            private static void Unpack1(global::ILGPU.Index1D i, global::ILGPU.ArrayView<ushort> wire, __SdkView x) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.UnpackFloat16(i, wire, x);
+            private static void Unpack1(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<ushort> wire, __SdkView x)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.UnpackFloat16(k, wire, x);
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, global::ILGPU.ArrayView<ushort>, __SdkView>? _Unpack1;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<ushort>, __SdkView>? _Unpack1;
 
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L9_Head_decoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L9_Head_decoder);
-                _L10_Head = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L10_Head);
-                _Unpack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, global::ILGPU.ArrayView<ushort>, __SdkView>(accelerator, Unpack1);
+                _L9_Head_decoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L9_Head_decoder);
+                _L10_Head = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L10_Head);
+                _Unpack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<ushort>, __SdkView>(accelerator, Unpack1);
             }
 
             /// <summary>Runs the kernels of plan layer <paramref name="layer"/> for the buffers' batch.</summary>
@@ -41,10 +56,10 @@ namespace Samples.Nets
                 switch (layer)
                 {
                     case 9:
-                        _L9_Head_decoder!(b.Stream, b.Batch * 96, b.Input(9, 0), b.Parameter(9, 0), b.Parameter(9, 1), b.Output(9));
+                        _L9_Head_decoder!(b.Stream, b.Threads(96), b.Batch * 96, b.Threads(96), b.Input(9, 0), b.Parameter(9, 0), b.Parameter(9, 1), b.Output(9));
                         break;
                     case 10:
-                        _L10_Head!(b.Stream, b.Batch * 10, b.Input(10, 0), b.Parameter(10, 0), b.Parameter(10, 1), b.Output(10));
+                        _L10_Head!(b.Stream, b.Threads(10), b.Batch * 10, b.Threads(10), b.Input(10, 0), b.Parameter(10, 0), b.Parameter(10, 1), b.Output(10));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "not a layer of chip " + Chip);
@@ -67,7 +82,7 @@ namespace Samples.Nets
                 switch (cut)
                 {
                     case 1:
-                        _Unpack1!(b.Stream, b.Batch * 32, b.WireAsHalf(1), b.Received(1));
+                        _Unpack1!(b.Stream, b.Threads(32), b.Batch * 32, b.Threads(32), b.WireAsHalf(1), b.Received(1));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(cut), cut, "not a cut of chip " + Chip);

@@ -12,45 +12,75 @@ namespace Samples.Nets
         {
             public __SdkChip1() : base(1) { }
 
-            private static void L3_Conv2_decoder(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(4, 14, 14, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, 14, 14, 1, 0));
+            private static void L3_Conv2_decoder(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(4, 14, 14, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, 14, 14, 1, 0));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L3_Conv2_decoder;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L3_Conv2_decoder;
 
-            private static void L4_Conv2(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 14, 14, 1, 1));
+            private static void L4_Conv2(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 14, 14, 1, 1));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L4_Conv2;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L4_Conv2;
 
-            private static void L5_Pool2(global::ILGPU.Index1D i, __SdkView x, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Pool(i, x, y, new global::Sdk.Runtime.Ilgpu.PoolShape(0, 64, 14, 14, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 7, 7, 0));
+            private static void L5_Pool2(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Pool(k, x, y, new global::Sdk.Runtime.Ilgpu.PoolShape(0, 64, 14, 14, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 7, 7, 0));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView>? _L5_Pool2;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L5_Pool2;
 
-            private static void L6_Fc1(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(3136, 128, 1, 1));
+            private static void L6_Fc1(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(3136, 128, 1, 1));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L6_Fc1;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L6_Fc1;
 
-            private static void L7_Logits(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(128, 10, 1, 0));
+            private static void L7_Logits(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(128, 10, 1, 0));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L7_Logits;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L7_Logits;
 
-            private static void Unpack0(global::ILGPU.Index1D i, __SdkView x, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(i, x, y);
+            private static void Unpack0(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(k, x, y);
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView>? _Unpack0;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _Unpack0;
 
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L3_Conv2_decoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L3_Conv2_decoder);
-                _L4_Conv2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L4_Conv2);
-                _L5_Pool2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView>(accelerator, L5_Pool2);
-                _L6_Fc1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L6_Fc1);
-                _L7_Logits = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L7_Logits);
-                _Unpack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView>(accelerator, Unpack0);
+                _L3_Conv2_decoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L3_Conv2_decoder);
+                _L4_Conv2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L4_Conv2);
+                _L5_Pool2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L5_Pool2);
+                _L6_Fc1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L6_Fc1);
+                _L7_Logits = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L7_Logits);
+                _Unpack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, Unpack0);
             }
 
             /// <summary>Runs the kernels of plan layer <paramref name="layer"/> for the buffers' batch.</summary>
@@ -59,19 +89,19 @@ namespace Samples.Nets
                 switch (layer)
                 {
                     case 3:
-                        _L3_Conv2_decoder!(b.Stream, b.Batch * 6272, b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3));
+                        _L3_Conv2_decoder!(b.Stream, b.Threads(6272), b.Batch * 6272, b.Threads(6272), b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3));
                         break;
                     case 4:
-                        _L4_Conv2!(b.Stream, b.Batch * 12544, b.Input(4, 0), b.Parameter(4, 0), b.Parameter(4, 1), b.Output(4));
+                        _L4_Conv2!(b.Stream, b.Threads(12544), b.Batch * 12544, b.Threads(12544), b.Input(4, 0), b.Parameter(4, 0), b.Parameter(4, 1), b.Output(4));
                         break;
                     case 5:
-                        _L5_Pool2!(b.Stream, b.Batch * 3136, b.Input(5, 0), b.Output(5));
+                        _L5_Pool2!(b.Stream, b.Threads(3136), b.Batch * 3136, b.Threads(3136), b.Input(5, 0), b.Output(5));
                         break;
                     case 6:
-                        _L6_Fc1!(b.Stream, b.Batch * 128, b.Input(6, 0), b.Parameter(6, 0), b.Parameter(6, 1), b.Output(6));
+                        _L6_Fc1!(b.Stream, b.Threads(128), b.Batch * 128, b.Threads(128), b.Input(6, 0), b.Parameter(6, 0), b.Parameter(6, 1), b.Output(6));
                         break;
                     case 7:
-                        _L7_Logits!(b.Stream, b.Batch * 10, b.Input(7, 0), b.Parameter(7, 0), b.Parameter(7, 1), b.Output(7));
+                        _L7_Logits!(b.Stream, b.Threads(10), b.Batch * 10, b.Threads(10), b.Input(7, 0), b.Parameter(7, 0), b.Parameter(7, 1), b.Output(7));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "not a layer of chip " + Chip);
@@ -94,7 +124,7 @@ namespace Samples.Nets
                 switch (cut)
                 {
                     case 0:
-                        _Unpack0!(b.Stream, b.Batch * 784, b.WireAsFloat(0), b.Received(0));
+                        _Unpack0!(b.Stream, b.Threads(784), b.Batch * 784, b.Threads(784), b.WireAsFloat(0), b.Received(0));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(cut), cut, "not a cut of chip " + Chip);

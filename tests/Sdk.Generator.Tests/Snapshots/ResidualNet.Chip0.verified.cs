@@ -12,33 +12,53 @@ namespace Samples.Nets
         {
             public __SdkChip0() : base(0) { }
 
-            private static void L0_Conv1(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(8, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 1));
+            private static void L0_Conv1(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(8, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 1));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L0_Conv1;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L0_Conv1;
 
-            private static void L2_Conv2(global::ILGPU.Index1D i, __SdkView x, __SdkView w, __SdkView bias, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(i, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 0));
+            private static void L2_Conv2(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 0));
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>? _L2_Conv2;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L2_Conv2;
 
-            private static void Pack0(global::ILGPU.Index1D i, __SdkView x, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(i, x, y);
+            private static void Pack0(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(k, x, y);
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView>? _Pack0;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _Pack0;
 
-            private static void Pack1(global::ILGPU.Index1D i, __SdkView x, __SdkView y) =>
-                global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(i, x, y);
+            private static void Pack1(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            {
+                for (var k = i.X; k < total; k += stride)
+                {
+                    global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(k, x, y);
+                }
+            }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, __SdkView, __SdkView>? _Pack1;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _Pack1;
 
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L0_Conv1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L0_Conv1);
-                _L2_Conv2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L2_Conv2);
-                _Pack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView>(accelerator, Pack0);
-                _Pack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, __SdkView, __SdkView>(accelerator, Pack1);
+                _L0_Conv1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L0_Conv1);
+                _L2_Conv2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L2_Conv2);
+                _Pack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, Pack0);
+                _Pack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, Pack1);
             }
 
             /// <summary>Runs the kernels of plan layer <paramref name="layer"/> for the buffers' batch.</summary>
@@ -47,12 +67,12 @@ namespace Samples.Nets
                 switch (layer)
                 {
                     case 0:
-                        _L0_Conv1!(b.Stream, b.Batch * 4096, b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0));
+                        _L0_Conv1!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0));
                         break;
                     case 1:
                         break;
                     case 2:
-                        _L2_Conv2!(b.Stream, b.Batch * 4096, b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2));
+                        _L2_Conv2!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "not a layer of chip " + Chip);
@@ -65,10 +85,10 @@ namespace Samples.Nets
                 switch (cut)
                 {
                     case 0:
-                        _Pack0!(b.Stream, b.Batch * 4096, b.Output(1), b.WireAsFloat(0));
+                        _Pack0!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Output(1), b.WireAsFloat(0));
                         break;
                     case 1:
-                        _Pack1!(b.Stream, b.Batch * 4096, b.Output(2), b.WireAsFloat(1));
+                        _Pack1!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Output(2), b.WireAsFloat(1));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(cut), cut, "not a cut of chip " + Chip);

@@ -72,3 +72,25 @@ public partial class SingleBottleneck
     [Dense(20)] public partial Layer OutDecoder { get; }
     [Dense(6)] public partial Layer Out { get; }
 }
+
+/// <summary>One cut per wire format, each into a different chip.</summary>
+[Network(InputShape = new[] { 6, 10, 10 })]
+public partial class WireFormats
+{
+    [Conv2D(8, Kernel = 3, Padding = 1, Activation = Activation.Relu)] public partial Layer A { get; }
+    [OnChip(1), Transfer(Format = WireFormat.Float16)] [Conv2D(8, Kernel = 3, Padding = 1, Activation = Activation.Tanh)] public partial Layer B { get; }
+    [OnChip(2), Transfer(Format = WireFormat.BFloat16)] [Conv2D(8, Kernel = 3, Padding = 1)] public partial Layer C { get; }
+    [OnChip(3), Transfer(Format = WireFormat.Int8)] [GlobalAvgPool] public partial Layer D { get; }
+    [Dense(7)] public partial Layer Out { get; }
+}
+
+/// <summary>The same layers with Float32 cuts.</summary>
+[Network(InputShape = new[] { 6, 10, 10 })]
+public partial class WireFormatsFloat32
+{
+    [Conv2D(8, Kernel = 3, Padding = 1, Activation = Activation.Relu)] public partial Layer A { get; }
+    [OnChip(1)] [Conv2D(8, Kernel = 3, Padding = 1, Activation = Activation.Tanh)] public partial Layer B { get; }
+    [OnChip(2)] [Conv2D(8, Kernel = 3, Padding = 1)] public partial Layer C { get; }
+    [OnChip(3)] [GlobalAvgPool] public partial Layer D { get; }
+    [Dense(7)] public partial Layer Out { get; }
+}

@@ -1,0 +1,117 @@
+using System;
+using System.Linq;
+using Sdk.Runtime.Tests.Networks;
+
+namespace Sdk.Runtime.Tests.Execution;
+
+/// <summary>
+/// A network split over chips computes what the same network computes on one chip. Runs on the backend the
+/// derived class names: ILGPU's CPU accelerator everywhere, the GPU where one is present.
+/// </summary>
+public abstract class PartitionedExecutionTests
+{
+    protected abstract ChipSet Chips(int count);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void SplitResidualEqualsSingleChip(int batch)
+    {
+        var split = new SplitResidual();
+        ExecutionAssert.RandomiseBatchNorms(split.Parameters);
+        var single = new SingleResidual();
+        ExecutionAssert.CopyParameters(split.Parameters, single.Parameters);
+        var input = ExecutionAssert.Input(batch * 3 * 12 * 12);
+
+        float[] expected, actual;
+        using (var chips = Chips(1))
+        using (var model = Model.Create(single, chips))
+        {
+            expected = model.Run(input, batch);
+        }
+
+        using (var chips = Chips(2))
+        using (var model = Model.Create(split, chips))
+        {
+            actual = model.Run(input, batch);
+            Assert.True(model.Ledger.MatchesPlan);
+        }
+
+        // Float32 cuts move the exact bits: only the order of float additions could differ, and it does not.
+        ExecutionAssert.Close(actual, expected, 1e-5);
+    }
+
+    [Fact]
+    public void BottleneckEqualsItsLayersWrittenOut()
+    {
+        var split = new SplitBottleneck();
+        var single = new SingleBottleneck();
+        ExecutionAssert.CopyParameters(split.Parameters, single.Parameters, name => name
+            .Replace("Body.encoder", "BodyEncoder", StringComparison.Ordinal)
+            .Replace("Body.decoder", "BodyDecoder", StringComparison.Ordinal)
+            .Replace("Out.encoder", "OutEncoder", StringComparison.Ordinal)
+            .Replace("Out.decoder", "OutDecoder", StringComparison.Ordinal));
+        var input = ExecutionAssert.Input(2 * 4 * 8 * 8);
+
+        using var oneChip = Chips(1);
+        using var threeChips = Chips(3);
+        using var expected = Model.Create(single, oneChip);
+        using var actual = Model.Create(split, threeChips);
+
+        ExecutionAssert.Close(actual.Run(input, 2), expected.Run(input, 2), 1e-5);
+    }
+
+    /// <summary>
+    /// Stated tolerances of the lossy wire formats, relative to the largest output, on this network (inputs in
+    /// [-1, 1], PyTorch-default weights): Float16 1e-3, BFloat16 1e-2, Int8 2e-2.
+    /// </summary>
+    [Fact]
+    public void LossyWireFormatsStayWithinTheirTolerance()
+    {
+        var lossy = new WireFormats();
+        var exact = new WireFormatsFloat32();
+        ExecutionAssert.CopyParameters(lossy.Parameters, exact.Parameters);
+        var input = ExecutionAssert.Input(4 * 6 * 10 * 10);
+
+        using var chipsA = Chips(4);
+        using var chipsB = Chips(4);
+        using var lossyModel = Model.Create(lossy, chipsA);
+        using var exactModel = Model.Create(exact, chipsB);
+        var error = ExecutionAssert.RelativeError(lossyModel.Run(input, 4), exactModel.Run(input, 4));
+
+        Assert.InRange(error, 1e-9, 2e-2); // lossy: not exact, but within the loosest format's bound
+
+        // Per sample: A as Float16 (800 x 2 B), B as BFloat16 (800 x 2 B), C as Int8 (800 x 1 B + a 4-byte scale).
+        Assert.Equal(new long[] { 4 * 800 * 2, 4 * 800 * 2, 4 * (800 + 4) }, Array.ConvertAll(lossyModel.Ledger.Compare().ToArray(), c => c.MeasuredForwardBytes));
+    }
+
+    [Fact]
+    public void EachLossyFormatAloneStaysWithinItsTolerance()
+    {
+        foreach (var (format, tolerance) in new[] { (WireFormat.Float16, 1e-3), (WireFormat.BFloat16, 1e-2), (WireFormat.Int8, 2e-2) })
+        {
+            var exact = new WireFormatsFloat32();
+            var input = ExecutionAssert.Input(3 * 6 * 10 * 10, seed: (int)format);
+            float[] reference;
+            using (var chips = Chips(4))
+            using (var model = Model.Create(exact, chips))
+            {
+                reference = model.Run(input, 3);
+            }
+
+            var roundTripped = WireRoundTrip.Apply(input, format, samples: 3);
+            using (var chips = Chips(4))
+            using (var model = Model.Create(exact, chips))
+            {
+                // The network input rounded like the wire format: the error the format alone introduces.
+                var error = ExecutionAssert.RelativeError(model.Run(roundTripped, 3), reference);
+                Assert.True(error <= tolerance, $"{format}: relative error {error:E3} above {tolerance:E1}");
+            }
+        }
+    }
+}
+
+public sealed class IlgpuCpuPartitionedExecutionTests : PartitionedExecutionTests
+{
+    protected override ChipSet Chips(int count) => ChipSet.IlgpuCpu(count);
+}
