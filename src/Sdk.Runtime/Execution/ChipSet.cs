@@ -41,14 +41,13 @@ public sealed class ChipSet : IDisposable
     /// </summary>
     public static ChipSet Auto(int count)
     {
-        var gpus = IlgpuChip.Gpus();
-        var chips = gpus.Take(count).Cast<ChipDevice>().ToList();
-        foreach (var unused in gpus.Skip(count))
+        var gpus = Math.Min(IlgpuChip.GpuCount, count);
+        var chips = Enumerable.Range(0, gpus).Select(i => (ChipDevice)IlgpuChip.Gpu(i)).ToList();
+        if (count > gpus)
         {
-            unused.Dispose();
+            chips.AddRange(Cpu(count - gpus).DetachChips());
         }
 
-        chips.AddRange(Cpu(count - chips.Count).DetachChips());
         return new ChipSet(chips.ToArray());
     }
 

@@ -31,28 +31,45 @@ public sealed class IlgpuChip : ChipDevice
         return new IlgpuChip(context, context.CreateCPUAccelerator(0), ownsContext: true);
     }
 
-    /// <summary>One chip per CUDA device, then per OpenCL device; empty when there is none.</summary>
-    public static IReadOnlyList<IlgpuChip> Gpus()
+    /// <summary>How many GPUs (CUDA, then OpenCL devices) this machine has.</summary>
+    public static int GpuCount
     {
-        var chips = new List<IlgpuChip>();
+        get
+        {
+            using var context = CreateContext();
+            return GpuDevices(context).Count;
+        }
+    }
+
+    /// <summary>A chip on GPU <paramref name="index"/> (CUDA devices first, then OpenCL). Several chips may share one GPU.</summary>
+    public static IlgpuChip Gpu(int index = 0)
+    {
         var context = CreateContext();
+        var devices = GpuDevices(context);
+        if (index < 0 || index >= devices.Count)
+        {
+            context.Dispose();
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"This machine has {devices.Count} GPUs usable by ILGPU (CUDA or OpenCL).");
+        }
+
+        return new IlgpuChip(context, devices[index].CreateAccelerator(context), ownsContext: true);
+    }
+
+    private static List<Device> GpuDevices(Context context)
+    {
+        var devices = new List<Device>();
         foreach (var type in new[] { AcceleratorType.Cuda, AcceleratorType.OpenCL })
         {
-            foreach (var device in context.GetDevices<Device>())
+            foreach (var device in context.Devices)
             {
                 if (device.AcceleratorType == type)
                 {
-                    chips.Add(new IlgpuChip(context, device.CreateAccelerator(context), ownsContext: chips.Count == 0));
+                    devices.Add(device);
                 }
             }
         }
 
-        if (chips.Count == 0)
-        {
-            context.Dispose();
-        }
-
-        return chips;
+        return devices;
     }
 
     internal override ChipExecutor CreateExecutor(NetworkPlan plan, int chip, Func<int, IlgpuChipProgram> programs)

@@ -5,16 +5,13 @@ using Sdk.Runtime.Tests.Networks;
 namespace Sdk.Runtime.Tests.Execution;
 
 /// <summary>
-/// A network split over chips computes what the same network computes on one chip. Runs on the backend the
-/// derived class names: ILGPU's CPU accelerator everywhere, the GPU where one is present.
+/// A network split over chips computes what the same network computes on one chip. The bodies take the chip
+/// set factory; the classes below run them on ILGPU's CPU accelerator (everywhere) and on CUDA (where present).
 /// </summary>
 public abstract class PartitionedExecutionTests
 {
     protected abstract ChipSet Chips(int count);
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
     public void SplitResidualEqualsSingleChip(int batch)
     {
         var split = new SplitResidual();
@@ -41,7 +38,6 @@ public abstract class PartitionedExecutionTests
         ExecutionAssert.Close(actual, expected, 1e-5);
     }
 
-    [Fact]
     public void BottleneckEqualsItsLayersWrittenOut()
     {
         var split = new SplitBottleneck();
@@ -65,7 +61,6 @@ public abstract class PartitionedExecutionTests
     /// Stated tolerances of the lossy wire formats, relative to the largest output, on this network (inputs in
     /// [-1, 1], PyTorch-default weights): Float16 1e-3, BFloat16 1e-2, Int8 2e-2.
     /// </summary>
-    [Fact]
     public void LossyWireFormatsStayWithinTheirTolerance()
     {
         var lossy = new WireFormats();
@@ -85,7 +80,6 @@ public abstract class PartitionedExecutionTests
         Assert.Equal(new long[] { 4 * 800 * 2, 4 * 800 * 2, 4 * (800 + 4) }, Array.ConvertAll(lossyModel.Ledger.Compare().ToArray(), c => c.MeasuredForwardBytes));
     }
 
-    [Fact]
     public void EachLossyFormatAloneStaysWithinItsTolerance()
     {
         foreach (var (format, tolerance) in new[] { (WireFormat.Float16, 1e-3), (WireFormat.BFloat16, 1e-2), (WireFormat.Int8, 2e-2) })
@@ -114,4 +108,38 @@ public abstract class PartitionedExecutionTests
 public sealed class IlgpuCpuPartitionedExecutionTests : PartitionedExecutionTests
 {
     protected override ChipSet Chips(int count) => ChipSet.IlgpuCpu(count);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void SplitResidual(int batch) => SplitResidualEqualsSingleChip(batch);
+
+    [Fact]
+    public void Bottleneck() => BottleneckEqualsItsLayersWrittenOut();
+
+    [Fact]
+    public void LossyWireFormats() => LossyWireFormatsStayWithinTheirTolerance();
+
+    [Fact]
+    public void EachLossyFormat() => EachLossyFormatAloneStaysWithinItsTolerance();
+}
+
+/// <summary>The same tests with every chip on a GPU (CUDA first, then OpenCL); skipped without one.</summary>
+public sealed class GpuPartitionedExecutionTests : PartitionedExecutionTests
+{
+    protected override ChipSet Chips(int count) => Gpu.Chips(count);
+
+    [GpuTheory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void SplitResidual(int batch) => SplitResidualEqualsSingleChip(batch);
+
+    [GpuFact]
+    public void Bottleneck() => BottleneckEqualsItsLayersWrittenOut();
+
+    [GpuFact]
+    public void LossyWireFormats() => LossyWireFormatsStayWithinTheirTolerance();
+
+    [GpuFact]
+    public void EachLossyFormat() => EachLossyFormatAloneStaysWithinItsTolerance();
 }

@@ -1,0 +1,41 @@
+using System;
+using System.Linq;
+using Sdk.Runtime.Ilgpu;
+
+namespace Sdk.Runtime.Tests.Execution;
+
+/// <summary>Whether this machine has a GPU ILGPU can use; GPU tests skip cleanly without one.</summary>
+internal static class Gpu
+{
+    private static readonly Lazy<bool> HasGpu = new(() => IlgpuChip.GpuCount > 0);
+
+    public static bool Available => HasGpu.Value;
+
+    public const string SkipReason = "no CUDA or OpenCL device on this machine";
+
+    /// <summary><paramref name="count"/> chips, all on the first GPU (a model's chips may share a device).</summary>
+    public static ChipSet Chips(int count) =>
+        ChipSet.Of(Enumerable.Range(0, count).Select(_ => (ChipDevice)IlgpuChip.Gpu(0)).ToArray());
+}
+
+public sealed class GpuFactAttribute : FactAttribute
+{
+    public GpuFactAttribute()
+    {
+        if (!Gpu.Available)
+        {
+            Skip = Gpu.SkipReason;
+        }
+    }
+}
+
+public sealed class GpuTheoryAttribute : TheoryAttribute
+{
+    public GpuTheoryAttribute()
+    {
+        if (!Gpu.Available)
+        {
+            Skip = Gpu.SkipReason;
+        }
+    }
+}
