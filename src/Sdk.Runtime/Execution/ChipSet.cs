@@ -78,7 +78,8 @@ public sealed class ChipSet : IDisposable
         }
     }
 
-    public override string ToString() => $"{Count} chips: {string.Join(", ", _chips.Select(c => c.Name))}";
+    public override string ToString() =>
+        $"{Count} chips ({string.Join(", ", _chips.GroupBy(c => c.Name).Select(g => g.Count() == 1 ? g.Key : $"{g.Count()} x {g.Key}"))})";
 
     private ChipDevice[] DetachChips()
     {

@@ -22,7 +22,9 @@ public sealed class IlgpuChip : ChipDevice
 
     public Accelerator Accelerator { get; }
 
-    public override string Name => $"ILGPU {Accelerator.AcceleratorType}: {Accelerator.Name}";
+    public override string Name => Accelerator.AcceleratorType == AcceleratorType.CPU
+        ? "ILGPU CPU simulator"
+        : $"ILGPU {Accelerator.AcceleratorType}: {Accelerator.Name}";
 
     /// <summary>The ILGPU CPU accelerator: simulates GPU threads; slow, but runs anywhere and checks GPU kernels.</summary>
     public static IlgpuChip Cpu()
