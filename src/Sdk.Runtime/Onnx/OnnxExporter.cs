@@ -114,8 +114,9 @@ namespace Sdk.Runtime.Onnx
                 string[] inputs = layer.Inputs.Select(i => Read(i, layer)).ToArray();
                 string x = inputs[0];
                 string name = layer.Name;
-                bool fused = layer.Activation != Activation.None && layer.Kind != LayerKind.Activation;
-                string main = fused ? name + "/linear" : name;
+                // With a fused activation, the layer's own op writes "Name/linear" and the activation writes "Name".
+                bool activated = layer.Activation != Activation.None && layer.Kind != LayerKind.Activation;
+                string main = activated ? name + "/linear" : name;
                 switch (layer.Kind)
                 {
                     case LayerKind.Conv2D:
