@@ -6,7 +6,8 @@ namespace Sdk.Runtime;
 /// <summary>
 /// The parameters (and buffers) of one network instance, one float32 array per tensor of the plan, named like a
 /// PyTorch state dict. A new set is initialised like PyTorch's defaults from a seed, so a fresh network computes
-/// something deterministic; weights trained elsewhere replace it (see the weights loader).
+/// something deterministic; weights trained elsewhere replace it (<c>parameters.Load(path)</c>, see
+/// <see cref="Weights.WeightsIO"/>).
 /// </summary>
 public sealed class ParameterSet
 {

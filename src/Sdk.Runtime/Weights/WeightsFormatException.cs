@@ -15,11 +15,22 @@ namespace Sdk.Runtime.Weights
             TensorName = tensorName;
         }
 
+        private WeightsFormatException(string message, string filePath, string? tensorName)
+            : base(message)
+        {
+            FilePath = filePath;
+            TensorName = tensorName;
+        }
+
         /// <summary>The file that failed to load.</summary>
         public string FilePath { get; }
 
         /// <summary>The tensor at fault, or null when the problem is with the file as a whole.</summary>
         public string? TensorName { get; }
+
+        /// <summary>A valid file whose tensors do not fit a network's plan (missing, unexpected, wrong shape or dtype).</summary>
+        internal static WeightsFormatException PlanMismatch(string filePath, string networkName, string? tensorName, string problem) =>
+            new($"Weights file '{filePath}' does not fit network '{networkName}': {problem}", filePath, tensorName);
 
         private static string Describe(string filePath, string? tensorName, string problem) =>
             tensorName is null

@@ -1,0 +1,336 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace Sdk.Runtime.Onnx
+{
+    /// <summary>
+    /// Writes a compiled plan and its parameters as an ONNX model (operator set 17) that computes the whole network for
+    /// inference on one device: input <c>input</c> <c>[N, ...InputShape]</c> (N symbolic), output <c>output</c>
+    /// <c>[N, ...shape of the last layer]</c>, every parameter an initializer under its plan name. Cuts vanish (the
+    /// model is not split), but by default the rounding of each cut's wire format is emulated on the edges into its
+    /// readers on the receiving chip, so the model computes what the split network computes. See docs/onnx.md.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var net = new FashionNet();
+    /// net.Parameters.Load("fashion.safetensors");
+    /// OnnxExporter.Export(FashionNet.Plan, net.Parameters, "fashion.onnx");
+    /// </code>
+    /// </example>
+    public static class OnnxExporter
+    {
+        /// <summary>The name of the model's input.</summary>
+        public const string InputName = "input";
+
+        /// <summary>The name of the model's output.</summary>
+        public const string OutputName = "output";
+
+        /// <summary>Writes the model to <paramref name="path"/> (through a temporary file, then renamed).</summary>
+        /// <exception cref="ArgumentException"><paramref name="parameters"/> lacks a tensor of the plan, or has another shape.</exception>
+        public static void Export(NetworkPlan plan, ParameterSet parameters, string path, OnnxExportOptions? options = null)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(path);
+            Build(plan, parameters, options).Save(path);
+        }
+
+        /// <summary>The model as <c>.onnx</c> bytes (for <c>new InferenceSession(bytes)</c>).</summary>
+        /// <exception cref="ArgumentException"><paramref name="parameters"/> lacks a tensor of the plan, or has another shape.</exception>
+        public static byte[] ExportToBytes(NetworkPlan plan, ParameterSet parameters, OnnxExportOptions? options = null) =>
+            Build(plan, parameters, options).ToBytes();
+
+        private static OnnxModelBuilder Build(NetworkPlan plan, ParameterSet parameters, OnnxExportOptions? options)
+        {
+            ArgumentNullException.ThrowIfNull(plan);
+            ArgumentNullException.ThrowIfNull(parameters);
+            options ??= new OnnxExportOptions();
+            return new GraphEmitter(plan, parameters, options).Emit();
+        }
+
+        /// <summary>Emits one plan's graph: names every value once, adds nodes in execution order.</summary>
+        private sealed class GraphEmitter
+        {
+            private const long OnnxFloat = 1;
+            private const long OnnxFloat16 = 10;
+            private const long OnnxBFloat16 = 16;
+
+            private readonly NetworkPlan _plan;
+            private readonly ParameterSet _parameters;
+            private readonly OnnxExportOptions _options;
+            private readonly OnnxModelBuilder _builder;
+            private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+            private readonly Dictionary<float, string> _constants = new();
+            private readonly Dictionary<int, string> _wireValues = new();
+            private readonly string[] _values;
+
+            public GraphEmitter(NetworkPlan plan, ParameterSet parameters, OnnxExportOptions options)
+            {
+                _plan = plan;
+                _parameters = parameters;
+                _options = options;
+                _builder = new OnnxModelBuilder(options.GraphName ?? plan.Name);
+                _values = new string[plan.Layers.Count];
+            }
+
+            public OnnxModelBuilder Emit()
+            {
+                if (_plan.Layers.Count == 0)
+                {
+                    throw new ArgumentException($"Network '{_plan.Name}' has no layers.", "plan");
+                }
+
+                _names.Add(InputName);
+                _names.Add(OutputName);
+                _builder.AddInput(InputName, Dims(_plan.InputShape));
+                foreach (LayerInfo layer in _plan.Layers)
+                {
+                    foreach (ParameterInfo p in layer.Parameters)
+                    {
+                        if (!_parameters.Contains(p.Name) || !_parameters.Info(p.Name).Shape.AsSpan().SequenceEqual(p.Shape))
+                        {
+                            throw new ArgumentException(
+                                $"The parameters do not fit network '{_plan.Name}': it needs '{p.Name}' {TensorShape.Format(p.Shape)}.", "parameters");
+                        }
+
+                        _names.Add(p.Name);
+                        _builder.AddInitializer(p.Name, (int[])p.Shape.Clone(), (float[])_parameters[p.Name].Clone());
+                    }
+                }
+
+                foreach (LayerInfo layer in _plan.Layers)
+                {
+                    _values[layer.Index] = EmitLayer(layer);
+                }
+
+                LayerInfo last = _plan.Layers[^1];
+                _builder.AddNode("Identity", [_values[last.Index]], [OutputName]);
+                _builder.AddOutput(OutputName, Dims(last.OutputShape));
+                return _builder;
+            }
+
+            private string EmitLayer(LayerInfo layer)
+            {
+                string[] inputs = layer.Inputs.Select(i => Read(i, layer)).ToArray();
+                string x = inputs[0];
+                string name = layer.Name;
+                // With a fused activation, the layer's own op writes "Name/linear" and the activation writes "Name".
+                bool activated = layer.Activation != Activation.None && layer.Kind != LayerKind.Activation;
+                string main = activated ? name + "/linear" : name;
+                switch (layer.Kind)
+                {
+                    case LayerKind.Conv2D:
+                    case LayerKind.BottleneckEncoder or LayerKind.BottleneckDecoder when InputRank(layer) == 3:
+                        return Activate(Conv(layer, x, main), layer.Activation, name);
+
+                    case LayerKind.Dense:
+                    case LayerKind.BottleneckEncoder:
+                    case LayerKind.BottleneckDecoder:
+                        string flat = InputRank(layer) > 1 ? Node("Flatten", [x], name + "/flatten", OnnxAttribute.Int("axis", 1)) : x;
+                        return Activate(Node("Gemm", WeightsAndBias(layer, flat), main, OnnxAttribute.Int("transB", 1)), layer.Activation, name);
+
+                    case LayerKind.MaxPool:
+                        return Node("MaxPool", [x], name, PoolAttributes(layer));
+
+                    case LayerKind.AvgPool:
+                        return Node("AveragePool", [x], name, [.. PoolAttributes(layer), OnnxAttribute.Int("count_include_pad", 0)]);
+
+                    case LayerKind.GlobalAvgPool:
+                        return Node("GlobalAveragePool", [x], name);
+
+                    case LayerKind.BatchNorm:
+                        string bn = Node(
+                            "BatchNormalization",
+                            [x, $"{name}.weight", $"{name}.bias", $"{name}.running_mean", $"{name}.running_var"],
+                            main,
+                            OnnxAttribute.Float("epsilon", (float)layer.Epsilon));
+                        return Activate(bn, layer.Activation, name);
+
+                    case LayerKind.Flatten:
+                        return Node("Flatten", [x], name, OnnxAttribute.Int("axis", 1));
+
+                    case LayerKind.Softmax:
+                        // Opset 13+: a single-axis softmax; axis 1 is the channels of [N, C, H, W] and the features of [N, F].
+                        return Node("Softmax", [x], name, OnnxAttribute.Int("axis", 1));
+
+                    case LayerKind.Activation:
+                        return Activate(x, layer.Activation, name);
+
+                    case LayerKind.Add:
+                        string sum = x;
+                        for (int i = 1; i < inputs.Length; i++)
+                        {
+                            sum = Node("Add", [sum, inputs[i]], i == inputs.Length - 1 ? main : $"{name}/add{i}");
+                        }
+
+                        return Activate(sum, layer.Activation, name);
+
+                    case LayerKind.Concat:
+                        return Node("Concat", inputs, name, OnnxAttribute.Int("axis", 1));
+
+                    case LayerKind.Dropout:
+                        // Identity in inference: the layer adds no node, its readers read its input.
+                        return x;
+
+                    default:
+                        throw new NotSupportedException($"Layer '{name}': {layer.Kind} cannot be exported to ONNX.");
+                }
+            }
+
+            /// <summary>The value <paramref name="reader"/> sees of layer <paramref name="source"/>: the wire's rounding applies across a cut.</summary>
+            private string Read(int source, LayerInfo reader)
+            {
+                if (source < 0)
+                {
+                    return InputName;
+                }
+
+                LayerInfo from = _plan.Layers[source];
+                if (from.Chip == reader.Chip || !_options.EmulateWireFormats)
+                {
+                    return _values[source];
+                }
+
+                CutInfo cut = _plan.Cuts.FirstOrDefault(c => c.SourceLayer == source && c.ToChip == reader.Chip)
+                    ?? throw new InvalidOperationException(
+                        $"Network '{_plan.Name}': layer '{reader.Name}' on chip {reader.Chip} reads '{from.Name}' on chip {from.Chip}, but the plan has no such cut.");
+                if (!_wireValues.TryGetValue(cut.Index, out string? wire))
+                {
+                    wire = EmulateWire(_values[source], cut, from.OutputShape.Length);
+                    _wireValues.Add(cut.Index, wire);
+                }
+
+                return wire;
+            }
+
+            private string EmulateWire(string x, CutInfo cut, int sampleRank)
+            {
+                string name = $"{_plan.Layers[cut.SourceLayer].Name}/wire_to_chip{cut.ToChip}";
+                switch (cut.Format)
+                {
+                    case WireFormat.Float32:
+                        return x;
+
+                    case WireFormat.Float16:
+                    case WireFormat.BFloat16:
+                        // Cast rounds to nearest even (ONNX Runtime's CPU kernels do, for both types; tested).
+                        long narrow = cut.Format == WireFormat.Float16 ? OnnxFloat16 : OnnxBFloat16;
+                        string packed = Node("Cast", [x], name + "/pack", OnnxAttribute.Int("to", narrow));
+                        return Node("Cast", [packed], name, OnnxAttribute.Int("to", OnnxFloat));
+
+                    case WireFormat.Int8:
+                    {
+                        // Per sample, symmetric: scale = max|x| / 127 over the sample; q = clip(round_half_even(x / scale), -127, 127);
+                        // value = q * scale, all in float32. A zero scale (an all-zero sample) divides by 1 instead: q = 0, value 0.
+                        long[] axes = Enumerable.Range(1, sampleRank).Select(a => (long)a).ToArray();
+                        string abs = Node("Abs", [x], name + "/abs");
+                        string max = Node("ReduceMax", [abs], name + "/max", OnnxAttribute.Ints("axes", axes), OnnxAttribute.Int("keepdims", 1));
+                        string scale = Node("Div", [max, Constant(127f)], name + "/scale");
+                        string zero = Node("Equal", [scale, Constant(0f)], name + "/scale_is_zero");
+                        string divisor = Node("Where", [zero, Constant(1f), scale], name + "/divisor");
+                        string ratio = Node("Div", [x, divisor], name + "/ratio");
+                        string rounded = Node("Round", [ratio], name + "/round");
+                        string q = Node("Clip", [rounded, Constant(-127f), Constant(127f)], name + "/q");
+                        return Node("Mul", [q, divisor], name);
+                    }
+
+                    default:
+                        throw new NotSupportedException($"Cut {cut.Index}: wire format {cut.Format} cannot be exported.");
+                }
+            }
+
+            private string Conv(LayerInfo layer, string x, string output)
+            {
+                int k = layer.Kernel;
+                return Node(
+                    "Conv",
+                    WeightsAndBias(layer, x),
+                    output,
+                    OnnxAttribute.Ints("kernel_shape", k, k),
+                    OnnxAttribute.Ints("strides", layer.Stride, layer.Stride),
+                    OnnxAttribute.Ints("pads", layer.Padding, layer.Padding, layer.Padding, layer.Padding),
+                    OnnxAttribute.Ints("dilations", layer.Dilation, layer.Dilation),
+                    OnnxAttribute.Int("group", layer.Groups));
+            }
+
+            private string[] WeightsAndBias(LayerInfo layer, string x)
+            {
+                string bias = $"{layer.Name}.bias";
+                return layer.Parameters.Any(p => p.Name == bias) ? [x, $"{layer.Name}.weight", bias] : [x, $"{layer.Name}.weight"];
+            }
+
+            private static OnnxAttribute[] PoolAttributes(LayerInfo layer) =>
+            [
+                OnnxAttribute.Ints("kernel_shape", layer.Kernel, layer.Kernel),
+                OnnxAttribute.Ints("strides", layer.Stride, layer.Stride),
+                OnnxAttribute.Ints("pads", layer.Padding, layer.Padding, layer.Padding, layer.Padding),
+            ];
+
+            private string Activate(string x, Activation activation, string output)
+            {
+                switch (activation)
+                {
+                    case Activation.None:
+                        return x;
+                    case Activation.Relu:
+                        return Node("Relu", [x], output);
+                    case Activation.Relu6:
+                        return Node("Clip", [x, Constant(0f), Constant(6f)], output);
+                    case Activation.Sigmoid:
+                        return Node("Sigmoid", [x], output);
+                    case Activation.Tanh:
+                        return Node("Tanh", [x], output);
+                    case Activation.Gelu:
+                    {
+                        // Opset 17 has no Gelu: 0.5 * x * (1 + erf(x / sqrt 2)), the pattern ONNX Runtime fuses back into one kernel.
+                        string scaled = Node("Div", [x, Constant(MathF.Sqrt(2f))], output + "/gelu_div");
+                        string erf = Node("Erf", [scaled], output + "/gelu_erf");
+                        string shifted = Node("Add", [erf, Constant(1f)], output + "/gelu_add");
+                        string product = Node("Mul", [x, shifted], output + "/gelu_mul");
+                        return Node("Mul", [product, Constant(0.5f)], output);
+                    }
+
+                    default:
+                        throw new NotSupportedException($"Activation {activation} cannot be exported to ONNX.");
+                }
+            }
+
+            private string Node(string opType, string[] inputs, string outputHint, params OnnxAttribute[] attributes)
+            {
+                string output = Fresh(outputHint);
+                _builder.AddNode(new OnnxNode(opType, inputs, [output], attributes, name: output));
+                return output;
+            }
+
+            /// <summary>A float32 scalar initializer, one per distinct value.</summary>
+            private string Constant(float value)
+            {
+                if (!_constants.TryGetValue(value, out string? name))
+                {
+                    name = Fresh("const/" + value.ToString("R", CultureInfo.InvariantCulture));
+                    _builder.AddInitializer(name, [], [value]);
+                    _constants.Add(value, name);
+                }
+
+                return name;
+            }
+
+            /// <summary><paramref name="hint"/>, or with a numeric suffix when a value already has that name.</summary>
+            private string Fresh(string hint)
+            {
+                string name = hint;
+                for (int i = 1; !_names.Add(name); i++)
+                {
+                    name = $"{hint}_{i}";
+                }
+
+                return name;
+            }
+
+            private int InputRank(LayerInfo layer) =>
+                layer.Inputs[0] < 0 ? _plan.InputShape.Length : _plan.Layers[layer.Inputs[0]].OutputShape.Length;
+
+            private static OnnxDim[] Dims(int[] sampleShape) => [OnnxDim.Batch, .. sampleShape.Select(d => (OnnxDim)d)];
+        }
+    }
+}
