@@ -63,8 +63,8 @@ public abstract class PartitionedExecutionTests
     /// </summary>
     public void LossyWireFormatsStayWithinTheirTolerance()
     {
-        var lossy = new WireFormats();
-        var exact = new WireFormatsFloat32();
+        var lossy = new ChainedWireFormats();
+        var exact = new ChainedWireFormatsFloat32();
         ExecutionAssert.CopyParameters(lossy.Parameters, exact.Parameters);
         var input = ExecutionAssert.Input(4 * 6 * 10 * 10);
 
@@ -84,7 +84,7 @@ public abstract class PartitionedExecutionTests
     {
         foreach (var (format, tolerance) in new[] { (WireFormat.Float16, 1e-3), (WireFormat.BFloat16, 1e-2), (WireFormat.Int8, 2e-2) })
         {
-            var exact = new WireFormatsFloat32();
+            var exact = new ChainedWireFormatsFloat32();
             var input = ExecutionAssert.Input(3 * 6 * 10 * 10, seed: (int)format);
             float[] reference;
             using (var chips = Chips(4))

@@ -18,7 +18,7 @@ public class TrafficTests
     {
         AssertLedgerEqualsPlan(new SplitResidual(), batch: 5);
         AssertLedgerEqualsPlan(new SplitBottleneck(), batch: 3);
-        AssertLedgerEqualsPlan(new WireFormats(), batch: 2);
+        AssertLedgerEqualsPlan(new ChainedWireFormats(), batch: 2);
     }
 
     private static void AssertLedgerEqualsPlan<TNetwork>(TNetwork network, int batch)

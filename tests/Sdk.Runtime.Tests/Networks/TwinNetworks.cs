@@ -75,7 +75,7 @@ public partial class SingleBottleneck
 
 /// <summary>One cut per wire format, each into a different chip.</summary>
 [Network(InputShape = new[] { 6, 10, 10 })]
-public partial class WireFormats
+public partial class ChainedWireFormats
 {
     [Conv2D(8, Kernel = 3, Padding = 1, Activation = Activation.Relu)] public partial Layer A { get; }
     [OnChip(1), Transfer(Format = WireFormat.Float16)] [Conv2D(8, Kernel = 3, Padding = 1, Activation = Activation.Tanh)] public partial Layer B { get; }
@@ -86,7 +86,7 @@ public partial class WireFormats
 
 /// <summary>The same layers with Float32 cuts.</summary>
 [Network(InputShape = new[] { 6, 10, 10 })]
-public partial class WireFormatsFloat32
+public partial class ChainedWireFormatsFloat32
 {
     [Conv2D(8, Kernel = 3, Padding = 1, Activation = Activation.Relu)] public partial Layer A { get; }
     [OnChip(1)] [Conv2D(8, Kernel = 3, Padding = 1, Activation = Activation.Tanh)] public partial Layer B { get; }
