@@ -89,20 +89,7 @@ namespace Sdk.Runtime.Tests.Onnx
 
         private static float[] RunOnnx(byte[] model, Case c) => RunOnnx(new InferenceSession(model), c.Plan, c.Input, Batch);
 
-        private static float[] RunOnnx(InferenceSession session, NetworkPlan plan, float[] input, int batch)
-        {
-            using (session)
-            {
-                int[] shape = [batch, .. plan.InputShape];
-                var feed = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor<float>(input, shape)) };
-                using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run(feed);
-                DisposableNamedOnnxValue result = Assert.Single(results);
-                Assert.Equal(OnnxExporter.OutputName, result.Name);
-                Tensor<float> tensor = result.AsTensor<float>();
-                Assert.Equal([batch, .. plan.Layers[^1].OutputShape], tensor.Dimensions.ToArray());
-                return tensor.ToArray();
-            }
-        }
+        private static float[] RunOnnx(InferenceSession session, NetworkPlan plan, float[] input, int batch) => OnnxRuntimeRunner.Run(session, plan, input, batch);
 
         [Theory]
         [MemberData(nameof(AllNetworks))]

@@ -1,0 +1,35 @@
+using ResNetTraffic;
+using Sdk.Runtime.Tests.Networks;
+using Sdk.Runtime.Tests.Reference;
+using Sdk.Runtime.Tests.TestSupport;
+
+namespace Sdk.Runtime.Tests.Execution;
+
+/// <summary>
+/// Our partitioned runtime and ONNX Runtime, running the very same exported model and weights, agree within 1e-4
+/// (<see cref="Tolerance"/>'s metric): the sample ResNet-18 on 4 chips (bottleneck and Float16 cuts) and the
+/// Fashion-MNIST CNN on 2 chips (bottleneck).
+/// </summary>
+public class OnnxRuntimeAgreementTests
+{
+    [Fact]
+    public void ResNet18OnFourChips() => AssertAgrees(new ResNet18FourChips(), batch: 2, seed: 3);
+
+    [Fact]
+    public void FashionCnnOnTwoChips() => AssertAgrees(new FashionCnn(), batch: 4, seed: 5);
+
+    private static void AssertAgrees<TNetwork>(TNetwork network, int batch, int seed)
+        where TNetwork : INetwork
+    {
+        var plan = TNetwork.Plan;
+        ExecutionAssert.CopyParameters(TestParameters.Random(plan, seed), network.Parameters);
+        var input = TestParameters.Input(batch, plan.InputShape, seed);
+
+        var expected = OnnxRuntimeRunner.Run(plan, network.Parameters, input, batch);
+        using var chips = ChipSet.IlgpuCpu(plan.Chips.Count);
+        using var model = Model.Create(network, chips);
+        var actual = model.Run(input, batch);
+
+        Tolerance.AssertClose(expected, actual, Tolerance.Default, $"{plan.Name} outputs (ours vs ONNX Runtime)");
+    }
+}
