@@ -28,6 +28,29 @@ namespace Sdk.Runtime.Cpu
             }
 
             y = y.Slice(0, x.Length);
+            if (x.Length >= ParallelElements && activation != Activation.None && CpuWorkerPool.AvailableThreads > 1)
+            {
+                unsafe
+                {
+                    fixed (float* xp = x)
+                    fixed (float* yp = y)
+                    {
+                        var job = new ElementwiseJob { Kind = 0, Act = activation, X = xp, Dx = yp, Length = x.Length };
+                        job.Run();
+                    }
+                }
+
+                return;
+            }
+
+            ForwardSerial(activation, x, y);
+        }
+
+        /// <summary>Tensors at least this long are split over the worker pool (element-wise work is memory-bound; below this the wake-up costs more).</summary>
+        internal const int ParallelElements = 1 << 18;
+
+        private static void ForwardSerial(Activation activation, ReadOnlySpan<float> x, Span<float> y)
+        {
             switch (activation)
             {
                 case Activation.None:
@@ -91,7 +114,15 @@ namespace Sdk.Runtime.Cpu
                 fixed (float* dyp = gradOutput)
                 fixed (float* dxp = gradInput)
                 {
-                    BackwardCore(activation, xp, yp, dyp, dxp, n);
+                    if (n >= ParallelElements && activation != Activation.None && CpuWorkerPool.AvailableThreads > 1)
+                    {
+                        var job = new ElementwiseJob { Kind = 1, Act = activation, X = xp, Y = yp, Dy = dyp, Dx = dxp, Length = n };
+                        job.Run();
+                    }
+                    else
+                    {
+                        BackwardCore(activation, xp, yp, dyp, dxp, n);
+                    }
                 }
             }
         }
@@ -178,6 +209,39 @@ namespace Sdk.Runtime.Cpu
                     return;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+            }
+        }
+
+        private unsafe struct ElementwiseJob : IParallelJob
+        {
+            public int Kind;
+            public Activation Act;
+            public float* X;
+            public float* Y;
+            public float* Dy;
+            public float* Dx;
+            public int Length;
+            public int PerTask;
+
+            public void Run()
+            {
+                int tasks = CpuWorkerPool.AvailableThreads * 2;
+                PerTask = ((Length / tasks) + 63) & ~63;
+                CpuWorkerPool.Current.Run(ref this, (Length + PerTask - 1) / PerTask);
+            }
+
+            public void Execute(int task)
+            {
+                int i0 = task * PerTask;
+                int n = Math.Min(Length - i0, PerTask);
+                if (Kind == 0)
+                {
+                    ForwardSerial(Act, new ReadOnlySpan<float>(X + i0, n), new Span<float>(Dx + i0, n));
+                }
+                else
+                {
+                    BackwardCore(Act, X == null ? null : X + i0, Y == null ? null : Y + i0, Dy + i0, Dx + i0, n);
+                }
             }
         }
 
@@ -327,7 +391,7 @@ namespace Sdk.Runtime.Cpu
                     }
                     else if (activation != Activation.None)
                     {
-                        Forward(activation, new Span<float>(x, n));
+                        ForwardSerial(activation, new ReadOnlySpan<float>(x, n), new Span<float>(x, n));
                     }
 
                     return;
