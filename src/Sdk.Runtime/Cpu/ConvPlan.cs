@@ -88,7 +88,10 @@ namespace Sdk.Runtime.Cpu
         /// <summary>Samples whose column matrices share one GEMM (1 when a feature map alone is wide enough).</summary>
         public int SamplesPerGemm { get; }
 
-        /// <summary>Per-thread scratch (floats) for a column matrix (or padded planes for depthwise); 0 when none is needed.</summary>
+        /// <summary>
+        /// Per-thread scratch (floats) for the column matrix of the backward pass (the forward pass generates column
+        /// rows while packing and needs none), or the padded planes of a depthwise convolution; 0 when none is needed.
+        /// </summary>
         public long ColumnScratchLength { get; }
 
         /// <summary>Floats of the plan-owned packed weight buffer (0 for depthwise).</summary>
@@ -492,22 +495,10 @@ namespace Sdk.Runtime.Cpu
                 nint outSample = (nint)G.M * ohw;
                 float* xg = X + (n0 * inSample) + ((nint)grp * G.CG * G.HW);
 
-                float* b;
-                nint ldb;
-                if (Pointwise && ns == 1)
-                {
-                    b = xg;
-                    ldb = ohw;
-                }
-                else
-                {
-                    b = ThreadScratch.Get(ScratchSlot.Columns, (long)G.KG * cols);
-                    ldb = cols;
-                    for (int s = 0; s < ns; s++)
-                    {
-                        Im2ColJob.Run(G, xg + (s * inSample), b + ((nint)s * ohw), ldb, null, adjoint: false, parallel);
-                    }
-                }
+                // The column matrix is never materialised: either it is the input itself (pointwise, one sample) or
+                // the GEMM packer generates its rows from the input (implicit im2col).
+                var columns = new ImplicitColumns { G = G, X = xg, InSample = inSample };
+                bool direct = Pointwise && ns == 1;
 
                 float* c;
                 nint ldc;
@@ -530,8 +521,10 @@ namespace Sdk.Runtime.Cpu
                     Alpha = 1f,
                     Beta = 0f,
                     PackedA = PackedW + (grp * PackedPerGroup),
-                    B = b,
-                    Ldb = ldb,
+                    B = direct ? xg : null,
+                    Ldb = ohw,
+                    BRow = direct ? null : &Im2Col.FillRow,
+                    BRowContext = &columns,
                     C = c,
                     Ldc = ldc,
                     BiasM = Bias == null ? null : Bias + ((nint)grp * G.MG),

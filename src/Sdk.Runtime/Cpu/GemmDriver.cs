@@ -22,6 +22,12 @@ namespace Sdk.Runtime.Cpu
         public float* B;
         public nint Ldb;
         public bool TransB;
+        /// <summary>
+        /// When set, op(B) is not a matrix in memory: BRow(BRowContext, k, j0, count, dst) writes
+        /// op(B)[k, j0 .. j0+count) to dst, and the packer calls it row by row (implicit im2col).
+        /// </summary>
+        public delegate*<void*, int, int, int, float*, void> BRow;
+        public void* BRowContext;
         public float* C;
         public nint Ldc;
         public bool TransC;
@@ -83,6 +89,32 @@ namespace Sdk.Runtime.Cpu
         public static void PackB(bool transB, float* b, nint ldb, int pc, int kc, int jc, int nc, float* dst)
         {
             int nr = TK.NR;
+            if (!transB)
+            {
+                // Row by row across all slivers: the source is read as kc contiguous runs of nc floats (what the
+                // hardware prefetchers follow), not as kc x slivers runs of NR floats one page apart.
+                int full = nc / nr * nr;
+                uint bytes = (uint)nr * 4;
+                nint sliverStride = (nint)nr * kc;
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = b + ((pc + p) * ldb) + jc;
+                    float* d = dst + ((nint)p * nr);
+                    for (int jr = 0; jr < full; jr += nr)
+                    {
+                        Unsafe.CopyBlockUnaligned(d, src + jr, bytes);
+                        d += sliverStride;
+                    }
+                }
+
+                if (full < nc)
+                {
+                    PackContiguous(b + (pc * ldb) + jc + full, ldb, nc - full, nr, kc, dst + ((nint)full * kc));
+                }
+
+                return;
+            }
+
             for (int jr = 0; jr < nc; jr += nr)
             {
                 int cols = Math.Min(nr, nc - jr);
@@ -95,6 +127,39 @@ namespace Sdk.Runtime.Cpu
                 else
                 {
                     PackRowsKMajor(b + (j * ldb) + pc, ldb, cols, nr, kc, d);
+                }
+            }
+        }
+
+        /// <summary>Packs a kc x nc block of an implicit op(B): each row is generated into <paramref name="row"/> (L1) and split into slivers.</summary>
+        private static void PackBRows(ref GemmProblem p, int pc, int kc, int jc, int nc, float* dst, float* row)
+        {
+            int nr = TK.NR;
+            int full = nc / nr * nr;
+            uint bytes = (uint)nr * 4;
+            nint sliverStride = (nint)nr * kc;
+            for (int k = 0; k < kc; k++)
+            {
+                p.BRow(p.BRowContext, pc + k, jc, nc, row);
+                float* d = dst + ((nint)k * nr);
+                for (int jr = 0; jr < full; jr += nr)
+                {
+                    Unsafe.CopyBlockUnaligned(d, row + jr, bytes);
+                    d += sliverStride;
+                }
+
+                if (full < nc)
+                {
+                    int j = 0;
+                    for (; j < nc - full; j++)
+                    {
+                        d[j] = row[full + j];
+                    }
+
+                    for (; j < nr; j++)
+                    {
+                        d[j] = 0f;
+                    }
                 }
             }
         }
@@ -217,6 +282,7 @@ namespace Sdk.Runtime.Cpu
             int panelCols = Math.Min(ncMax, RoundUp(n1 - n0, nrMax));
             float* bp = ThreadScratch.Get(ScratchSlot.PackB, (long)kcMax * panelCols);
             float* tile = stackalloc float[mrMax * nrMax];
+            float* bRow = p.BRow == null ? null : ThreadScratch.Get(ScratchSlot.BRow, panelCols);
             nint mPad = RoundUp(p.M, mrMax);
             nint ldc = p.Ldc;
             bool hasEpilogue = p.HasEpilogue;
@@ -226,7 +292,15 @@ namespace Sdk.Runtime.Cpu
                 for (int pc = 0; pc < p.K; pc += kcMax)
                 {
                     int kc = Math.Min(kcMax, p.K - pc);
-                    PackB(p.TransB, p.B, p.Ldb, pc, kc, jc, nc, bp);
+                    if (p.BRow != null)
+                    {
+                        PackBRows(ref p, pc, kc, jc, nc, bp, bRow);
+                    }
+                    else
+                    {
+                        PackB(p.TransB, p.B, p.Ldb, pc, kc, jc, nc, bp);
+                    }
+
                     float beta = pc == 0 ? p.Beta : 1f;
                     bool last = pc + kc >= p.K;
                     float* aBlock = p.PackedA + (pc * mPad);
@@ -245,11 +319,11 @@ namespace Sdk.Runtime.Cpu
                                 float* aSliver = aBlock + ((nint)row * kc);
                                 if (!p.TransC && mr == mrMax && nr == nrMax)
                                 {
-                                    TK.Run(kc, aSliver, bs, p.C + (row * ldc) + col, ldc, p.Alpha, beta);
+                                    TK.Run(kc, aSliver, bs, nrMax, p.C + (row * ldc) + col, ldc, p.Alpha, beta);
                                 }
                                 else
                                 {
-                                    TK.Run(kc, aSliver, bs, tile, nrMax, 1f, 0f);
+                                    TK.Run(kc, aSliver, bs, nrMax, tile, nrMax, 1f, 0f);
                                     MergeTile(ref p, tile, nrMax, row, mr, col, nr, beta);
                                 }
 

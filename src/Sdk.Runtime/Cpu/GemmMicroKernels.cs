@@ -6,7 +6,8 @@ namespace Sdk.Runtime.Cpu
     /// <summary>
     /// A register-blocked GEMM micro-kernel: C[MR x NR] = alpha * Ap * Bp + beta * C over one KC block, where
     /// Ap is an MR-row sliver of packed A (k-major: MR values per k) and Bp an NR-column sliver of packed B
-    /// (k-major: NR values per k). beta == 0 means C is not read (it may hold NaN).
+    /// (k-major: NR values per k; consecutive k are ldb floats apart, NR when packed, the row stride when the
+    /// kernel reads a row-major B in place). beta == 0 means C is not read (it may hold NaN).
     /// </summary>
     internal unsafe interface IMicroKernel
     {
@@ -23,7 +24,7 @@ namespace Sdk.Runtime.Cpu
         /// <summary>Columns of one packed B panel (KC x NC) per thread; multiple of NR.</summary>
         static abstract int NC { get; }
 
-        static abstract void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta);
+        static abstract void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta);
     }
 
     /// <summary>
@@ -47,7 +48,7 @@ namespace Sdk.Runtime.Cpu
         public static int NC => 2048;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         {
             Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
             Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -82,7 +83,7 @@ namespace Sdk.Runtime.Cpu
                 c70 = Vector512.FusedMultiplyAdd(av, b0, c70);
                 c71 = Vector512.FusedMultiplyAdd(av, b1, c71);
                 a += 8;
-                b += 32;
+                b += ldb;
             }
 
             Vector512<float> al = Vector512.Create(alpha);
@@ -144,7 +145,7 @@ namespace Sdk.Runtime.Cpu
         public static int NC => 2048;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         {
             Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
             Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -172,7 +173,7 @@ namespace Sdk.Runtime.Cpu
                 c50 = Vector256.FusedMultiplyAdd(av, b0, c50);
                 c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
                 a += 6;
-                b += 16;
+                b += ldb;
             }
 
             Vector256<float> al = Vector256.Create(alpha);
@@ -230,7 +231,7 @@ namespace Sdk.Runtime.Cpu
         public static int NC => 1024;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         {
             Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;
             Vector128<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -265,7 +266,7 @@ namespace Sdk.Runtime.Cpu
                 c70 = Vector128.MultiplyAddEstimate(av, b0, c70);
                 c71 = Vector128.MultiplyAddEstimate(av, b1, c71);
                 a += 8;
-                b += 8;
+                b += ldb;
             }
 
             Vector128<float> al = Vector128.Create(alpha);

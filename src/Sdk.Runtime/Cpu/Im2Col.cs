@@ -114,6 +114,79 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
+        /// <summary>
+        /// Implicit im2col, the row source of <see cref="GemmProblem.BRow"/>: writes row k of the column matrix of a
+        /// chunk of samples (columns j0 .. j0+count, sample-major) straight from the input, so the forward pass
+        /// never materialises the column matrix: the GEMM packer turns input rows into packed slivers in one pass.
+        /// </summary>
+        public static void FillRow(void* context, int k, int j0, int count, float* dst)
+        {
+            var s = (ImplicitColumns*)context;
+            ref readonly ConvGeometry g = ref s->G;
+            int taps = g.KH * g.KW;
+            int c = k / taps;
+            int tap = k - (c * taps);
+            int kh = tap / g.KW;
+            int kw = tap - (kh * g.KW);
+            int offW = (kw * g.DW) - g.PL;
+            ValidRange(offW, g.SW, g.W, g.OW, out int owStart, out int owEnd);
+            int ohw = g.OHW;
+            int sample = j0 / ohw;
+            int pos = j0 - (sample * ohw);
+            int oh = pos / g.OW;
+            int ow = pos - (oh * g.OW);
+            float* plane = s->X + (sample * s->InSample) + ((nint)c * g.HW);
+            while (count > 0)
+            {
+                int len = Math.Min(count, g.OW - ow);
+                int ih = (oh * g.SH) - g.PT + (kh * g.DH);
+                int a = Math.Max(ow, owStart);
+                int b = Math.Min(ow + len, owEnd);
+                if ((uint)ih >= (uint)g.H || b <= a)
+                {
+                    new Span<float>(dst, len).Clear();
+                }
+                else
+                {
+                    float* src = plane + ((nint)ih * g.W) + offW;
+                    for (int o = ow; o < a; o++)
+                    {
+                        dst[o - ow] = 0f;
+                    }
+
+                    if (g.SW == 1)
+                    {
+                        new ReadOnlySpan<float>(src + a, b - a).CopyTo(new Span<float>(dst + (a - ow), b - a));
+                    }
+                    else
+                    {
+                        for (int o = a; o < b; o++)
+                        {
+                            dst[o - ow] = src[(nint)o * g.SW];
+                        }
+                    }
+
+                    for (int o = b; o < ow + len; o++)
+                    {
+                        dst[o - ow] = 0f;
+                    }
+                }
+
+                dst += len;
+                count -= len;
+                ow += len;
+                if (ow == g.OW)
+                {
+                    ow = 0;
+                    if (++oh == g.OH)
+                    {
+                        oh = 0;
+                        plane += s->InSample;
+                    }
+                }
+            }
+        }
+
         /// <summary>Output columns [start, end) whose input column o·stride + offset lies in [0, width).</summary>
         internal static void ValidRange(int offset, int stride, int width, int outWidth, out int start, out int end)
         {
@@ -124,5 +197,16 @@ namespace Sdk.Runtime.Cpu
             start = Math.Min(start, outWidth);
             end = Math.Clamp(end, start, outWidth);
         }
+    }
+}
+
+namespace Sdk.Runtime.Cpu
+{
+    /// <summary>Context of <see cref="Im2Col.FillRow"/>: the geometry and the group's channel 0 in the chunk's first sample.</summary>
+    internal unsafe struct ImplicitColumns
+    {
+        public ConvGeometry G;
+        public float* X;
+        public nint InSample;
     }
 }

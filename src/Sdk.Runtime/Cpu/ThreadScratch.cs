@@ -17,8 +17,10 @@ namespace Sdk.Runtime.Cpu
         ConvTemp = 3,
         /// <summary>Depthwise convolution: padded input plane.</summary>
         Plane = 4,
-        /// <summary>Short-lived scratch for small kernels (pool rows, softmax columns).</summary>
+        /// <summary>Short-lived scratch for small kernels (batch-norm folded parameters).</summary>
         Misc = 5,
+        /// <summary>GEMM: one generated row of an implicit op(B) (implicit im2col).</summary>
+        BRow = 6,
     }
 
     /// <summary>
@@ -33,7 +35,7 @@ namespace Sdk.Runtime.Cpu
     /// </remarks>
     internal static unsafe class ThreadScratch
     {
-        private const int SlotCount = 6;
+        private const int SlotCount = 7;
 
         [ThreadStatic] private static float[]?[]? t_arrays;
 
