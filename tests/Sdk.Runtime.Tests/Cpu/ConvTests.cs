@@ -32,6 +32,7 @@ namespace Sdk.Runtime.Tests.Cpu
             ["depthwise mult2 5x5"] = (D(3, 12, 13, 6, 5, 5, pt: 2, pl: 2, pb: 2, pr: 2, groups: 3), 2),
             ["small map many samples"] = (D(3, 4, 4, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 37),
             ["kernel covers input"] = (D(2, 3, 3, 3, 3, 3), 2),
+            ["odd map, chunks split mid-sample"] = (D(16, 5, 5, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 23),
         };
 
         public static IEnumerable<object[]> CaseNames()
@@ -93,6 +94,45 @@ namespace Sdk.Runtime.Tests.Cpu
             var mid = D(8, 12, 12, 16, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1);
             CheckForward(mid, 5, GemmKernel.Auto, withBias: true);
             CheckBackward(mid, 5, GemmKernel.Auto, samples: 200);
+        }
+
+        [Theory]
+        [InlineData("3x3 stride2 odd")]
+        [InlineData("dilated asym pad")]
+        [InlineData("rect kernel stride 2x1")]
+        [InlineData("1x1 stride 2")]
+        public unsafe void ImplicitColumnRowsMatchExplicitIm2Col(string name)
+        {
+            var (desc, _) = Cases[name];
+            var g = ConvGeometry.From(desc);
+            int samples = 3;
+            float[] x = TestUtil.Random(samples * desc.InputSampleLength, 1);
+            int cols = samples * g.OHW;
+            var explicitCols = new float[g.KG * cols];
+            var row = new float[cols];
+            var rnd = new Random(5);
+            fixed (float* xp = x)
+            fixed (float* cp = explicitCols)
+            fixed (float* rp = row)
+            {
+                for (int s = 0; s < samples; s++)
+                {
+                    Im2Col.Forward(g, xp + (s * desc.InputSampleLength), 0, g.CG, cp + (s * g.OHW), cols);
+                }
+
+                var ctx = new ImplicitColumns { G = g, X = xp, InSample = desc.InputSampleLength };
+                for (int trial = 0; trial < 200; trial++)
+                {
+                    int k = rnd.Next(g.KG);
+                    int j0 = rnd.Next(cols);
+                    int count = 1 + rnd.Next(cols - j0);
+                    Im2Col.FillRow(&ctx, k, j0, count, rp);
+                    for (int j = 0; j < count; j++)
+                    {
+                        Assert.Equal(explicitCols[(k * cols) + j0 + j], row[j]);
+                    }
+                }
+            }
         }
 
         [Fact]
