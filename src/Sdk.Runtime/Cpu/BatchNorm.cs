@@ -78,12 +78,9 @@ namespace Sdk.Runtime.Cpu
             long n = (long)batch * channels * spatial;
             ConvPlan.CheckLength(input, n, nameof(input));
             ConvPlan.CheckLength(output, n, nameof(output));
-            foreach (int len in new[] { gamma.Length, beta.Length, runningMean.Length, runningVar.Length, savedMean.Length, savedInvStd.Length })
+            if (Math.Min(Math.Min(gamma.Length, beta.Length), Math.Min(Math.Min(runningMean.Length, runningVar.Length), Math.Min(savedMean.Length, savedInvStd.Length))) < channels)
             {
-                if (len < channels)
-                {
-                    throw new ArgumentException("Per-channel vectors need one element per channel.");
-                }
+                throw new ArgumentException("Per-channel vectors need one element per channel.");
             }
 
             if (batch * spatial < 1)
