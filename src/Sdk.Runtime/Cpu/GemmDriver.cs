@@ -28,6 +28,11 @@ namespace Sdk.Runtime.Cpu
         /// </summary>
         public delegate*<void*, int, int, int, float*, void> BRow;
         public void* BRowContext;
+        /// <summary>
+        /// When set, op(B) is already packed for the whole k x n (<see cref="GemmDriver{TK}.PackBFull"/>), shared by
+        /// all tasks: used when the same B multiplies many A (convolution weights as B).
+        /// </summary>
+        public float* PackedB;
         public float* C;
         public nint Ldc;
         public bool TransC;
@@ -82,6 +87,32 @@ namespace Sdk.Runtime.Cpu
                         PackContiguous(a + (pc * lda) + i, lda, rows, mr, kc, d);
                     }
                 }
+            }
+        }
+
+        public static long PackedBSize(int k, int n) => (long)RoundUp(n, TK.NR) * k;
+
+        /// <summary>
+        /// Packs KC blocks [b0, b1) of the whole op(B) (k x n): block pc starts at dst + pc·nPad and holds the NR-column
+        /// slivers of all n columns (the layout <see cref="GemmProblem.PackedB"/> expects).
+        /// </summary>
+        public static void PackBFull(bool transB, float* b, nint ldb, int k, int n, float* dst, int b0, int b1)
+        {
+            nint nPad = RoundUp(n, TK.NR);
+            for (int blk = b0; blk < b1; blk++)
+            {
+                int pc = blk * TK.KC;
+                PackB(transB, b, ldb, pc, Math.Min(TK.KC, k - pc), 0, n, dst + (pc * nPad));
+            }
+        }
+
+        /// <summary><see cref="PackBFull"/> for an implicit op(B) given by <see cref="GemmProblem.BRow"/>.</summary>
+        public static void PackBFullFromRows(ref GemmProblem p, float* dst, float* row)
+        {
+            nint nPad = RoundUp(p.N, TK.NR);
+            for (int pc = 0; pc < p.K; pc += TK.KC)
+            {
+                PackBRows(ref p, pc, Math.Min(TK.KC, p.K - pc), 0, p.N, dst + (pc * nPad), row);
             }
         }
 
@@ -280,7 +311,9 @@ namespace Sdk.Runtime.Cpu
         {
             int mrMax = TK.MR, nrMax = TK.NR, kcMax = TK.KC, mcMax = TK.MC, ncMax = TK.NC;
             int panelCols = Math.Min(ncMax, RoundUp(n1 - n0, nrMax));
-            float* bp = ThreadScratch.Get(ScratchSlot.PackB, (long)kcMax * panelCols);
+            float* bPanel = p.PackedB != null ? null : ThreadScratch.Get(ScratchSlot.PackB, (long)kcMax * panelCols);
+            float* bp = bPanel;
+            nint nPad = RoundUp(p.N, nrMax);
             float* tile = stackalloc float[mrMax * nrMax];
             float* bRow = p.BRow == null ? null : ThreadScratch.Get(ScratchSlot.BRow, panelCols);
             nint mPad = RoundUp(p.M, mrMax);
@@ -292,13 +325,17 @@ namespace Sdk.Runtime.Cpu
                 for (int pc = 0; pc < p.K; pc += kcMax)
                 {
                     int kc = Math.Min(kcMax, p.K - pc);
-                    if (p.BRow != null)
+                    if (p.PackedB != null)
                     {
-                        PackBRows(ref p, pc, kc, jc, nc, bp, bRow);
+                        bp = p.PackedB + (pc * nPad) + ((nint)jc * kc);
+                    }
+                    else if (p.BRow != null)
+                    {
+                        PackBRows(ref p, pc, kc, jc, nc, bPanel, bRow);
                     }
                     else
                     {
-                        PackB(p.TransB, p.B, p.Ldb, pc, kc, jc, nc, bp);
+                        PackB(p.TransB, p.B, p.Ldb, pc, kc, jc, nc, bPanel);
                     }
 
                     float beta = pc == 0 ? p.Beta : 1f;

@@ -69,6 +69,54 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
+        public static long PackedBSize(GemmKernel kernel, int k, int n)
+            => (long)GemmDriver<Kernel128x8x8>.RoundUp(n, NR(kernel)) * k;
+
+        /// <summary>Packs the whole op(B) (k x n) into <paramref name="dst"/> (<see cref="PackedBSize"/> floats) for <see cref="GemmProblem.PackedB"/>.</summary>
+        public static void PackB(GemmKernel kernel, bool transB, float* b, nint ldb, int k, int n, float* dst, bool parallel)
+        {
+            switch (Resolve(kernel))
+            {
+                case GemmKernel.Vector512x8x32:
+                    PackB<Kernel512x8x32>(transB, b, ldb, k, n, dst, parallel);
+                    break;
+                case GemmKernel.Vector256x6x16:
+                    PackB<Kernel256x6x16>(transB, b, ldb, k, n, dst, parallel);
+                    break;
+                default:
+                    PackB<Kernel128x8x8>(transB, b, ldb, k, n, dst, parallel);
+                    break;
+            }
+        }
+
+        private static void PackB<TK>(bool transB, float* b, nint ldb, int k, int n, float* dst, bool parallel)
+            where TK : struct, IMicroKernel
+        {
+            int blocks = (k + TK.KC - 1) / TK.KC;
+            int threads = parallel ? CpuWorkerPool.AvailableThreads : 1;
+            if (threads <= 1 || blocks < 2 || (long)k * n < 1 << 16)
+            {
+                GemmDriver<TK>.PackBFull(transB, b, ldb, k, n, dst, 0, blocks);
+                return;
+            }
+
+            var job = new PackBJob<TK> { TransB = transB, B = b, Ldb = ldb, K = k, N = n, Dst = dst };
+            CpuWorkerPool.Current.Run(ref job, blocks);
+        }
+
+        private struct PackBJob<TK> : IParallelJob
+            where TK : struct, IMicroKernel
+        {
+            public bool TransB;
+            public float* B;
+            public nint Ldb;
+            public int K;
+            public int N;
+            public float* Dst;
+
+            public void Execute(int task) => GemmDriver<TK>.PackBFull(TransB, B, Ldb, K, N, Dst, task, task + 1);
+        }
+
         /// <summary>Runs the product described by <paramref name="p"/> (A already packed for the same kernel).</summary>
         public static void Compute(GemmKernel kernel, ref GemmProblem p, bool parallel)
         {
@@ -204,6 +252,22 @@ namespace Sdk.Runtime.Cpu
             int mSlivers = (p.M + TK.MR - 1) / TK.MR;
             int tasksN = Math.Min(nSlivers, target);
             int tasksM = Math.Min(mSlivers, Math.Max(1, (target + tasksN - 1) / tasksN));
+            if (tasksM > 1 && p.PackedB == null && p.N <= TK.NC)
+            {
+                // Splitting M means every task would pack the same (narrow) B: pack it once, shared.
+                float* shared = ThreadScratch.Get(ScratchSlot.PackB, GemmDriver<TK>.PackedBSize(p.K, p.N));
+                if (p.BRow != null)
+                {
+                    GemmDriver<TK>.PackBFullFromRows(ref p, shared, ThreadScratch.Get(ScratchSlot.BRow, p.N));
+                }
+                else
+                {
+                    PackB<TK>(p.TransB, p.B, p.Ldb, p.K, p.N, shared, parallel);
+                }
+
+                p.PackedB = shared;
+            }
+
             int nStep = (nSlivers + tasksN - 1) / tasksN * TK.NR;
             int mStep = (mSlivers + tasksM - 1) / tasksM * TK.MR;
             tasksN = (p.N + nStep - 1) / nStep;

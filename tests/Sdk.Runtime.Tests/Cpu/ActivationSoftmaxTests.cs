@@ -14,6 +14,7 @@ namespace Sdk.Runtime.Tests.Cpu
         [InlineData(Activation.Gelu)]
         public void ForwardAndBackward(Activation act)
         {
+            using var pool = TestUtil.PrivatePool();
             foreach (int n in new[] { 1, 7, 8, 29, 300_001 })
             {
                 float[] x = TestUtil.Random(n, n, -8, 8);
@@ -69,6 +70,7 @@ namespace Sdk.Runtime.Tests.Cpu
         [InlineData(64, 10, 1)]
         public void SoftmaxForwardBackward(int batch, int c, int s)
         {
+            using var pool = TestUtil.PrivatePool();
             float[] x = TestUtil.Random(batch * c * s, 1, -5, 5);
             x[0] = 100f; // stability: no overflow with a large logit
             var y = new float[x.Length];

@@ -47,6 +47,7 @@ namespace Sdk.Runtime.Tests.Cpu
         [MemberData(nameof(CaseNames))]
         public void ForwardMatchesNaive(string name)
         {
+            using var pool = TestUtil.PrivatePool();
             var (desc, batch) = Cases[name];
             CheckForward(desc, batch, GemmKernel.Auto, withBias: true);
             CheckForward(desc, batch, GemmKernel.Auto, withBias: false);
@@ -56,6 +57,7 @@ namespace Sdk.Runtime.Tests.Cpu
         [MemberData(nameof(CaseNames))]
         public void BackwardMatchesNaive(string name)
         {
+            using var pool = TestUtil.PrivatePool();
             var (desc, batch) = Cases[name];
             CheckBackward(desc, batch, GemmKernel.Auto);
         }
@@ -63,6 +65,7 @@ namespace Sdk.Runtime.Tests.Cpu
         [Fact]
         public void EveryKernelGivesTheSameConvolution()
         {
+            using var pool = TestUtil.PrivatePool();
             var desc = D(5, 9, 10, 11, 3, 3, sh: 1, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1, groups: 1, act: Activation.Relu);
             foreach (GemmKernel k in TestUtil.SupportedKernels())
             {
@@ -86,6 +89,7 @@ namespace Sdk.Runtime.Tests.Cpu
         [Fact]
         public void LargerConvolutionsUseParallelPaths()
         {
+            using var pool = TestUtil.PrivatePool();
             // batch 1: one GEMM split over threads (2·64·144·400 flops) with parallel im2col.
             var wide = D(16, 20, 20, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu);
             CheckForward(wide, 1, GemmKernel.Auto, withBias: true);
@@ -94,6 +98,13 @@ namespace Sdk.Runtime.Tests.Cpu
             var mid = D(8, 12, 12, 16, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1);
             CheckForward(mid, 5, GemmKernel.Auto, withBias: true);
             CheckBackward(mid, 5, GemmKernel.Auto, samples: 200);
+            // Small maps, few samples: 16 columns, a GEMM split over output channels.
+            var late = D(128, 4, 4, 256, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu);
+            foreach (int batch in new[] { 1, 3, 20 })
+            {
+                CheckForward(late, batch, GemmKernel.Auto, withBias: true);
+                CheckBackward(late with { Activation = Activation.None }, batch, GemmKernel.Auto);
+            }
         }
 
         [Theory]
@@ -189,6 +200,7 @@ namespace Sdk.Runtime.Tests.Cpu
         [InlineData("small map many samples")]
         public void GradientsMatchFiniteDifferences(string name)
         {
+            using var pool = TestUtil.PrivatePool();
             var (desc, batch) = Cases[name];
             batch = Math.Min(batch, 18);
             var plan = new ConvPlan(desc);

@@ -13,6 +13,7 @@ namespace Sdk.Runtime.Tests.Cpu
         [InlineData(64, 256, 300, Activation.Sigmoid)]
         public void ForwardMatchesNaive(int batch, int inF, int outF, Activation act)
         {
+            using var pool = TestUtil.PrivatePool();
             float[] x = TestUtil.Random(batch * inF, 1), w = TestUtil.Random(outF * inF, 2), b = TestUtil.Random(outF, 3);
             var y = TestUtil.Random(batch * outF, 4);
             Dense.Forward(x, w, b, y, batch, inF, outF, act);
@@ -43,6 +44,7 @@ namespace Sdk.Runtime.Tests.Cpu
         [InlineData(40, 70, 33)]
         public void BackwardMatchesNaiveAndFiniteDifferences(int batch, int inF, int outF)
         {
+            using var pool = TestUtil.PrivatePool();
             float[] x = TestUtil.Random(batch * inF, 1), w = TestUtil.Random(outF * inF, 2), b = TestUtil.Random(outF, 3);
             float[] r = TestUtil.Random(batch * outF, 4);
             var dx = new float[x.Length];

@@ -52,10 +52,18 @@ namespace Sdk.Runtime.Tests.Cpu
         [Fact]
         public void LargerProblemRunsInParallelAndMatches()
         {
+            using var pool = TestUtil.PrivatePool();
             // Big enough (2·m·n·k > 4M flops) to be split over the pool, with edges in both M and N.
             Run(GemmKernel.Auto, false, false, 203, 301, 129, 1f, 0f, 0, 0, 0, seed: 3);
             Run(GemmKernel.Auto, true, false, 203, 301, 129, 1f, 2f, 0, 0, 0, seed: 4);
             Run(GemmKernel.Auto, false, true, 20, 1000, 300, 1f, 0f, 0, 0, 0, seed: 5);
+
+            // Narrow n, tall m: the split is over M and B is packed once, shared by the tasks.
+            foreach (GemmKernel k in TestUtil.SupportedKernels())
+            {
+                Run(k, false, false, 300, 64, 200, 1f, 0f, 1, 2, 3, seed: 6);
+                Run(k, true, true, 301, 40, 300, 1f, 0.5f, 0, 0, 0, seed: 7);
+            }
         }
 
         [Fact]

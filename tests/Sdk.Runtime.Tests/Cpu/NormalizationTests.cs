@@ -12,6 +12,7 @@ namespace Sdk.Runtime.Tests.Cpu
         [InlineData(8, 16, 1024, Activation.Relu6)] // large enough to run in parallel
         public void InferenceIsTheFoldedAffineMap(int batch, int c, int s, Activation act)
         {
+            using var pool = TestUtil.PrivatePool();
             float[] x = TestUtil.Random(batch * c * s, 1, -3, 3);
             float[] gamma = TestUtil.Random(c, 2, 0.5f, 2f), beta = TestUtil.Random(c, 3), mean = TestUtil.Random(c, 4), variance = TestUtil.Random(c, 5, 0.1f, 3f);
             var y = new float[x.Length];
@@ -32,6 +33,7 @@ namespace Sdk.Runtime.Tests.Cpu
         [InlineData(8, 16, 512)]
         public void TrainingForwardBackward(int batch, int c, int s)
         {
+            using var pool = TestUtil.PrivatePool();
             float[] x = TestUtil.Random(batch * c * s, 1, -2, 4);
             float[] gamma = TestUtil.Random(c, 2, 0.5f, 2f), beta = TestUtil.Random(c, 3);
             float[] rm = TestUtil.Random(c, 4), rv = TestUtil.Random(c, 5, 0.5f, 2f);

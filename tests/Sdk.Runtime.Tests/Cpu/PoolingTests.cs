@@ -19,6 +19,7 @@ namespace Sdk.Runtime.Tests.Cpu
         [MemberData(nameof(Shapes))]
         public void MaxPoolForwardAndBackward(Pool2DDescriptor d, int batch)
         {
+            using var pool = TestUtil.PrivatePool();
             float[] x = DistinctValues(batch * d.InputSampleLength, 1);
             var y = new float[batch * d.OutputSampleLength];
             var idx = new int[y.Length];
@@ -59,6 +60,7 @@ namespace Sdk.Runtime.Tests.Cpu
         [MemberData(nameof(Shapes))]
         public void AvgPoolForwardAndBackward(Pool2DDescriptor d, int batch)
         {
+            using var pool = TestUtil.PrivatePool();
             float[] x = TestUtil.Random(batch * d.InputSampleLength, 1);
             var y = new float[batch * d.OutputSampleLength];
             Pooling.AvgForward(d, x, y, batch);

@@ -7,6 +7,29 @@ namespace Sdk.Runtime.Tests.Cpu
 {
     internal static class TestUtil
     {
+        /// <summary>
+        /// Runs kernels of this thread on a private 3-thread pool until disposed, so parallel code paths really run in
+        /// parallel even while other tests hold the shared pool (a busy pool makes kernels run inline).
+        /// </summary>
+        public static IDisposable PrivatePool(int threads = 3) => new PoolScope(threads);
+
+        private sealed class PoolScope : IDisposable
+        {
+            private readonly CpuWorkerPool _pool;
+
+            public PoolScope(int threads)
+            {
+                _pool = new CpuWorkerPool(threads);
+                CpuWorkerPool.MakeCurrent(_pool);
+            }
+
+            public void Dispose()
+            {
+                CpuWorkerPool.MakeCurrent(null);
+                _pool.Dispose();
+            }
+        }
+
         public static float[] Random(int length, int seed, float lo = -1f, float hi = 1f)
         {
             var rnd = new Random(seed);
