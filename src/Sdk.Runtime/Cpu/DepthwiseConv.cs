@@ -1,0 +1,297 @@
+using System;
+using System.Runtime.Intrinsics;
+
+namespace Sdk.Runtime.Cpu
+{
+    /// <summary>
+    /// Depthwise convolution (groups = input channels, M/C output channels per input channel) as a direct
+    /// stencil. im2col + GEMM would be a GEMM with one row per group: all packing, no reuse. Each input plane is
+    /// copied once into a zero-padded plane (so the inner loops need no bounds checks); for stride 1 the loop
+    /// over output columns is vectorised (8 outputs per Vector256, KH·KW FMAs each).
+    /// </summary>
+    internal static unsafe class DepthwiseConv
+    {
+        public static void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, int batch, Activation act)
+        {
+            int planes = batch * g.M;
+            int threads = CpuWorkerPool.AvailableThreads;
+            int tasks = threads <= 1 || (long)planes * g.OHW * g.KH * g.KW < 1 << 15 ? 1 : Math.Min(planes, threads * 8);
+            var job = new ForwardJob { G = g, X = x, W = w, Bias = bias, Y = y, Planes = planes, PerTask = (planes + tasks - 1) / tasks, Act = act };
+            CpuWorkerPool.Current.Run(ref job, (planes + job.PerTask - 1) / job.PerTask);
+        }
+
+        /// <summary>dx and dw (either may be null); tasks own whole input channels, so writes never overlap and sums run in a fixed order.</summary>
+        public static void Backward(in ConvGeometry g, float* x, float* w, float* dy, float* dx, float* dw, int batch)
+        {
+            if (dx == null && dw == null)
+            {
+                return;
+            }
+
+            int threads = CpuWorkerPool.AvailableThreads;
+            int tasks = threads <= 1 || (long)batch * g.M * g.OHW * g.KH * g.KW < 1 << 15 ? 1 : Math.Min(g.C, threads * 8);
+            var job = new BackwardJob { G = g, X = x, W = w, Dy = dy, Dx = dx, Dw = dw, Batch = batch, PerTask = (g.C + tasks - 1) / tasks };
+            CpuWorkerPool.Current.Run(ref job, (g.C + job.PerTask - 1) / job.PerTask);
+        }
+
+        private static int PaddedHeight(in ConvGeometry g) => ((g.OH - 1) * g.SH) + ((g.KH - 1) * g.DH) + 1;
+
+        private static int PaddedWidth(in ConvGeometry g) => ((g.OW - 1) * g.SW) + ((g.KW - 1) * g.DW) + 1;
+
+        /// <summary>Copies an input plane into a zero-padded hp x wp plane (only the part the kernel can reach).</summary>
+        private static void Pad(in ConvGeometry g, float* src, float* dst, int hp, int wp)
+        {
+            for (int r = 0; r < hp; r++)
+            {
+                float* d = dst + ((nint)r * wp);
+                int ih = r - g.PT;
+                if ((uint)ih >= (uint)g.H)
+                {
+                    new Span<float>(d, wp).Clear();
+                    continue;
+                }
+
+                int left = Math.Min(g.PL, wp);
+                int count = Math.Clamp(wp - g.PL, 0, g.W);
+                new Span<float>(d, left).Clear();
+                new ReadOnlySpan<float>(src + ((nint)ih * g.W), count).CopyTo(new Span<float>(d + left, count));
+                new Span<float>(d + left + count, wp - left - count).Clear();
+            }
+        }
+
+        private struct ForwardJob : IParallelJob
+        {
+            public ConvGeometry G;
+            public float* X;
+            public float* W;
+            public float* Bias;
+            public float* Y;
+            public int Planes;
+            public int PerTask;
+            public Activation Act;
+
+            public void Execute(int task)
+            {
+                int hp = PaddedHeight(G), wp = PaddedWidth(G);
+                float* pad = ThreadScratch.Get(ScratchSlot.Plane, (long)hp * wp);
+                int mult = G.M / G.C;
+                int kk = G.KH * G.KW;
+                int p1 = Math.Min(Planes, (task + 1) * PerTask);
+                long padded = -1;
+                for (int plane = task * PerTask; plane < p1; plane++)
+                {
+                    int n = plane / G.M;
+                    int oc = plane - (n * G.M);
+                    int ci = oc / mult;
+                    long source = ((long)n * G.C) + ci;
+                    if (source != padded)
+                    {
+                        Pad(G, X + (source * G.HW), pad, hp, wp);
+                        padded = source;
+                    }
+
+                    float* o = Y + ((long)plane * G.OHW);
+                    Stencil(G, pad, wp, W + ((nint)oc * kk), Bias == null ? 0f : Bias[oc], o);
+                    if (Act != Activation.None)
+                    {
+                        Activations.BiasActivateRun(o, G.OHW, 0f, null, Act);
+                    }
+                }
+            }
+        }
+
+        private static void Stencil(in ConvGeometry g, float* pad, int wp, float* w, float bias, float* o)
+        {
+            int kh = g.KH, kw = g.KW, ow = g.OW;
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                float* orow = o + ((nint)oh * ow);
+                float* top = pad + ((nint)oh * g.SH * wp);
+                int j = 0;
+                if (g.SW == 1)
+                {
+                    for (; j <= ow - 8; j += 8)
+                    {
+                        Vector256<float> acc = Vector256.Create(bias);
+                        for (int a = 0; a < kh; a++)
+                        {
+                            float* r = top + ((nint)a * g.DH * wp) + j;
+                            float* wr = w + (a * kw);
+                            for (int b = 0; b < kw; b++)
+                            {
+                                acc = Vector256.FusedMultiplyAdd(Vector256.Load(r + (b * g.DW)), Vector256.Create(wr[b]), acc);
+                            }
+                        }
+
+                        acc.Store(orow + j);
+                    }
+                }
+
+                for (; j < ow; j++)
+                {
+                    float s = bias;
+                    float* c0 = top + ((nint)j * g.SW);
+                    for (int a = 0; a < kh; a++)
+                    {
+                        float* r = c0 + ((nint)a * g.DH * wp);
+                        for (int b = 0; b < kw; b++)
+                        {
+                            s = MathF.FusedMultiplyAdd(r[b * g.DW], w[(a * kw) + b], s);
+                        }
+                    }
+
+                    orow[j] = s;
+                }
+            }
+        }
+
+        private struct BackwardJob : IParallelJob
+        {
+            public ConvGeometry G;
+            public float* X;
+            public float* W;
+            public float* Dy;
+            public float* Dx;
+            public float* Dw;
+            public int Batch;
+            public int PerTask;
+
+            public void Execute(int task)
+            {
+                int hp = PaddedHeight(G), wp = PaddedWidth(G);
+                long planeLength = (long)hp * wp;
+                float* xpad = ThreadScratch.Get(ScratchSlot.Plane, planeLength * 2);
+                float* dxpad = xpad + planeLength;
+                int mult = G.M / G.C;
+                int kk = G.KH * G.KW;
+                double* wsum = stackalloc double[kk];
+                int c1 = Math.Min(G.C, (task + 1) * PerTask);
+                for (int ci = task * PerTask; ci < c1; ci++)
+                {
+                    for (int m = 0; m < mult; m++)
+                    {
+                        if (Dw != null)
+                        {
+                            new Span<double>(wsum, kk).Clear();
+                            for (int n = 0; n < Batch; n++)
+                            {
+                                Pad(G, X + ((((long)n * G.C) + ci) * G.HW), xpad, hp, wp);
+                                int oc = (ci * mult) + m;
+                                WeightGrad(G, xpad, wp, Dy + ((((long)n * G.M) + oc) * G.OHW), wsum);
+                            }
+
+                            float* dwo = Dw + ((long)((ci * mult) + m) * kk);
+                            for (int t = 0; t < kk; t++)
+                            {
+                                dwo[t] = (float)wsum[t];
+                            }
+                        }
+                    }
+
+                    if (Dx != null)
+                    {
+                        for (int n = 0; n < Batch; n++)
+                        {
+                            new Span<float>(dxpad, (int)planeLength).Clear();
+                            for (int m = 0; m < mult; m++)
+                            {
+                                int oc = (ci * mult) + m;
+                                InputGrad(G, dxpad, wp, W + ((long)oc * kk), Dy + ((((long)n * G.M) + oc) * G.OHW));
+                            }
+
+                            Crop(G, dxpad, hp, wp, Dx + ((((long)n * G.C) + ci) * G.HW));
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>wsum[tap] += Σ_(oh,ow) dy[oh,ow] · xpad[oh·SH + kh·DH, ow·SW + kw·DW].</summary>
+        private static void WeightGrad(in ConvGeometry g, float* xpad, int wp, float* dy, double* wsum)
+        {
+            int ow = g.OW;
+            for (int a = 0; a < g.KH; a++)
+            {
+                for (int b = 0; b < g.KW; b++)
+                {
+                    float s = 0f;
+                    Vector256<float> acc = Vector256<float>.Zero;
+                    for (int oh = 0; oh < g.OH; oh++)
+                    {
+                        float* r = xpad + ((((nint)oh * g.SH) + (a * g.DH)) * wp) + (b * g.DW);
+                        float* d = dy + ((nint)oh * ow);
+                        int j = 0;
+                        if (g.SW == 1)
+                        {
+                            for (; j <= ow - 8; j += 8)
+                            {
+                                acc = Vector256.FusedMultiplyAdd(Vector256.Load(d + j), Vector256.Load(r + j), acc);
+                            }
+                        }
+
+                        for (; j < ow; j++)
+                        {
+                            s = MathF.FusedMultiplyAdd(d[j], r[(nint)j * g.SW], s);
+                        }
+                    }
+
+                    wsum[(a * g.KW) + b] += s + Vector256.Sum(acc);
+                }
+            }
+        }
+
+        /// <summary>dxpad[oh·SH + kh·DH, ow·SW + kw·DW] += w[kh,kw] · dy[oh,ow].</summary>
+        private static void InputGrad(in ConvGeometry g, float* dxpad, int wp, float* w, float* dy)
+        {
+            int ow = g.OW;
+            for (int a = 0; a < g.KH; a++)
+            {
+                for (int b = 0; b < g.KW; b++)
+                {
+                    float wt = w[(a * g.KW) + b];
+                    Vector256<float> wv = Vector256.Create(wt);
+                    for (int oh = 0; oh < g.OH; oh++)
+                    {
+                        float* r = dxpad + ((((nint)oh * g.SH) + (a * g.DH)) * wp) + (b * g.DW);
+                        float* d = dy + ((nint)oh * ow);
+                        int j = 0;
+                        if (g.SW == 1)
+                        {
+                            for (; j <= ow - 8; j += 8)
+                            {
+                                Vector256.FusedMultiplyAdd(Vector256.Load(d + j), wv, Vector256.Load(r + j)).Store(r + j);
+                            }
+                        }
+
+                        for (; j < ow; j++)
+                        {
+                            r[(nint)j * g.SW] = MathF.FusedMultiplyAdd(d[j], wt, r[(nint)j * g.SW]);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>dx = the part of dxpad that lies on the input (pixels the kernel never reaches get 0).</summary>
+        private static void Crop(in ConvGeometry g, float* dxpad, int hp, int wp, float* dx)
+        {
+            for (int ih = 0; ih < g.H; ih++)
+            {
+                float* d = dx + ((nint)ih * g.W);
+                int r = ih + g.PT;
+                if (r >= hp)
+                {
+                    new Span<float>(d, g.W).Clear();
+                    continue;
+                }
+
+                float* s = dxpad + ((nint)r * wp);
+                for (int iw = 0; iw < g.W; iw++)
+                {
+                    int c = iw + g.PL;
+                    d[iw] = c < wp ? s[c] : 0f;
+                }
+            }
+        }
+    }
+}

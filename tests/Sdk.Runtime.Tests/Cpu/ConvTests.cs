@@ -1,0 +1,360 @@
+using System;
+using System.Collections.Generic;
+using Sdk.Runtime.Cpu;
+
+namespace Sdk.Runtime.Tests.Cpu
+{
+    public class ConvTests
+    {
+        private static Conv2DDescriptor D(int c, int h, int w, int m, int kh, int kw, int sh = 1, int sw = 1,
+            int pt = 0, int pl = 0, int pb = 0, int pr = 0, int dh = 1, int dw = 1, int groups = 1, Activation act = Activation.None)
+            => new()
+            {
+                InChannels = c, InHeight = h, InWidth = w, OutChannels = m, KernelHeight = kh, KernelWidth = kw,
+                StrideHeight = sh, StrideWidth = sw, PadTop = pt, PadLeft = pl, PadBottom = pb, PadRight = pr,
+                DilationHeight = dh, DilationWidth = dw, Groups = groups, Activation = act,
+            };
+
+        /// <summary>Named shapes covering every path of the plan.</summary>
+        public static readonly Dictionary<string, (Conv2DDescriptor Desc, int Batch)> Cases = new()
+        {
+            ["3x3 pad1"] = (D(3, 7, 7, 5, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 2),
+            ["3x3 stride2 odd"] = (D(4, 9, 6, 7, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1), 3),
+            ["dilated asym pad"] = (D(3, 8, 9, 4, 3, 3, dh: 2, dw: 2, pt: 2, pl: 1, pb: 0, pr: 3), 2),
+            ["rect kernel stride 2x1"] = (D(2, 7, 8, 3, 2, 3, sh: 2, sw: 1, pt: 1, pl: 0, pb: 0, pr: 2), 2),
+            ["groups 2"] = (D(4, 6, 7, 6, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 2), 2),
+            ["groups 3 stride 2"] = (D(6, 7, 7, 9, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1, groups: 3), 2),
+            ["pointwise"] = (D(7, 5, 6, 9, 1, 1), 3),
+            ["pointwise groups"] = (D(8, 5, 5, 4, 1, 1, groups: 2), 2),
+            ["1x1 stride 2"] = (D(5, 7, 7, 6, 1, 1, sh: 2, sw: 2), 2),
+            ["depthwise 3x3"] = (D(5, 9, 11, 5, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 5), 2),
+            ["depthwise stride2 dil"] = (D(3, 10, 9, 3, 3, 3, sh: 2, sw: 2, pt: 2, pl: 2, pb: 1, pr: 2, dh: 2, dw: 2, groups: 3), 2),
+            ["depthwise mult2 5x5"] = (D(3, 12, 13, 6, 5, 5, pt: 2, pl: 2, pb: 2, pr: 2, groups: 3), 2),
+            ["small map many samples"] = (D(3, 4, 4, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 37),
+            ["kernel covers input"] = (D(2, 3, 3, 3, 3, 3), 2),
+            ["odd map, chunks split mid-sample"] = (D(16, 5, 5, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 23),
+        };
+
+        public static IEnumerable<object[]> CaseNames()
+        {
+            foreach (string k in Cases.Keys)
+            {
+                yield return new object[] { k };
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(CaseNames))]
+        public void ForwardMatchesNaive(string name)
+        {
+            using var pool = TestUtil.PrivatePool();
+            var (desc, batch) = Cases[name];
+            CheckForward(desc, batch, GemmKernel.Auto, withBias: true);
+            CheckForward(desc, batch, GemmKernel.Auto, withBias: false);
+        }
+
+        [Theory]
+        [MemberData(nameof(CaseNames))]
+        public void BackwardMatchesNaive(string name)
+        {
+            using var pool = TestUtil.PrivatePool();
+            var (desc, batch) = Cases[name];
+            CheckBackward(desc, batch, GemmKernel.Auto);
+        }
+
+        [Fact]
+        public void EveryKernelGivesTheSameConvolution()
+        {
+            using var pool = TestUtil.PrivatePool();
+            var desc = D(5, 9, 10, 11, 3, 3, sh: 1, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1, groups: 1, act: Activation.Relu);
+            foreach (GemmKernel k in TestUtil.SupportedKernels())
+            {
+                CheckForward(desc, 3, k, withBias: true);
+                CheckBackward(desc with { Activation = Activation.None }, 2, k);
+            }
+        }
+
+        [Theory]
+        [InlineData(Activation.Relu)]
+        [InlineData(Activation.Relu6)]
+        [InlineData(Activation.Sigmoid)]
+        [InlineData(Activation.Tanh)]
+        [InlineData(Activation.Gelu)]
+        public void FusedActivation(Activation act)
+        {
+            CheckForward(D(3, 6, 6, 4, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: act), 2, GemmKernel.Auto, withBias: true, inputScale: 3f);
+            CheckForward(D(4, 6, 6, 4, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 4, act: act), 2, GemmKernel.Auto, withBias: true, inputScale: 3f);
+        }
+
+        [Fact]
+        public void LargerConvolutionsUseParallelPaths()
+        {
+            using var pool = TestUtil.PrivatePool();
+            // batch 1: one GEMM split over threads (2·64·144·400 flops) with parallel im2col.
+            var wide = D(16, 20, 20, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu);
+            CheckForward(wide, 1, GemmKernel.Auto, withBias: true);
+            CheckBackward(wide with { Activation = Activation.None }, 1, GemmKernel.Auto, samples: 200);
+            // batch 5 with chunking: whole GEMMs per thread, then the remainder split.
+            var mid = D(8, 12, 12, 16, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1);
+            CheckForward(mid, 5, GemmKernel.Auto, withBias: true);
+            CheckBackward(mid, 5, GemmKernel.Auto, samples: 200);
+            // Small maps, few samples: 16 columns, a GEMM split over output channels.
+            var late = D(128, 4, 4, 256, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu);
+            foreach (int batch in new[] { 1, 3, 20 })
+            {
+                CheckForward(late, batch, GemmKernel.Auto, withBias: true);
+                CheckBackward(late with { Activation = Activation.None }, batch, GemmKernel.Auto);
+            }
+        }
+
+        [Theory]
+        [InlineData("3x3 stride2 odd")]
+        [InlineData("dilated asym pad")]
+        [InlineData("rect kernel stride 2x1")]
+        [InlineData("1x1 stride 2")]
+        public unsafe void ImplicitColumnRowsMatchExplicitIm2Col(string name)
+        {
+            var (desc, _) = Cases[name];
+            var g = ConvGeometry.From(desc);
+            int samples = 3;
+            float[] x = TestUtil.Random(samples * desc.InputSampleLength, 1);
+            int cols = samples * g.OHW;
+            var explicitCols = new float[g.KG * cols];
+            var row = new float[cols];
+            var rnd = new Random(5);
+            fixed (float* xp = x)
+            fixed (float* cp = explicitCols)
+            fixed (float* rp = row)
+            {
+                for (int s = 0; s < samples; s++)
+                {
+                    Im2Col.Forward(g, xp + (s * desc.InputSampleLength), 0, g.CG, cp + (s * g.OHW), cols);
+                }
+
+                var ctx = new ImplicitColumns { G = g, X = xp, InSample = desc.InputSampleLength };
+                for (int trial = 0; trial < 200; trial++)
+                {
+                    int k = rnd.Next(g.KG);
+                    int j0 = rnd.Next(cols);
+                    int count = 1 + rnd.Next(cols - j0);
+                    Im2Col.FillRow(&ctx, k, j0, count, rp);
+                    for (int j = 0; j < count; j++)
+                    {
+                        Assert.Equal(explicitCols[(k * cols) + j0 + j], row[j]);
+                    }
+                }
+            }
+        }
+
+        [Fact]
+        public void PlanPicksTheAlgorithmFromTheShape()
+        {
+            Assert.Equal(ConvAlgorithm.PointwiseGemm, new ConvPlan(D(8, 8, 8, 16, 1, 1)).Algorithm);
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(8, 8, 8, 16, 1, 1, sh: 2, sw: 2)).Algorithm);
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(8, 8, 8, 16, 3, 3)).Algorithm);
+            Assert.Equal(ConvAlgorithm.Depthwise, new ConvPlan(D(8, 8, 8, 16, 3, 3, groups: 8)).Algorithm);
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(8, 8, 8, 16, 3, 3, groups: 4)).Algorithm);
+            var late = new ConvPlan(Conv2DDescriptor.Square(512, 4, 4, 512, 3, padding: 1));
+            Assert.Equal(16, late.SamplesPerGemm);
+            Assert.Equal(1, new ConvPlan(Conv2DDescriptor.Square(64, 32, 32, 64, 3, padding: 1)).SamplesPerGemm);
+        }
+
+        [Fact]
+        public void PrepackedWeightsGiveTheSameOutput()
+        {
+            foreach (var desc in new[] { Cases["3x3 pad1"].Desc, Cases["depthwise 3x3"].Desc, Cases["pointwise"].Desc })
+            {
+                var plan = new ConvPlan(desc);
+                float[] x = TestUtil.Random(2 * desc.InputSampleLength, 1);
+                float[] w = TestUtil.Random(desc.WeightLength, 2);
+                float[] b = TestUtil.Random(desc.OutChannels, 3);
+                var y1 = new float[2 * desc.OutputSampleLength];
+                var y2 = new float[y1.Length];
+                plan.Forward(x, w, b, y1, 2);
+                Assert.Throws<InvalidOperationException>(() => plan.ForwardPrepacked(x, b, y2, 2));
+                plan.PackWeights(w);
+                plan.ForwardPrepacked(x, b, y2, 2);
+                Assert.Equal(y1, y2);
+            }
+        }
+
+        [Fact]
+        public void RejectsWrongSizes()
+        {
+            var desc = Cases["3x3 pad1"].Desc;
+            var plan = new ConvPlan(desc);
+            var w = new float[desc.WeightLength];
+            Assert.Throws<ArgumentException>(() => plan.Forward(new float[10], w, default, new float[2 * desc.OutputSampleLength], 2));
+            Assert.Throws<ArgumentException>(() => new ConvPlan(D(3, 7, 7, 5, 3, 3, groups: 2)));
+            Assert.Throws<ArgumentException>(() => new ConvPlan(D(3, 2, 2, 5, 3, 3)));
+        }
+
+        [Theory]
+        [InlineData("3x3 pad1")]
+        [InlineData("3x3 stride2 odd")]
+        [InlineData("dilated asym pad")]
+        [InlineData("groups 3 stride 2")]
+        [InlineData("pointwise")]
+        [InlineData("depthwise stride2 dil")]
+        [InlineData("depthwise mult2 5x5")]
+        [InlineData("small map many samples")]
+        public void GradientsMatchFiniteDifferences(string name)
+        {
+            using var pool = TestUtil.PrivatePool();
+            var (desc, batch) = Cases[name];
+            batch = Math.Min(batch, 18);
+            var plan = new ConvPlan(desc);
+            float[] x = TestUtil.Random(batch * desc.InputSampleLength, 1);
+            float[] w = TestUtil.Random(desc.WeightLength, 2);
+            float[] b = TestUtil.Random(desc.OutChannels, 3);
+            float[] r = TestUtil.Random(batch * desc.OutputSampleLength, 4);
+            var y = new float[r.Length];
+            double Loss()
+            {
+                plan.Forward(x, w, b, y, batch);
+                return TestUtil.Dot(y, r);
+            }
+
+            var dx = new float[x.Length];
+            var dw = new float[w.Length];
+            var db = new float[b.Length];
+            plan.Backward(x, w, r, dx, dw, db, batch);
+            TestUtil.CheckGradient(x, dx, Loss, name + " dx");
+            TestUtil.CheckGradient(w, dw, Loss, name + " dw");
+            TestUtil.CheckGradient(b, db, Loss, name + " db");
+        }
+
+        private static void CheckForward(Conv2DDescriptor d, int batch, GemmKernel kernel, bool withBias, float inputScale = 1f)
+        {
+            var plan = new ConvPlan(d, kernel);
+            float[] x = TestUtil.Random(batch * d.InputSampleLength, 1, -inputScale, inputScale);
+            float[] w = TestUtil.Random(d.WeightLength, 2);
+            float[] b = withBias ? TestUtil.Random(d.OutChannels, 3) : Array.Empty<float>();
+            var y = TestUtil.Random(batch * d.OutputSampleLength, 4); // garbage: must be overwritten
+            plan.Forward(x, w, b, y, batch);
+            var (expected, scale) = NaiveForward(d, batch, x, w, b);
+            TestUtil.AssertClose(expected, y, 1e-4, 1e-5, scale, $"{d} batch {batch} {kernel}");
+        }
+
+        private static void CheckBackward(Conv2DDescriptor d, int batch, GemmKernel kernel, int samples = 0)
+        {
+            var plan = new ConvPlan(d, kernel);
+            float[] x = TestUtil.Random(batch * d.InputSampleLength, 1);
+            float[] w = TestUtil.Random(d.WeightLength, 2);
+            float[] dy = TestUtil.Random(batch * d.OutputSampleLength, 5);
+            var dx = TestUtil.Random(x.Length, 6);
+            var dw = TestUtil.Random(w.Length, 7);
+            var db = TestUtil.Random(d.OutChannels, 8);
+            plan.Backward(x, w, dy, dx, dw, db, batch);
+            var (edx, edw, edb, sdx, sdw) = NaiveBackward(d, batch, x, w, dy);
+            TestUtil.AssertClose(edx, dx, 1e-4, 1e-5, sdx, $"{d} dx");
+            TestUtil.AssertClose(edw, dw, 1e-4, 1e-5, sdw, $"{d} dw");
+            TestUtil.AssertClose(edb, db, 1e-4, 1e-4, default, $"{d} db");
+
+            // Each gradient can be skipped alone.
+            var dx2 = new float[x.Length];
+            plan.Backward(x, w, dy, dx2, default, default, batch);
+            Assert.Equal(dx, dx2);
+            var dw2 = new float[w.Length];
+            plan.Backward(x, w, dy, default, dw2, default, batch);
+            Assert.Equal(dw, dw2);
+            _ = samples;
+        }
+
+        internal static (double[] Y, double[] Scale) NaiveForward(Conv2DDescriptor d, int batch, float[] x, float[] w, float[] b)
+        {
+            int oh = d.OutHeight, ow = d.OutWidth, cg = d.InChannels / d.Groups, mg = d.OutChannels / d.Groups;
+            var y = new double[batch * d.OutputSampleLength];
+            var scale = new double[y.Length];
+            for (int n = 0; n < batch; n++)
+            {
+                for (int oc = 0; oc < d.OutChannels; oc++)
+                {
+                    int g = oc / mg;
+                    for (int i = 0; i < oh; i++)
+                    {
+                        for (int j = 0; j < ow; j++)
+                        {
+                            double s = b.Length > 0 ? b[oc] : 0, mag = Math.Abs(s);
+                            for (int c = 0; c < cg; c++)
+                            {
+                                for (int kh = 0; kh < d.KernelHeight; kh++)
+                                {
+                                    for (int kw = 0; kw < d.KernelWidth; kw++)
+                                    {
+                                        int ih = (i * d.StrideHeight) - d.PadTop + (kh * d.DilationHeight);
+                                        int iw = (j * d.StrideWidth) - d.PadLeft + (kw * d.DilationWidth);
+                                        if (ih < 0 || ih >= d.InHeight || iw < 0 || iw >= d.InWidth)
+                                        {
+                                            continue;
+                                        }
+
+                                        double xv = x[((((n * d.InChannels) + (g * cg) + c) * d.InHeight) + ih) * d.InWidth + iw];
+                                        double wv = w[((((oc * cg) + c) * d.KernelHeight) + kh) * d.KernelWidth + kw];
+                                        s += xv * wv;
+                                        mag += Math.Abs(xv * wv);
+                                    }
+                                }
+                            }
+
+                            int o = ((((n * d.OutChannels) + oc) * oh) + i) * ow + j;
+                            y[o] = TestUtil.Act(d.Activation, s);
+                            scale[o] = Math.Max(mag, Math.Abs(y[o]));
+                        }
+                    }
+                }
+            }
+
+            return (y, scale);
+        }
+
+        private static (double[] Dx, double[] Dw, double[] Db, double[] Sdx, double[] Sdw) NaiveBackward(Conv2DDescriptor d, int batch, float[] x, float[] w, float[] dy)
+        {
+            int oh = d.OutHeight, ow = d.OutWidth, cg = d.InChannels / d.Groups, mg = d.OutChannels / d.Groups;
+            var dx = new double[x.Length];
+            var dw = new double[w.Length];
+            var db = new double[d.OutChannels];
+            var sdx = new double[x.Length];
+            var sdw = new double[w.Length];
+            for (int n = 0; n < batch; n++)
+            {
+                for (int oc = 0; oc < d.OutChannels; oc++)
+                {
+                    int g = oc / mg;
+                    for (int i = 0; i < oh; i++)
+                    {
+                        for (int j = 0; j < ow; j++)
+                        {
+                            double gy = dy[((((n * d.OutChannels) + oc) * oh) + i) * ow + j];
+                            db[oc] += gy;
+                            for (int c = 0; c < cg; c++)
+                            {
+                                for (int kh = 0; kh < d.KernelHeight; kh++)
+                                {
+                                    for (int kw = 0; kw < d.KernelWidth; kw++)
+                                    {
+                                        int ih = (i * d.StrideHeight) - d.PadTop + (kh * d.DilationHeight);
+                                        int iw = (j * d.StrideWidth) - d.PadLeft + (kw * d.DilationWidth);
+                                        if (ih < 0 || ih >= d.InHeight || iw < 0 || iw >= d.InWidth)
+                                        {
+                                            continue;
+                                        }
+
+                                        int xi = ((((n * d.InChannels) + (g * cg) + c) * d.InHeight) + ih) * d.InWidth + iw;
+                                        int wi = ((((oc * cg) + c) * d.KernelHeight) + kh) * d.KernelWidth + kw;
+                                        dx[xi] += w[wi] * gy;
+                                        sdx[xi] += Math.Abs(w[wi] * gy);
+                                        dw[wi] += x[xi] * gy;
+                                        sdw[wi] += Math.Abs(x[xi] * gy);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            return (dx, dw, db, sdx, sdw);
+        }
+    }
+}

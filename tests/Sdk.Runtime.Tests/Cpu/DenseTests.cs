@@ -1,0 +1,88 @@
+using System;
+using Sdk.Runtime.Cpu;
+
+namespace Sdk.Runtime.Tests.Cpu
+{
+    public class DenseTests
+    {
+        [Theory]
+        [InlineData(1, 7, 5, Activation.None)]      // dot-product path
+        [InlineData(2, 300, 33, Activation.Relu)]   // dot-product path, parallel over outputs
+        [InlineData(3, 17, 9, Activation.Gelu)]     // GEMM path, edges
+        [InlineData(37, 129, 70, Activation.Tanh)]
+        [InlineData(64, 256, 300, Activation.Sigmoid)]
+        public void ForwardMatchesNaive(int batch, int inF, int outF, Activation act)
+        {
+            using var pool = TestUtil.PrivatePool();
+            float[] x = TestUtil.Random(batch * inF, 1), w = TestUtil.Random(outF * inF, 2), b = TestUtil.Random(outF, 3);
+            var y = TestUtil.Random(batch * outF, 4);
+            Dense.Forward(x, w, b, y, batch, inF, outF, act);
+            var expected = new double[y.Length];
+            var scale = new double[y.Length];
+            for (int n = 0; n < batch; n++)
+            {
+                for (int o = 0; o < outF; o++)
+                {
+                    double s = b[o], mag = Math.Abs(b[o]);
+                    for (int i = 0; i < inF; i++)
+                    {
+                        s += (double)x[(n * inF) + i] * w[(o * inF) + i];
+                        mag += Math.Abs((double)x[(n * inF) + i] * w[(o * inF) + i]);
+                    }
+
+                    expected[(n * outF) + o] = TestUtil.Act(act, s);
+                    scale[(n * outF) + o] = mag;
+                }
+            }
+
+            TestUtil.AssertClose(expected, y, 1e-4, 1e-5, scale, $"dense {batch}x{inF}->{outF}");
+        }
+
+        [Theory]
+        [InlineData(1, 6, 4)]
+        [InlineData(5, 13, 9)]
+        [InlineData(40, 70, 33)]
+        public void BackwardMatchesNaiveAndFiniteDifferences(int batch, int inF, int outF)
+        {
+            using var pool = TestUtil.PrivatePool();
+            float[] x = TestUtil.Random(batch * inF, 1), w = TestUtil.Random(outF * inF, 2), b = TestUtil.Random(outF, 3);
+            float[] r = TestUtil.Random(batch * outF, 4);
+            var dx = new float[x.Length];
+            var dw = new float[w.Length];
+            var db = new float[b.Length];
+            Dense.Backward(x, w, r, dx, dw, db, batch, inF, outF);
+
+            var edx = new double[dx.Length];
+            var edw = new double[dw.Length];
+            var edb = new double[db.Length];
+            for (int n = 0; n < batch; n++)
+            {
+                for (int o = 0; o < outF; o++)
+                {
+                    double g = r[(n * outF) + o];
+                    edb[o] += g;
+                    for (int i = 0; i < inF; i++)
+                    {
+                        edx[(n * inF) + i] += g * w[(o * inF) + i];
+                        edw[(o * inF) + i] += g * x[(n * inF) + i];
+                    }
+                }
+            }
+
+            TestUtil.AssertClose(edx, dx, 1e-4, 1e-5, default, "dx");
+            TestUtil.AssertClose(edw, dw, 1e-4, 1e-5, default, "dw");
+            TestUtil.AssertClose(edb, db, 1e-4, 1e-5, default, "db");
+
+            var y = new float[r.Length];
+            double Loss()
+            {
+                Dense.Forward(x, w, b, y, batch, inF, outF);
+                return TestUtil.Dot(y, r);
+            }
+
+            TestUtil.CheckGradient(x, dx, Loss, "dense dx");
+            TestUtil.CheckGradient(w, dw, Loss, "dense dw");
+            TestUtil.CheckGradient(b, db, Loss, "dense db");
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Sdk.Runtime.Cpu;
+
+namespace Sdk.Runtime.Tests.Cpu
+{
+    public class TensorOpsTests
+    {
+        [Fact]
+        public void AddWithActivationAndBackward()
+        {
+            float[] a = TestUtil.Random(1000, 1), b = TestUtil.Random(1000, 2);
+            var y = new float[1000];
+            TensorOps.Add(a, b, y, Activation.Relu);
+            for (int i = 0; i < y.Length; i++)
+            {
+                Assert.Equal(Math.Max(0f, a[i] + b[i]), y[i]);
+            }
+
+            float[] dy = TestUtil.Random(1000, 3);
+            var da = new float[1000];
+            var db = TestUtil.Random(1000, 4);
+            float[] db0 = (float[])db.Clone();
+            TensorOps.AddBackward(dy, da, db, accumulate: false);
+            Assert.Equal(dy, da);
+            Assert.Equal(dy, db);
+            TensorOps.AddBackward(dy, default, db0, accumulate: true);
+            float[] r = TestUtil.Random(1000, 4);
+            for (int i = 0; i < r.Length; i++)
+            {
+                Assert.Equal(r[i] + dy[i], db0[i]);
+            }
+        }
+
+        [Fact]
+        public void ConcatAndSplitAlongChannels()
+        {
+            int batch = 3, s = 5, c1 = 2, c2 = 4;
+            float[] a = TestUtil.Random(batch * c1 * s, 1), b = TestUtil.Random(batch * c2 * s, 2);
+            var y = new float[batch * (c1 + c2) * s];
+            TensorOps.ConcatChannels(a, c1, y, c1 + c2, 0, batch, s);
+            TensorOps.ConcatChannels(b, c2, y, c1 + c2, c1, batch, s);
+            for (int n = 0; n < batch; n++)
+            {
+                for (int c = 0; c < c1 + c2; c++)
+                {
+                    for (int i = 0; i < s; i++)
+                    {
+                        float expected = c < c1 ? a[(((n * c1) + c) * s) + i] : b[(((n * c2) + c - c1) * s) + i];
+                        Assert.Equal(expected, y[(((n * (c1 + c2)) + c) * s) + i]);
+                    }
+                }
+            }
+
+            var da = new float[a.Length];
+            var db = new float[b.Length];
+            TensorOps.SplitChannels(y, c1 + c2, 0, da, c1, batch, s);
+            TensorOps.SplitChannels(y, c1 + c2, c1, db, c2, batch, s);
+            Assert.Equal(a, da);
+            Assert.Equal(b, db);
+            Assert.Throws<ArgumentOutOfRangeException>(() => TensorOps.ConcatChannels(b, c2, y, c1 + c2, c1 + 1, batch, s));
+        }
+    }
+
+    public class WorkerPoolTests
+    {
+        private unsafe struct CountJob : IParallelJob
+        {
+            public int* Hits;
+
+            public void Execute(int task) => Interlocked.Increment(ref Hits[task]);
+        }
+
+        private unsafe struct NestedJob : IParallelJob
+        {
+            public int* Hits;
+            public int* Nested;
+
+            public void Execute(int task)
+            {
+                Hits[task]++;
+                Assert.True(CpuWorkerPool.InParallelRegion);
+                Assert.Equal(1, CpuWorkerPool.AvailableThreads);
+                var inner = new CountJob { Hits = Nested + (task * 4) };
+                CpuWorkerPool.Current.Run(ref inner, 4); // runs inline
+            }
+        }
+
+        [Fact]
+        public unsafe void EveryTaskRunsExactlyOnce()
+        {
+            using var pool = new CpuWorkerPool(3);
+            var hits = new int[1000];
+            fixed (int* h = hits)
+            {
+                for (int round = 0; round < 50; round++)
+                {
+                    var job = new CountJob { Hits = h };
+                    pool.Run(ref job, round * 20);
+                }
+            }
+
+            for (int t = 0; t < hits.Length; t++)
+            {
+                Assert.Equal(Math.Max(0, 49 - (t / 20)), hits[t]);
+            }
+        }
+
+        [Fact]
+        public unsafe void NestedJobsRunInline()
+        {
+            using var pool = new CpuWorkerPool(2);
+            var hits = new int[16];
+            var nested = new int[64];
+            fixed (int* h = hits)
+            fixed (int* n = nested)
+            {
+                CpuWorkerPool.MakeCurrent(pool);
+                try
+                {
+                    var job = new NestedJob { Hits = h, Nested = n };
+                    pool.Run(ref job, 16);
+                }
+                finally
+                {
+                    CpuWorkerPool.MakeCurrent(null);
+                }
+            }
+
+            Assert.All(hits, v => Assert.Equal(1, v));
+            Assert.All(nested, v => Assert.Equal(1, v));
+        }
+
+        [Fact]
+        public unsafe void ConcurrentCallersAreSafe()
+        {
+            using var pool = new CpuWorkerPool(2);
+            var results = new int[4][];
+            Parallel.For(0, 4, caller =>
+            {
+                var hits = new int[100];
+                fixed (int* h = hits)
+                {
+                    for (int r = 0; r < 200; r++)
+                    {
+                        var job = new CountJob { Hits = h };
+                        pool.Run(ref job, 100);
+                    }
+                }
+
+                results[caller] = hits;
+            });
+            foreach (int[] hits in results)
+            {
+                Assert.All(hits, v => Assert.Equal(200, v));
+            }
+        }
+    }
+}
