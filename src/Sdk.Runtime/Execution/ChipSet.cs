@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Sdk.Runtime.Cpu;
 using Sdk.Runtime.Ilgpu;
 
 namespace Sdk.Runtime;
@@ -29,8 +30,8 @@ public sealed class ChipSet : IDisposable
 
     public bool IsDisposed { get; private set; }
 
-    /// <summary><paramref name="count"/> CPU chips: runs on every machine (the embedded default).</summary>
-    public static ChipSet Cpu(int count) => IlgpuCpu(count);
+    /// <summary><paramref name="count"/> CPU chips on the vectorised backend: runs on every machine (the embedded default).</summary>
+    public static ChipSet Cpu(int count) => new(Create(count, _ => new CpuChip()));
 
     /// <summary><paramref name="count"/> chips on ILGPU's CPU accelerator (simulated GPU threads: slow, for checking GPU kernels).</summary>
     public static ChipSet IlgpuCpu(int count) => new(Create(count, _ => IlgpuChip.Cpu()));

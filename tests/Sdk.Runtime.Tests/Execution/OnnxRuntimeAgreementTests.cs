@@ -12,13 +12,15 @@ namespace Sdk.Runtime.Tests.Execution;
 /// </summary>
 public class OnnxRuntimeAgreementTests
 {
-    [Fact]
-    public void ResNet18OnFourChips() => AssertAgrees(new ResNet18FourChips(), batch: 2, seed: 3);
+    [Theory]
+    [MemberData(nameof(TrafficTests.Backends), MemberType = typeof(TrafficTests))]
+    public void ResNet18OnFourChips(string backend) => AssertAgrees(new ResNet18FourChips(), batch: 2, seed: 3, backend);
 
-    [Fact]
-    public void FashionCnnOnTwoChips() => AssertAgrees(new FashionCnn(), batch: 4, seed: 5);
+    [Theory]
+    [MemberData(nameof(TrafficTests.Backends), MemberType = typeof(TrafficTests))]
+    public void FashionCnnOnTwoChips(string backend) => AssertAgrees(new FashionCnn(), batch: 4, seed: 5, backend);
 
-    private static void AssertAgrees<TNetwork>(TNetwork network, int batch, int seed)
+    private static void AssertAgrees<TNetwork>(TNetwork network, int batch, int seed, string backend)
         where TNetwork : INetwork
     {
         var plan = TNetwork.Plan;
@@ -26,7 +28,7 @@ public class OnnxRuntimeAgreementTests
         var input = TestParameters.Input(batch, plan.InputShape, seed);
 
         var expected = OnnxRuntimeRunner.Run(plan, network.Parameters, input, batch);
-        using var chips = ChipSet.IlgpuCpu(plan.Chips.Count);
+        using var chips = TrafficTests.Chips(backend, plan.Chips.Count);
         using var model = Model.Create(network, chips);
         var actual = model.Run(input, batch);
 

@@ -124,6 +124,26 @@ public sealed class IlgpuCpuPartitionedExecutionTests : PartitionedExecutionTest
     public void EachLossyFormat() => EachLossyFormatAloneStaysWithinItsTolerance();
 }
 
+/// <summary>The same tests on the vectorised CPU backend (the default CPU chips).</summary>
+public sealed class CpuPartitionedExecutionTests : PartitionedExecutionTests
+{
+    protected override ChipSet Chips(int count) => ChipSet.Cpu(count);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void SplitResidual(int batch) => SplitResidualEqualsSingleChip(batch);
+
+    [Fact]
+    public void Bottleneck() => BottleneckEqualsItsLayersWrittenOut();
+
+    [Fact]
+    public void LossyWireFormats() => LossyWireFormatsStayWithinTheirTolerance();
+
+    [Fact]
+    public void EachLossyFormat() => EachLossyFormatAloneStaysWithinItsTolerance();
+}
+
 /// <summary>The same tests with every chip on a GPU (CUDA first, then OpenCL); skipped without one.</summary>
 public sealed class GpuPartitionedExecutionTests : PartitionedExecutionTests
 {

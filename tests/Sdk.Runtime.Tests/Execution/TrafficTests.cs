@@ -4,28 +4,38 @@ using Sdk.Runtime.Tests.Networks;
 
 namespace Sdk.Runtime.Tests.Execution;
 
-/// <summary>Every cut of every sample network carries, measured at the links, the plan's bytes per sample x samples.</summary>
+/// <summary>
+/// Every cut of every sample network carries, measured at the links, the plan's bytes per sample x samples,
+/// on both CPU backends (the same counts: the wire formats are the same bytes).
+/// </summary>
 public class TrafficTests
 {
-    [Fact]
-    public void ResNet18OnTwoChips() => AssertLedgerEqualsPlan(new ResNet18TwoChips(), batch: 2);
+    public static TheoryData<string> Backends => new() { "Cpu", "IlgpuCpu" };
 
-    [Fact]
-    public void ResNet18OnFourChips() => AssertLedgerEqualsPlan(new ResNet18FourChips(), batch: 1);
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void ResNet18OnTwoChips(string backend) => AssertLedgerEqualsPlan(new ResNet18TwoChips(), batch: 2, backend);
 
-    [Fact]
-    public void TestNetworks()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void ResNet18OnFourChips(string backend) => AssertLedgerEqualsPlan(new ResNet18FourChips(), batch: 1, backend);
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void TestNetworks(string backend)
     {
-        AssertLedgerEqualsPlan(new SplitResidual(), batch: 5);
-        AssertLedgerEqualsPlan(new SplitBottleneck(), batch: 3);
-        AssertLedgerEqualsPlan(new ChainedWireFormats(), batch: 2);
+        AssertLedgerEqualsPlan(new SplitResidual(), batch: 5, backend);
+        AssertLedgerEqualsPlan(new SplitBottleneck(), batch: 3, backend);
+        AssertLedgerEqualsPlan(new ChainedWireFormats(), batch: 2, backend);
     }
 
-    private static void AssertLedgerEqualsPlan<TNetwork>(TNetwork network, int batch)
+    internal static ChipSet Chips(string backend, int count) => backend == "Cpu" ? ChipSet.Cpu(count) : ChipSet.IlgpuCpu(count);
+
+    private static void AssertLedgerEqualsPlan<TNetwork>(TNetwork network, int batch, string backend)
         where TNetwork : INetwork
     {
         var plan = TNetwork.Plan;
-        using var chips = ChipSet.IlgpuCpu(plan.Chips.Count);
+        using var chips = Chips(backend, plan.Chips.Count);
         using var model = Model.Create(network, chips);
         var input = ExecutionAssert.Input(batch * (int)TensorShape.Elements(plan.InputShape));
 

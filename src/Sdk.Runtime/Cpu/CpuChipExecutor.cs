@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+
+namespace Sdk.Runtime.Cpu;
+
+/// <summary>
+/// Runs one chip's share of the plan on the vectorised CPU kernels. Steps are planned at creation, parameters
+/// packed once, buffers allocated once per batch size; a run allocates nothing.
+/// </summary>
+internal sealed class CpuChipExecutor : ChipExecutor
+{
+    private readonly CpuLayerStep?[] _steps;
+    private readonly Dictionary<int, Buffers> _buffersByBatch = new();
+    private Buffers? _buffers;
+
+    public CpuChipExecutor(NetworkPlan plan, int chip)
+        : base(plan, chip)
+    {
+        _steps = new CpuLayerStep?[plan.Layers.Count];
+        foreach (var layer in plan.Layers)
+        {
+            if (layer.Chip == chip)
+            {
+                _steps[layer.Index] = CpuLayerStep.Create(plan, layer);
+            }
+        }
+    }
+
+    private Buffers Current => _buffers ?? throw new InvalidOperationException("Prepare(batch) was not called.");
+
+    public override void LoadParameters(ParameterSet parameters)
+    {
+        var prepared = InferenceParameters.Prepare(Plan, parameters);
+        foreach (var step in _steps)
+        {
+            step?.LoadParameters(prepared[step.Layer.Index]);
+        }
+    }
+
+    protected override void OnPrepare(int batch)
+    {
+        if (!_buffersByBatch.TryGetValue(batch, out var buffers))
+        {
+            buffers = new Buffers(Plan, Chip, batch);
+            _buffersByBatch[batch] = buffers;
+        }
+
+        _buffers = buffers;
+    }
+
+    public override void WriteInput(ReadOnlySpan<float> input) => input.CopyTo(Current.Input);
+
+    public override void Compute(int layer) => _steps[layer]!.Forward(Current.Inputs[layer], Current.Outputs[layer], Batch);
+
+    public override void Send(int cut, Span<byte> wire)
+    {
+        var info = Plan.Cuts[cut];
+        WireCodec.Pack(Current.Outputs[info.SourceLayer], info.Format, Batch, wire);
+    }
+
+    public override void Receive(int cut, ReadOnlySpan<byte> wire) =>
+        WireCodec.Unpack(wire, Plan.Cuts[cut].Format, Batch, Current.Received[cut]);
+
+    public override void ReadOutput(int layer, Span<float> output) => Current.Outputs[layer].CopyTo(output);
+
+    public override void Synchronize()
+    {
+    }
+
+    public override void Dispose() => _buffersByBatch.Clear();
+
+    /// <summary>The chip's tensors for one batch size, and for each layer the arrays it reads, resolved once.</summary>
+    private sealed class Buffers
+    {
+        public Buffers(NetworkPlan plan, int chip, int batch)
+        {
+            Input = new float[batch * TensorShape.Elements(plan.InputShape)];
+            Outputs = new float[plan.Layers.Count][];
+            Received = new float[plan.Cuts.Count][];
+            Inputs = new float[plan.Layers.Count][][];
+            foreach (var cut in plan.Cuts)
+            {
+                if (cut.ToChip == chip)
+                {
+                    Received[cut.Index] = new float[batch * TensorShape.Elements(cut.Shape)];
+                }
+            }
+
+            foreach (var layer in plan.Layers)
+            {
+                if (layer.Chip == chip && layer.FoldedInto < 0)
+                {
+                    Outputs[layer.Index] = new float[batch * TensorShape.Elements(layer.OutputShape)];
+                }
+            }
+
+            foreach (var layer in plan.Layers)
+            {
+                if (layer.Chip != chip)
+                {
+                    continue;
+                }
+
+                if (layer.FoldedInto >= 0)
+                {
+                    Outputs[layer.Index] = Outputs[layer.FoldedInto]; // folded: the convolution's output
+                }
+
+                Inputs[layer.Index] = Array.ConvertAll(layer.Inputs, source => Resolve(plan, chip, source));
+            }
+        }
+
+        public float[] Input { get; }
+
+        public float[][] Outputs { get; }
+
+        public float[][] Received { get; }
+
+        public float[][][] Inputs { get; }
+
+        private float[] Resolve(NetworkPlan plan, int chip, int source)
+        {
+            if (source < 0)
+            {
+                return Input;
+            }
+
+            if (plan.Layers[source].Chip == chip)
+            {
+                return Outputs[source];
+            }
+
+            foreach (var cut in plan.Cuts)
+            {
+                if (cut.SourceLayer == source && cut.ToChip == chip)
+                {
+                    return Received[cut.Index];
+                }
+            }
+
+            throw new InvalidOperationException($"No cut brings '{plan.Layers[source].Name}' to chip {chip}.");
+        }
+    }
+}
