@@ -149,44 +149,53 @@ internal sealed class LatticeDp
     {
         var onCpu = kind == DeviceKind.Cpu;
         var layers = onCpu ? cpuLayers : acceleratorLayers;
-        var latency = onCpu ? lattice.CpuLatency : lattice.AcceleratorLatency;
-        var checkFit = !onCpu && (lattice.UnsupportedCount[outer] > 0 || !MemoryLimit.Fits(lattice.Size[outer], maxMemory));
         var threshold = Threshold(layers);
         if (!(threshold > 0))
         {
             return;
         }
 
-        stamp++;
-        visitStamp[outer] = stamp;
-        stack[0] = outer;
+        // Locals rather than fields and properties: this loop is where the solver spends its time.
+        var latency = onCpu ? lattice.CpuLatency : lattice.AcceleratorLatency;
+        var outerLatency = latency[outer];
+        var checkFit = !onCpu && (lattice.UnsupportedCount[outer] > 0 || !MemoryLimit.Fits(lattice.Size[outer], maxMemory));
+        var subStart = lattice.SubStart;
+        var sub = lattice.Sub;
+        var visited = visitStamp;
+        var pending = stack;
+        var mark = ++stamp;
+        var visits = 0L;
+        visited[outer] = mark;
+        pending[0] = outer;
         var top = 1;
         while (top > 0)
         {
-            var ideal = stack[--top];
-            for (var s = lattice.SubStart[ideal]; s < lattice.SubStart[ideal + 1]; s++)
+            var ideal = pending[--top];
+            for (var s = subStart[ideal]; s < subStart[ideal + 1]; s++)
             {
-                var inner = lattice.Sub[s];
-                if (visitStamp[inner] == stamp)
+                var inner = sub[s];
+                if (visited[inner] == mark)
                 {
                     continue;
                 }
 
-                visitStamp[inner] = stamp;
-                pairs++;
-                var compute = latency[outer] - latency[inner];
+                visited[inner] = mark;
+                visits++;
+                var compute = outerLatency - latency[inner];
                 if (compute >= threshold || (checkFit && !FitsOnAccelerator(outer, inner)))
                 {
                     continue; // and everything below: the set only grows
                 }
 
-                stack[top++] = inner;
+                pending[top++] = inner;
                 if (Offer(layers, outer, inner, compute, onCpu))
                 {
                     threshold = Threshold(layers);
                 }
             }
         }
+
+        pairs += visits;
     }
 
     private bool FitsOnAccelerator(int outer, int inner) =>
@@ -199,11 +208,17 @@ internal sealed class LatticeDp
         var load = onCpu ? compute : double.NaN; // accelerator communication is computed on first need
         var improved = false;
         var previousRow = inner * layerCount;
-        for (var i = 0; i < layers.Count; i++)
+        var layerOf = layers.Layer;
+        var previousOf = layers.Previous;
+        var count = layers.Count;
+        var values = value;
+        var bests = best;
+        for (var i = 0; i < count; i++)
         {
-            var layer = layers.Layer[i];
-            var previous = value[previousRow + layers.Previous[i]];
-            if (previous >= best[layer] || compute >= best[layer])
+            var layer = layerOf[i];
+            var bound = bests[layer];
+            var previous = values[previousRow + previousOf[i]];
+            if (previous >= bound || compute >= bound)
             {
                 continue;
             }
@@ -214,9 +229,9 @@ internal sealed class LatticeDp
             }
 
             var candidate = Math.Max(previous, load);
-            if (candidate < best[layer])
+            if (candidate < bound)
             {
-                best[layer] = candidate;
+                bests[layer] = candidate;
                 bestFrom[layer] = inner;
                 bestViaCpu[layer] = onCpu;
                 improved = true;
