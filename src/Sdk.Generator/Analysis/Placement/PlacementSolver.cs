@@ -14,8 +14,11 @@ namespace Sdk.Generator.Analysis.Placement;
 /// </summary>
 public static class PlacementSolver
 {
-    // Bitsets of all ideals must stay well below a few hundred MB whatever MaxIdeals says.
+    // Bitsets of all ideals (8 bytes a word) and DP tables (13 bytes an entry) must stay around 100-200 MB
+    // whatever MaxIdeals says.
     private const long MaxBitsetWords = 1L << 24;
+    private const long MaxDpEntries = 1L << 24;
+    private const int CoarseChainLength = 1024;
 
     /// <exception cref="PlacementValidationException">The problem is malformed.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
@@ -33,18 +36,16 @@ public static class PlacementSolver
         }
 
         // The linearised split is cheap, always valid, and its value caps the exact DP (which prunes much harder).
-        var chain = LatticeDp.Solve(IdealEnumerator.Chain(units), problem.Accelerators, problem.Cpus, problem.MaxMemoryPerAccelerator, () =>
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return false;
-        })!;
-        var maxIdeals = Math.Min(options.MaxIdeals, Math.Max(1, MaxBitsetWords / units.Words));
-        var lattice = IdealEnumerator.Enumerate(units, maxIdeals, OutOfTime, out var limit);
-        var idealCount = lattice?.Count ?? (limit == EffortLimit.TooManyIdeals ? maxIdeals : 0);
-        var exact = lattice is null
+        var chain = SolveLinearised(problem, units, cancellationToken);
+        var layers = (long)(problem.Accelerators + 1) * (problem.Cpus + 1);
+        var maxIdeals = Math.Min(options.MaxIdeals, Math.Max(1, Math.Min(MaxBitsetWords / units.Words, MaxDpEntries / layers)));
+        var lattice = IdealEnumerator.Enumerate(units, maxIdeals, OutOfTime, out var limit, out var idealCount);
+        // A DAG with one ideal per prefix is a total order: the linearised split is already the exact answer.
+        var totalOrder = lattice is not null && lattice.Count == units.Count + 1;
+        var exact = lattice is null || totalOrder
             ? null
             : LatticeDp.Solve(lattice, problem.Accelerators, problem.Cpus, problem.MaxMemoryPerAccelerator, OutOfTime, chain.MaxLoad);
-        if (lattice is not null && exact is null)
+        if (lattice is not null && !totalOrder && exact is null)
         {
             limit = EffortLimit.TimeLimit;
         }
@@ -60,6 +61,28 @@ public static class PlacementSolver
         var best = exact is not null && !double.IsPositiveInfinity(exact.MaxLoad) ? exact : chain;
         var pairs = chain.PairsExamined + (exact?.PairsExamined ?? 0);
         return BuildResult(graph, units, best, reason, idealCount, pairs, clock);
+    }
+
+    // Best split of one topological order. On big graphs a coarse chain (blocks of units) first gives an upper
+    // bound, which keeps the walks of the fine chain short; otherwise a chain costs up to units^2 pairs.
+    private static DpSolution SolveLinearised(PlacementProblem problem, PlacementUnits units, CancellationToken cancellationToken)
+    {
+        bool NeverOutOfTime()
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return false;
+        }
+
+        DpSolution? coarse = null;
+        if (units.Count > 2 * CoarseChainLength)
+        {
+            var blockSize = (units.Count + CoarseChainLength - 1) / CoarseChainLength;
+            coarse = LatticeDp.Solve(IdealEnumerator.Chain(units, blockSize), problem.Accelerators, problem.Cpus, problem.MaxMemoryPerAccelerator, NeverOutOfTime)!;
+        }
+
+        var bound = coarse?.MaxLoad ?? double.PositiveInfinity;
+        var fine = LatticeDp.Solve(IdealEnumerator.Chain(units), problem.Accelerators, problem.Cpus, problem.MaxMemoryPerAccelerator, NeverOutOfTime, bound)!;
+        return coarse is null || !double.IsPositiveInfinity(fine.MaxLoad) ? fine : coarse;
     }
 
     private static PlacementResult BuildResult(

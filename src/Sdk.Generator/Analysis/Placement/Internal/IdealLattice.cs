@@ -4,14 +4,16 @@ namespace Sdk.Generator.Analysis.Placement.Internal;
 /// Ideals (downward-closed unit sets) of the unit DAG with what the DP needs per ideal: bitsets, sums of latency,
 /// memory and unsupported units, the immediate subideals (one maximal unit removed), and the hyperedges the ideal
 /// cuts. Ids are in order of size, so every subideal has a smaller id. A chain of prefixes is also a lattice in
-/// this sense, which is how the linearised fallback reuses the same DP.
+/// this sense, which is how the linearised fallback reuses the same DP (without bitsets or boundaries: see
+/// <see cref="PrefixEnd"/>; the DP then counts communication incrementally along the chain).
 /// </summary>
 internal sealed class IdealLattice
 {
     public IdealLattice(
         PlacementUnits units,
         int count,
-        ulong[] bits,
+        ulong[]? bits,
+        int[]? prefixEnd,
         IdealSums sums,
         int[] subStart,
         int[] sub,
@@ -23,6 +25,7 @@ internal sealed class IdealLattice
         Count = count;
         Words = units.Words;
         Bits = bits;
+        PrefixEnd = prefixEnd;
         CpuLatency = sums.CpuLatency;
         AcceleratorLatency = sums.AcceleratorLatency;
         Size = sums.Size;
@@ -42,8 +45,13 @@ internal sealed class IdealLattice
 
     public int Words { get; }
 
-    /// <summary>Words bits per ideal, ideal after ideal.</summary>
-    public ulong[] Bits { get; }
+    /// <summary>Words bits per ideal, ideal after ideal; null for a chain of prefixes.</summary>
+    public ulong[]? Bits { get; }
+
+    /// <summary>For a chain of prefixes (no bitsets): ideal i holds the units 0..PrefixEnd[i]-1. Null otherwise.</summary>
+    public int[]? PrefixEnd { get; }
+
+    public bool IsChain => PrefixEnd is not null;
 
     public double[] CpuLatency { get; }
 
@@ -56,13 +64,14 @@ internal sealed class IdealLattice
     /// <summary>Sum over units of the cheaper latency they may run at: any d devices need at least this / d.</summary>
     public double[] MinLatency { get; }
 
-    /// <summary>Communication an accelerator holding exactly this ideal would pay.</summary>
+    /// <summary>Communication an accelerator holding exactly this ideal would pay (not kept for chains).</summary>
     public double[] Cut { get; }
 
     public int[] SubStart { get; }
 
     public int[] Sub { get; }
 
+    /// <summary>Hyperedges cut by ideal i are Boundary[BoundaryStart[i]..BoundaryStart[i+1]) (empty for chains).</summary>
     public int[] BoundaryStart { get; }
 
     public int[] Boundary { get; }
@@ -70,7 +79,8 @@ internal sealed class IdealLattice
     /// <summary>Id of the ideal holding every unit.</summary>
     public int FullId { get; }
 
-    public bool Contains(int ideal, int unit) => (Bits[(ideal * Words) + (unit >> 6)] & (1UL << (unit & 63))) != 0;
+    public bool Contains(int ideal, int unit) =>
+        Bits is null ? unit < PrefixEnd![ideal] : (Bits[(ideal * Words) + (unit >> 6)] & (1UL << (unit & 63))) != 0;
 
     /// <summary>
     /// Communication of the set outer \ inner (inner a subideal of outer). A hyperedge is paid when it meets the
@@ -88,7 +98,7 @@ internal sealed class IdealLattice
         {
             var h = Boundary[b];
             bool beyondOuter = false, meetsSet = false;
-            for (var i = start[h]; i < start[h + 1]; i++)
+            for (var i = start[h]; i < start[h + 1] && !(beyondOuter && meetsSet); i++)
             {
                 var unit = members[i];
                 if (!Contains(outer, unit))

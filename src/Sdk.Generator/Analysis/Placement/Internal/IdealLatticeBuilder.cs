@@ -51,20 +51,13 @@ internal sealed class IdealLatticeBuilder
     public int AddChild(int parent, int unit, ulong[] childBits)
     {
         var id = Count;
-        if ((id + 1) * words > bits.Length)
-        {
-            var larger = new ulong[bits.Length * 2];
-            Array.Copy(bits, larger, id * words);
-            bits = larger;
-        }
-
-        Array.Copy(childBits, 0, bits, id * words, words);
+        StoreBits(id, childBits);
         Count++;
         cpuLatency.Add(cpuLatency.Items[parent] + units.CpuLatency[unit]);
         acceleratorLatency.Add(acceleratorLatency.Items[parent] + units.AcceleratorLatency[unit]);
         size.Add(size.Items[parent] + units.Size[unit]);
         unsupportedCount.Add(unsupportedCount.Items[parent] + (units.Unsupported[unit] ? 1 : 0));
-        minLatency.Add(minLatency.Items[parent] + MinLatencyOf(unit));
+        minLatency.Add(minLatency.Items[parent] + units.MinLatency(unit));
         cut.Add(AddBoundary(id, parent, unit));
         return id;
     }
@@ -101,11 +94,20 @@ internal sealed class IdealLatticeBuilder
         var exactBits = new ulong[Count * words];
         Array.Copy(bits, exactBits, exactBits.Length);
         return new IdealLattice(
-            units, Count, exactBits, sums, subStart, sub, boundaryStart.ToArray(), boundary.ToArray(), fullId);
+            units, Count, exactBits, prefixEnd: null, sums, subStart, sub, boundaryStart.ToArray(), boundary.ToArray(), fullId);
     }
 
-    private double MinLatencyOf(int unit) =>
-        units.Unsupported[unit] ? units.CpuLatency[unit] : Math.Min(units.CpuLatency[unit], units.AcceleratorLatency[unit]);
+    private void StoreBits(int id, ulong[] childBits)
+    {
+        if ((id + 1) * words > bits.Length)
+        {
+            var larger = new ulong[bits.Length * 2];
+            Array.Copy(bits, larger, id * words);
+            bits = larger;
+        }
+
+        Array.Copy(childBits, 0, bits, id * words, words);
+    }
 
     // Only hyperedges the parent cuts or that contain the new unit can change status.
     private double AddBoundary(int id, int parent, int unit)
@@ -146,6 +148,11 @@ internal sealed class IdealLatticeBuilder
             else
             {
                 outside = true;
+            }
+
+            if (inside && outside)
+            {
+                break; // settled; matters for nodes with a huge fan-out
             }
         }
 

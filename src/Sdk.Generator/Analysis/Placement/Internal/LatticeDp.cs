@@ -38,6 +38,8 @@ internal sealed class LatticeDp
     private readonly LiveLayers cpuLayers;
     private readonly int[] visitStamp;
     private readonly int[] stack;
+    private readonly int[] membersInside; // chains only: per hyperedge, how many members the current set holds
+    private readonly int[] hyperedgeStamp;
     private int stamp;
     private long pairs;
 
@@ -61,6 +63,9 @@ internal sealed class LatticeDp
         live = new bool[layerCount];
         visitStamp = new int[lattice.Count];
         stack = new int[lattice.Count];
+        var hyperedges = lattice.IsChain ? lattice.Units.Hyperedges.Count : 0;
+        membersInside = new int[hyperedges];
+        hyperedgeStamp = new int[hyperedges];
     }
 
     /// <summary>
@@ -87,14 +92,22 @@ internal sealed class LatticeDp
                 continue;
             }
 
-            if (accelerators > 0)
+            for (var kind = 0; kind < 2; kind++)
             {
-                Search(ideal, DeviceKind.Accelerator);
-            }
+                var onCpu = kind == 1;
+                if ((onCpu ? cpus : accelerators) == 0)
+                {
+                    continue;
+                }
 
-            if (cpus > 0)
-            {
-                Search(ideal, DeviceKind.Cpu);
+                if (lattice.IsChain)
+                {
+                    SearchChain(ideal, onCpu);
+                }
+                else
+                {
+                    Search(ideal, onCpu);
+                }
             }
 
             Finish(ideal);
@@ -145,9 +158,8 @@ internal sealed class LatticeDp
         return any;
     }
 
-    private void Search(int outer, DeviceKind kind)
+    private void Search(int outer, bool onCpu)
     {
-        var onCpu = kind == DeviceKind.Cpu;
         var layers = onCpu ? cpuLayers : acceleratorLayers;
         var threshold = Threshold(layers);
         if (!(threshold > 0))
@@ -188,7 +200,7 @@ internal sealed class LatticeDp
                 }
 
                 pending[top++] = inner;
-                if (Offer(layers, outer, inner, compute, onCpu))
+                if (Offer(layers, outer, inner, compute, onCpu ? 0 : double.NaN, onCpu))
                 {
                     threshold = Threshold(layers);
                 }
@@ -198,14 +210,83 @@ internal sealed class LatticeDp
         pairs += visits;
     }
 
+    // Along a chain the walk is a straight line down, and the set grows by whole units: communication is kept
+    // up to date by counting, per hyperedge, how many of its members the set holds (cut while 0 < count < size).
+    private void SearchChain(int outer, bool onCpu)
+    {
+        var layers = onCpu ? cpuLayers : acceleratorLayers;
+        var threshold = Threshold(layers);
+        if (!(threshold > 0))
+        {
+            return;
+        }
+
+        var latency = onCpu ? lattice.CpuLatency : lattice.AcceleratorLatency;
+        var checkFit = !onCpu && (lattice.UnsupportedCount[outer] > 0 || !MemoryLimit.Fits(lattice.Size[outer], maxMemory));
+        var prefixEnd = lattice.PrefixEnd!;
+        var mark = ++stamp;
+        var communication = 0.0;
+        for (var inner = outer - 1; inner >= 0; inner--)
+        {
+            if (!onCpu)
+            {
+                for (var unit = prefixEnd[inner]; unit < prefixEnd[inner + 1]; unit++)
+                {
+                    communication += CommunicationChange(unit, mark);
+                }
+            }
+
+            pairs++;
+            var compute = latency[outer] - latency[inner];
+            if (compute >= threshold || (checkFit && !FitsOnAccelerator(outer, inner)))
+            {
+                return; // and everything further down
+            }
+
+            if (Offer(layers, outer, inner, compute, onCpu ? 0 : Math.Max(0, communication), onCpu))
+            {
+                threshold = Threshold(layers);
+            }
+        }
+    }
+
+    private double CommunicationChange(int unit, int mark)
+    {
+        var hyperedges = lattice.Units.Hyperedges;
+        var change = 0.0;
+        for (var i = hyperedges.OfUnitStart[unit]; i < hyperedges.OfUnitStart[unit + 1]; i++)
+        {
+            var h = hyperedges.OfUnit[i];
+            if (hyperedgeStamp[h] != mark)
+            {
+                hyperedgeStamp[h] = mark;
+                membersInside[h] = 0;
+            }
+
+            var size = hyperedges.Start[h + 1] - hyperedges.Start[h];
+            var inside = ++membersInside[h];
+            if (inside == 1 && size > 1)
+            {
+                change += hyperedges.Cost[h]; // newly touched, not yet swallowed
+            }
+            else if (inside == size && size > 1)
+            {
+                change -= hyperedges.Cost[h]; // now entirely inside
+            }
+        }
+
+        return change;
+    }
+
     private bool FitsOnAccelerator(int outer, int inner) =>
         lattice.UnsupportedCount[outer] == lattice.UnsupportedCount[inner]
         && MemoryLimit.Fits(lattice.Size[outer] - lattice.Size[inner], maxMemory);
 
-    // Tries outer \ inner as the last device of every listed layer; true if any best improved.
-    private bool Offer(LiveLayers layers, int outer, int inner, double compute, bool onCpu)
+    // Tries outer \ inner as the last device of every listed layer; true if any best improved. Communication NaN
+    // means: compute it from the lattice, and only if some layer needs it.
+    private bool Offer(LiveLayers layers, int outer, int inner, double compute, double communication, bool onCpu)
     {
-        var load = onCpu ? compute : double.NaN; // accelerator communication is computed on first need
+        var load = compute + communication;
         var improved = false;
         var previousRow = inner * layerCount;
         var layerOf = layers.Layer;

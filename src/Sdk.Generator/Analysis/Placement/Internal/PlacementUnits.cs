@@ -46,13 +46,27 @@ internal sealed class PlacementUnits
         }
 
         PredecessorMasks = new ulong[count * Words];
+        var successors = new List<int>[count];
+        for (var u = 0; u < count; u++)
+        {
+            successors[u] = new List<int>();
+        }
+
         foreach (var (from, to) in graph.ClassContiguityEdges)
         {
             int a = unitOfClass[from], b = unitOfClass[to];
-            if (a != b)
+            var bit = 1UL << (a & 63);
+            if (a != b && (PredecessorMasks[(b * Words) + (a >> 6)] & bit) == 0)
             {
-                PredecessorMasks[(b * Words) + (a >> 6)] |= 1UL << (a & 63);
+                PredecessorMasks[(b * Words) + (a >> 6)] |= bit;
+                successors[a].Add(b);
             }
+        }
+
+        Successors = new int[count][];
+        for (var u = 0; u < count; u++)
+        {
+            Successors[u] = successors[u].ToArray();
         }
 
         Hyperedges = UnitHypergraph.Build(graph, UnitOfNode, count);
@@ -83,7 +97,14 @@ internal sealed class PlacementUnits
     /// <summary>Bitset (Words per unit) of each unit's direct predecessors; all lie at lower indices.</summary>
     public ulong[] PredecessorMasks { get; }
 
+    /// <summary>Direct successors of each unit (distinct), all at higher indices.</summary>
+    public int[][] Successors { get; }
+
     public UnitHypergraph Hyperedges { get; }
+
+    /// <summary>The cheaper latency the unit may run at (a CPU's if accelerators cannot run it).</summary>
+    public double MinLatency(int unit) =>
+        Unsupported[unit] ? CpuLatency[unit] : Math.Min(CpuLatency[unit], AcceleratorLatency[unit]);
 
     public static PlacementUnits Build(IndexedGraph graph)
     {
