@@ -93,6 +93,43 @@ public class FallbackTests
     }
 
     [Fact]
+    public void LongChainIsSolvedThroughTheCoarseBound()
+    {
+        // 2500 units (over the 2048 where a coarse chain first bounds the fine one); a total order is exact.
+        // The two unsupported nodes sit near the ends, where the two CPUs can take them.
+        const int length = 2500;
+        var nodes = new List<PlacementNode>();
+        var edges = new List<PlacementEdge>();
+        for (var i = 0; i < length; i++)
+        {
+            nodes.Add(new PlacementNode(i, 10, 1 + (i % 3), 1, SupportedOnAccelerator: i != 3 && i != length - 3));
+            if (i > 0)
+            {
+                edges.Add(new PlacementEdge(i - 1, i, 0.1 * (i % 4)));
+            }
+        }
+
+        var problem = new PlacementProblem(nodes, edges, accelerators: 5, cpus: 2, maxMemoryPerAccelerator: 2000);
+
+        var result = PlacementSolver.Solve(problem);
+
+        Assert.Equal(PlacementStatus.Optimal, result.Status);
+        Assert.Equal(length + 1, result.Stats.IdealCount);
+        PlacementAssert.ValidPlacement(problem, result);
+    }
+
+    [Fact]
+    public void HugeFanOutFallsBackQuickly()
+    {
+        var problem = Wide(1500);
+
+        var result = PlacementSolver.Solve(problem, PlacementSolverOptions.Default with { MaxIdeals = 5_000 });
+
+        Assert.Equal(PlacementStatus.Fallback, result.Status);
+        PlacementAssert.ValidPlacement(problem, result);
+    }
+
+    [Fact]
     public void CancellationIsHonoured()
     {
         using var cancelled = new CancellationTokenSource();

@@ -99,6 +99,11 @@ public static class PlacementSolver
         {
             var slotOfNode = AssignSlots(graph, units, solution.Lattice, solution.Stages);
             devices = PlacementEvaluator.Score(graph, slotOfNode, out maxLoad); // recomputed on the original graph
+            if (Math.Abs(maxLoad - solution.MaxLoad) > 1e-9 * Math.Max(1, maxLoad))
+            {
+                throw new InvalidOperationException(
+                    $"internal error: the DP promised max-load {solution.MaxLoad:R} but its placement costs {maxLoad:R}");
+            }
             foreach (var device in devices)
             {
                 foreach (var id in device.NodeIds)
