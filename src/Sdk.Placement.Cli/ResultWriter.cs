@@ -12,7 +12,8 @@ internal static class ResultWriter
     public static void WriteText(TextWriter output, string path, PlacementProblem problem, PlacementResult result)
     {
         output.WriteLine($"graph:     {path} ({problem.Nodes.Count} nodes, {problem.Edges.Count} edges)");
-        output.WriteLine($"machine:   {problem.Accelerators} accelerators, {problem.Cpus} CPUs, {Format(problem.MaxMemoryPerAccelerator)} memory per accelerator");
+        output.WriteLine(
+            $"machine:   {Plural(problem.Accelerators, "accelerator")}, {Plural(problem.Cpus, "CPU")}, {Format(problem.MaxMemoryPerAccelerator)} memory per accelerator");
         output.WriteLine($"status:    {result.Describe()}");
         output.WriteLine($"max-load:  {Format(result.MaxLoad)}");
         foreach (var device in result.Devices)
@@ -103,6 +104,11 @@ internal static class ResultWriter
         }
     }
 
+    // Byte counts print in full; latencies with ten significant digits.
     private static string Format(double value) =>
-        double.IsPositiveInfinity(value) ? "infinity" : value.ToString("G10", CultureInfo.InvariantCulture);
+        double.IsPositiveInfinity(value) ? "infinity"
+        : value == System.Math.Floor(value) && System.Math.Abs(value) < 1e15 ? value.ToString("F0", CultureInfo.InvariantCulture)
+        : value.ToString("G10", CultureInfo.InvariantCulture);
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 }
