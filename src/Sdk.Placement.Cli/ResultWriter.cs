@@ -30,7 +30,8 @@ internal static class ResultWriter
         }
 
         var stats = result.Stats;
-        output.WriteLine($"ideals:    {stats.IdealCount} ({stats.UnitCount} units, {stats.MergedClasses} free classes merged, {stats.PairsExamined} ideal pairs examined)");
+        output.WriteLine(
+            $"ideals:    {stats.IdealCount} ({stats.UnitCount} units; {stats.MergedClasses} zero-cost classes merged, {stats.FreeGroups} free groups placed after the DP; {stats.PairsExamined} ideal pairs examined)");
         output.WriteLine($"solve:     {stats.Elapsed.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture)} ms");
     }
 
@@ -86,6 +87,7 @@ internal static class ResultWriter
         json.WriteNumber("nodes", stats.NodeCount);
         json.WriteNumber("units", stats.UnitCount);
         json.WriteNumber("mergedClasses", stats.MergedClasses);
+        json.WriteNumber("freeGroups", stats.FreeGroups);
         json.WriteNumber("ideals", stats.IdealCount);
         json.WriteNumber("idealPairsExamined", stats.PairsExamined);
         json.WriteNumber("solveMilliseconds", stats.Elapsed.TotalMilliseconds);

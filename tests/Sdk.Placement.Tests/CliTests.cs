@@ -25,7 +25,7 @@ public class CliTests
         Assert.Contains("max-load:  17.78990625", output);
         Assert.Contains("accelerator 0", output);
         Assert.Contains("nodes: ", output);
-        Assert.Contains("ideals:    30", output);
+        Assert.Contains("ideals:    28", output);
         Assert.Matches(@"solve:\s+[0-9.]+ ms", output);
     }
 

@@ -49,6 +49,7 @@ public class DpMatchesBruteForceTests
         Assert.Contains(problems, p => p.Nodes.Any(n => n.IsBackward));
         Assert.Contains(problems, p => p.Nodes.Any(n => !n.SupportedOnAccelerator) && p.Cpus == 1);
         Assert.Contains(solved, s => s.Result.Stats.MergedClasses > 0);
+        Assert.Contains(solved, s => s.Result.Stats.FreeGroups > 0);
         Assert.Contains(solved, s => s.Result.Status == PlacementStatus.Infeasible);
         Assert.True(solved.Count(s => s.Result.Status == PlacementStatus.Optimal) >= Cases / 2);
         Assert.Contains(solved, s => s.Result.Devices.Any(d => d.Device.Kind == DeviceKind.Cpu && d.NodeIds.Count > 0));

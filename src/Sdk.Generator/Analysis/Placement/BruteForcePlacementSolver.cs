@@ -32,7 +32,7 @@ public static class BruteForcePlacementSolver
 
         var search = new BruteForceSearch(graph, rule);
         var best = search.Run(out var leaves);
-        var stats = new PlacementStats(graph.NodeCount, graph.ClassCount, 0, 0, leaves, clock.Elapsed);
+        var stats = new PlacementStats(graph.NodeCount, graph.ClassCount, 0, 0, 0, leaves, clock.Elapsed);
         if (best is null)
         {
             return new PlacementResult(

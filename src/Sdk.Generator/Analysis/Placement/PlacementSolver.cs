@@ -114,26 +114,54 @@ public static class PlacementSolver
         }
 
         var stats = new PlacementStats(
-            graph.NodeCount, units.Count, units.MergedClasses, idealCount, pairs, clock.Elapsed);
+            graph.NodeCount, units.Count, units.MergedClasses, units.Free.Count, idealCount, pairs, clock.Elapsed);
         return new PlacementResult(status, reason, maxLoad, devices, deviceOfNode, stats);
     }
 
     private static int[] AssignSlots(IndexedGraph graph, PlacementUnits units, IdealLattice lattice, IReadOnlyList<Stage> stages)
     {
         var slotOfNode = new int[graph.NodeCount];
+        var slotOfStage = new int[stages.Count];
+        var stageOfUnit = new int[units.Count];
         int nextAccelerator = 0, nextCpu = 0;
-        foreach (var stage in stages)
+        for (var s = 0; s < stages.Count; s++)
         {
-            var slot = stage.Kind == DeviceKind.Accelerator ? nextAccelerator++ : graph.Problem.Accelerators + nextCpu++;
+            var stage = stages[s];
+            slotOfStage[s] = stage.Kind == DeviceKind.Accelerator ? nextAccelerator++ : graph.Problem.Accelerators + nextCpu++;
             for (var unit = 0; unit < units.Count; unit++)
             {
                 if (lattice.Contains(stage.Outer, unit) && !lattice.Contains(stage.Inner, unit))
                 {
+                    stageOfUnit[unit] = s;
                     foreach (var node in units.NodesOfUnit[unit])
                     {
-                        slotOfNode[node] = slot;
+                        slotOfNode[node] = slotOfStage[s];
                     }
                 }
+            }
+        }
+
+        // A free group joins the stage of its latest predecessor (the first stage if none); with no stages at all
+        // (everything free) slot 0 is accelerator 0, or CPU 0 when there are no accelerators.
+        var stageOfFree = new int[units.Free.Count];
+        for (var f = 0; f < units.Free.Count; f++)
+        {
+            var group = units.Free[f];
+            var stage = 0;
+            foreach (var unit in group.PredecessorUnits)
+            {
+                stage = Math.Max(stage, stageOfUnit[unit]);
+            }
+
+            foreach (var earlier in group.PredecessorFreeGroups)
+            {
+                stage = Math.Max(stage, stageOfFree[earlier]);
+            }
+
+            stageOfFree[f] = stage;
+            foreach (var node in group.Nodes)
+            {
+                slotOfNode[node] = stages.Count > 0 ? slotOfStage[stage] : 0;
             }
         }
 

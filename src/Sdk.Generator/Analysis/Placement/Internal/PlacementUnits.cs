@@ -4,72 +4,62 @@ using System.Collections.Generic;
 namespace Sdk.Generator.Analysis.Placement.Internal;
 
 /// <summary>
-/// The graph the DP actually places: each unit is a set of colour classes that must share a device (forward and
-/// backward nodes together). Units are numbered in a topological order of their contiguity edges, so every prefix
-/// of 0..Count-1 is an ideal. Communication is a weighted hypergraph over units: node w with output cost c gives the
-/// hyperedge {unit of w} + {units of w's successors}; a device pays c exactly when its unit set cuts that hyperedge.
+/// The graph the DP actually places: each unit is a group of colour classes that must share a device (forward
+/// and backward nodes together). Units are numbered in a topological order of their contiguity edges, so every
+/// prefix of 0..Count-1 is an ideal. Communication is a weighted hypergraph over units: node w with output cost c
+/// gives the hyperedge {unit of w} + {units of w's successors}; a device pays c exactly when its unit set cuts
+/// that hyperedge. Free groups (see <see cref="FreeGroups"/>) are not units; they are placed after the DP.
 /// </summary>
 internal sealed class PlacementUnits
 {
-    private PlacementUnits(IndexedGraph graph, int[] unitOfClass, int count, int mergedClasses)
+    private PlacementUnits(IndexedGraph graph, ClassGroups groups, bool[] free, int mergedClasses)
     {
         Graph = graph;
-        Count = count;
-        Words = Math.Max(1, (count + 63) / 64);
         MergedClasses = mergedClasses;
-        UnitOfNode = new int[graph.NodeCount];
-        CpuLatency = new double[count];
-        AcceleratorLatency = new double[count];
-        Size = new double[count];
-        Unsupported = new bool[count];
-        var members = new List<int>[count];
-        for (var u = 0; u < count; u++)
+        var unitOfGroup = new int[groups.Count];
+        var freeIndexOfGroup = new int[groups.Count];
+        var freeGroups = new List<FreeGroup>();
+        foreach (var g in groups.TopologicalOrder)
         {
-            members[u] = new List<int>();
-        }
-
-        for (var v = 0; v < graph.NodeCount; v++)
-        {
-            var u = unitOfClass[graph.ClassOf[v]];
-            UnitOfNode[v] = u;
-            members[u].Add(v);
-            CpuLatency[u] += graph.CpuLatency[v];
-            AcceleratorLatency[u] += graph.AcceleratorLatency[v];
-            Size[u] += graph.Size[v];
-            Unsupported[u] |= !graph.Supported[v];
-        }
-
-        NodesOfUnit = new int[count][];
-        for (var u = 0; u < count; u++)
-        {
-            NodesOfUnit[u] = members[u].ToArray();
-        }
-
-        PredecessorMasks = new ulong[count * Words];
-        var successors = new List<int>[count];
-        for (var u = 0; u < count; u++)
-        {
-            successors[u] = new List<int>();
-        }
-
-        foreach (var (from, to) in graph.ClassContiguityEdges)
-        {
-            int a = unitOfClass[from], b = unitOfClass[to];
-            var bit = 1UL << (a & 63);
-            if (a != b && (PredecessorMasks[(b * Words) + (a >> 6)] & bit) == 0)
+            unitOfGroup[g] = free[g] ? -1 : Count++;
+            freeIndexOfGroup[g] = free[g] ? freeGroups.Count : -1;
+            if (free[g])
             {
-                PredecessorMasks[(b * Words) + (a >> 6)] |= bit;
-                successors[a].Add(b);
+                freeGroups.Add(Describe(groups, g, unitOfGroup, freeIndexOfGroup));
             }
         }
 
-        Successors = new int[count][];
-        for (var u = 0; u < count; u++)
+        Free = freeGroups;
+        Words = Math.Max(1, (Count + 63) / 64);
+        UnitOfNode = new int[graph.NodeCount];
+        CpuLatency = new double[Count];
+        AcceleratorLatency = new double[Count];
+        Size = new double[Count];
+        Unsupported = new bool[Count];
+        NodesOfUnit = new int[Count][];
+        for (var g = 0; g < groups.Count; g++)
         {
-            Successors[u] = successors[u].ToArray();
+            var u = unitOfGroup[g];
+            foreach (var v in groups.NodesOfGroup[g])
+            {
+                UnitOfNode[v] = u;
+                if (u >= 0)
+                {
+                    CpuLatency[u] += graph.CpuLatency[v];
+                    AcceleratorLatency[u] += graph.AcceleratorLatency[v];
+                    Size[u] += graph.Size[v];
+                    Unsupported[u] |= !graph.Supported[v];
+                }
+            }
+
+            if (u >= 0)
+            {
+                NodesOfUnit[u] = groups.NodesOfGroup[g];
+            }
         }
 
-        Hyperedges = UnitHypergraph.Build(graph, UnitOfNode, count);
+        (PredecessorMasks, Successors) = BuildEdges(FreeGroups.CoreEdges(groups, free), unitOfGroup);
+        Hyperedges = UnitHypergraph.Build(graph, UnitOfNode, Count);
     }
 
     public IndexedGraph Graph { get; }
@@ -82,6 +72,10 @@ internal sealed class PlacementUnits
     /// <summary>How many colour classes were folded into a neighbour because that can never cost anything.</summary>
     public int MergedClasses { get; }
 
+    /// <summary>Groups left out of the DP, in topological order.</summary>
+    public IReadOnlyList<FreeGroup> Free { get; }
+
+    /// <summary>Unit of each node; -1 for nodes of free groups.</summary>
     public int[] UnitOfNode { get; }
 
     public int[][] NodesOfUnit { get; }
@@ -102,21 +96,21 @@ internal sealed class PlacementUnits
 
     public UnitHypergraph Hyperedges { get; }
 
+    public static PlacementUnits Build(IndexedGraph graph)
+    {
+        var unions = new UnionFind(graph.ClassCount);
+        FuseCycles(graph, unions);
+        var merged = ZeroCostMerging.Run(graph, unions);
+        var groups = ClassGroups.Build(graph, unions);
+        return new PlacementUnits(graph, groups, FreeGroups.Find(graph, groups), merged);
+    }
+
     /// <summary>The cheaper latency the unit may run at (a CPU's if accelerators cannot run it).</summary>
     public double MinLatency(int unit) =>
         Unsupported[unit] ? CpuLatency[unit] : Math.Min(CpuLatency[unit], AcceleratorLatency[unit]);
 
-    public static PlacementUnits Build(IndexedGraph graph)
-    {
-        var groups = new UnionFind(graph.ClassCount);
-        FuseCycles(graph, groups);
-        var merged = ZeroCostMerging.Run(graph, groups);
-        var unitOfClass = NumberTopologically(graph, groups, out var count);
-        return new PlacementUnits(graph, unitOfClass, count, merged);
-    }
-
     // Classes on a common cycle can only share a device (otherwise data would flow back), so fuse them first.
-    private static void FuseCycles(IndexedGraph graph, UnionFind groups)
+    private static void FuseCycles(IndexedGraph graph, UnionFind unions)
     {
         var component = StronglyConnected.Components(graph.ClassCount, graph.ClassContiguityEdges);
         var firstOfComponent = new Dictionary<int, int>();
@@ -124,7 +118,7 @@ internal sealed class PlacementUnits
         {
             if (firstOfComponent.TryGetValue(component[c], out var first))
             {
-                groups.Union(c, first);
+                unions.Union(c, first);
             }
             else
             {
@@ -133,76 +127,68 @@ internal sealed class PlacementUnits
         }
     }
 
-    // Kahn's algorithm with a stack (depth-first flavour, as the reference's linearisation): it keeps chains
-    // together, which also makes the prefix order a good linearised fallback.
-    private static int[] NumberTopologically(IndexedGraph graph, UnionFind groups, out int count)
+    private static FreeGroup Describe(ClassGroups groups, int g, int[] unitOfGroup, int[] freeIndexOfGroup)
     {
-        var rootIndex = new Dictionary<int, int>();
-        var roots = new List<int>();
-        for (var c = 0; c < graph.ClassCount; c++)
+        var coreUnits = new List<int>();
+        var freeGroups = new List<int>();
+        foreach (var p in groups.Predecessors[g])
         {
-            var root = groups.Find(c);
-            if (!rootIndex.ContainsKey(root))
+            if (unitOfGroup[p] >= 0)
             {
-                rootIndex.Add(root, roots.Count);
-                roots.Add(root);
+                coreUnits.Add(unitOfGroup[p]);
+            }
+            else
+            {
+                freeGroups.Add(freeIndexOfGroup[p]); // earlier in topological order, so already numbered
             }
         }
 
-        count = roots.Count;
-        var successors = new List<int>[count];
-        var indegree = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            successors[i] = new List<int>();
-        }
-
-        var seen = new HashSet<long>();
-        foreach (var (from, to) in graph.ClassContiguityEdges)
-        {
-            int a = rootIndex[groups.Find(from)], b = rootIndex[groups.Find(to)];
-            if (a != b && seen.Add(((long)a << 32) | (uint)b))
-            {
-                successors[a].Add(b);
-                indegree[b]++;
-            }
-        }
-
-        var ready = new Stack<int>();
-        for (var i = count - 1; i >= 0; i--)
-        {
-            if (indegree[i] == 0)
-            {
-                ready.Push(i);
-            }
-        }
-
-        var position = new int[count];
-        var next = 0;
-        while (ready.Count > 0)
-        {
-            var i = ready.Pop();
-            position[i] = next++;
-            for (var s = successors[i].Count - 1; s >= 0; s--)
-            {
-                if (--indegree[successors[i][s]] == 0)
-                {
-                    ready.Push(successors[i][s]);
-                }
-            }
-        }
-
-        if (next != count)
-        {
-            throw new InvalidOperationException("internal error: units still form a cycle after fusing components");
-        }
-
-        var unitOfClass = new int[graph.ClassCount];
-        for (var c = 0; c < graph.ClassCount; c++)
-        {
-            unitOfClass[c] = position[rootIndex[groups.Find(c)]];
-        }
-
-        return unitOfClass;
+        return new FreeGroup(groups.NodesOfGroup[g], coreUnits.ToArray(), freeGroups.ToArray());
     }
+
+    private (ulong[] Masks, int[][] Successors) BuildEdges(List<(int From, int To)> groupEdges, int[] unitOfGroup)
+    {
+        var masks = new ulong[Count * Words];
+        var successors = new List<int>[Count];
+        for (var u = 0; u < Count; u++)
+        {
+            successors[u] = new List<int>();
+        }
+
+        foreach (var (from, to) in groupEdges)
+        {
+            int a = unitOfGroup[from], b = unitOfGroup[to];
+            var bit = 1UL << (a & 63);
+            if ((masks[(b * Words) + (a >> 6)] & bit) == 0)
+            {
+                masks[(b * Words) + (a >> 6)] |= bit;
+                successors[a].Add(b);
+            }
+        }
+
+        var arrays = new int[Count][];
+        for (var u = 0; u < Count; u++)
+        {
+            arrays[u] = successors[u].ToArray();
+        }
+
+        return (masks, arrays);
+    }
+}
+
+/// <summary>A free group: its nodes and its direct predecessors (units, and earlier free groups by index).</summary>
+internal sealed class FreeGroup
+{
+    public FreeGroup(int[] nodes, int[] predecessorUnits, int[] predecessorFreeGroups)
+    {
+        Nodes = nodes;
+        PredecessorUnits = predecessorUnits;
+        PredecessorFreeGroups = predecessorFreeGroups;
+    }
+
+    public int[] Nodes { get; }
+
+    public int[] PredecessorUnits { get; }
+
+    public int[] PredecessorFreeGroups { get; }
 }

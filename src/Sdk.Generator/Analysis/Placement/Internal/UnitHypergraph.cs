@@ -78,6 +78,11 @@ internal sealed class UnitHypergraph
                 continue;
             }
 
+            if (units[0] < 0)
+            {
+                throw new InvalidOperationException("internal error: a free group sits on an edge that costs something");
+            }
+
             var key = string.Join(",", units);
             if (indexOfKey.TryGetValue(key, out var existing))
             {
