@@ -34,12 +34,36 @@ public class FallbackTests
 
         Assert.Equal(PlacementStatus.Fallback, result.Status);
         Assert.Equal(FallbackReason.TooManyIdeals, result.FallbackReason);
-        Assert.Equal(20_000, result.Stats.IdealCount);
+        Assert.Equal(1L << 40, result.Stats.IdealCount); // 40 parallel nodes: known before enumerating
         Assert.Contains("too many ideals", result.Describe());
         PlacementAssert.ValidPlacement(problem, result);
         var work = problem.Nodes.Sum(n => Math.Min(n.CpuLatency, n.AcceleratorLatency));
         Assert.True(result.MaxLoad >= work / 5);
         Assert.True(result.Devices.Count(d => d.NodeIds.Count > 0) >= 4); // it really splits the work
+    }
+
+    [Fact]
+    public void NarrowDagWithManyIdealsStopsAtTheBudget()
+    {
+        // Two independent chains of 300: never more than 2 side by side, yet 301 * 301 ideals.
+        var nodes = new List<PlacementNode>();
+        var edges = new List<PlacementEdge>();
+        for (var i = 0; i < 600; i++)
+        {
+            nodes.Add(new PlacementNode(i, 10, 1 + (i % 4), 1));
+            if (i % 300 != 0)
+            {
+                edges.Add(new PlacementEdge(i - 1, i, 0.25));
+            }
+        }
+
+        var problem = new PlacementProblem(nodes, edges, accelerators: 3, cpus: 1, maxMemoryPerAccelerator: 1000);
+
+        var result = PlacementSolver.Solve(problem, PlacementSolverOptions.Default with { MaxIdeals = 20_000 });
+
+        Assert.Equal(FallbackReason.TooManyIdeals, result.FallbackReason);
+        Assert.Equal(20_000, result.Stats.IdealCount);
+        PlacementAssert.ValidPlacement(problem, result);
     }
 
     [Fact]
@@ -95,7 +119,7 @@ public class FallbackTests
     [Fact]
     public void LongChainIsSolvedThroughTheCoarseBound()
     {
-        // 2500 units (over the 2048 where a coarse chain first bounds the fine one); a total order is exact.
+        // 2500 units (over the 512 where a coarse chain first bounds the fine one); a total order is exact.
         // The two unsupported nodes sit near the ends, where the two CPUs can take them.
         const int length = 2500;
         var nodes = new List<PlacementNode>();

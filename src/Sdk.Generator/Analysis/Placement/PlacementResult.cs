@@ -40,7 +40,7 @@ public sealed class PlacementResult
     {
         (PlacementStatus.Optimal, _) => "optimal",
         (PlacementStatus.Fallback, FallbackReason.TooManyIdeals) =>
-            $"fallback: too many ideals (over {Stats.IdealCount}); best split of one topological order (upper bound)",
+            $"fallback: too many ideals (at least {Stats.IdealCount}); best split of one topological order (upper bound)",
         (PlacementStatus.Fallback, _) =>
             "fallback: time limit reached; best split of one topological order (upper bound)",
         (_, FallbackReason.None) => "infeasible: no placement fits",

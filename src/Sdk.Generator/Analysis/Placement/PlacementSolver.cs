@@ -18,7 +18,7 @@ public static class PlacementSolver
     // whatever MaxIdeals says.
     private const long MaxBitsetWords = 1L << 24;
     private const long MaxDpEntries = 1L << 24;
-    private const int CoarseChainLength = 1024;
+    private const int CoarseChainLength = 256;
 
     /// <exception cref="PlacementValidationException">The problem is malformed.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>

@@ -22,10 +22,18 @@ internal static class IdealEnumerator
     /// <param name="maxIdeals">Stop (and return null) rather than store more ideals than this.</param>
     /// <param name="outOfTime">Polled now and then; true stops the search (null is returned).</param>
     /// <param name="limit">Why the search stopped early, if it did.</param>
-    /// <param name="found">Ideals found, also when stopped early.</param>
-    public static IdealLattice? Enumerate(PlacementUnits units, long maxIdeals, Func<bool> outOfTime, out EffortLimit limit, out int found)
+    /// <param name="found">Ideals found; when over budget, a lower bound on their number.</param>
+    public static IdealLattice? Enumerate(PlacementUnits units, long maxIdeals, Func<bool> outOfTime, out EffortLimit limit, out long found)
     {
         limit = EffortLimit.None;
+        var atLeast = IdealsAtLeast(units);
+        if (atLeast > maxIdeals)
+        {
+            limit = EffortLimit.TooManyIdeals;
+            found = atLeast;
+            return null;
+        }
+
         var words = units.Words;
         var builder = new IdealLatticeBuilder(units);
         var table = new IdealTable(builder);
@@ -109,6 +117,26 @@ internal static class IdealEnumerator
         // No boundaries: along a chain the DP counts communication incrementally instead.
         var sums = new IdealSums(cpu, accelerator, size, unsupported, minLatency, new double[count]);
         return new IdealLattice(units, count, bits: null, prefixEnd, sums, subStart, sub, new int[count + 1], new int[0], fullId: count - 1);
+    }
+
+    // Units at the same depth (longest path from a source) form an antichain, and any subset of an antichain
+    // spans its own ideal: 2^(widest level) ideals at least. Lets a wide DAG give up before enumerating.
+    private static long IdealsAtLeast(PlacementUnits units)
+    {
+        var depth = new int[units.Count];
+        var widthAtDepth = new int[units.Count + 1];
+        var widest = 0;
+        for (var unit = 0; unit < units.Count; unit++) // units are in topological order
+        {
+            foreach (var successor in units.Successors[unit])
+            {
+                depth[successor] = Math.Max(depth[successor], depth[unit] + 1);
+            }
+
+            widest = Math.Max(widest, ++widthAtDepth[depth[unit]]);
+        }
+
+        return widest >= 62 ? long.MaxValue : 1L << widest;
     }
 
     // Addable units of the empty ideal: the sources.
