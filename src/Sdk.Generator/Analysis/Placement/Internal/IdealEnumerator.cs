@@ -93,6 +93,8 @@ internal static class IdealEnumerator
         var unsupported = new int[count];
         var subStart = new int[count + 1];
         var sub = new int[count - 1];
+        var cut = new double[count];
+        var sweep = new CutSweep(units.Hyperedges);
         for (var id = 1; id < count; id++)
         {
             prefixEnd[id] = Math.Min(id * blockSize, units.Count);
@@ -108,14 +110,16 @@ internal static class IdealEnumerator
                 size[id] += units.Size[unit];
                 minLatency[id] += units.MinLatency(unit);
                 unsupported[id] += units.Unsupported[unit] ? 1 : 0;
+                sweep.Add(unit);
             }
 
+            cut[id] = sweep.Cut;
             sub[id - 1] = id - 1;
             subStart[id + 1] = id;
         }
 
         // No boundaries: along a chain the DP counts communication incrementally instead.
-        var sums = new IdealSums(cpu, accelerator, size, unsupported, minLatency, new double[count]);
+        var sums = new IdealSums(cpu, accelerator, size, unsupported, minLatency, cut);
         return new IdealLattice(units, count, bits: null, prefixEnd, sums, subStart, sub, new int[count + 1], new int[0], fullId: count - 1);
     }
 

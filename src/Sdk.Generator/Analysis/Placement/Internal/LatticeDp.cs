@@ -38,8 +38,7 @@ internal sealed class LatticeDp
     private readonly LiveLayers cpuLayers;
     private readonly int[] visitStamp;
     private readonly int[] stack;
-    private readonly int[] membersInside; // chains only: per hyperedge, how many members the current set holds
-    private readonly int[] hyperedgeStamp;
+    private readonly CutSweep? sweep; // chains only
     private int stamp;
     private long pairs;
 
@@ -63,9 +62,7 @@ internal sealed class LatticeDp
         live = new bool[layerCount];
         visitStamp = new int[lattice.Count];
         stack = new int[lattice.Count];
-        var hyperedges = lattice.IsChain ? lattice.Units.Hyperedges.Count : 0;
-        membersInside = new int[hyperedges];
-        hyperedgeStamp = new int[hyperedges];
+        sweep = lattice.IsChain ? new CutSweep(lattice.Units.Hyperedges) : null;
     }
 
     /// <summary>
@@ -92,6 +89,7 @@ internal sealed class LatticeDp
                 continue;
             }
 
+            OfferWholeIdeal(ideal);
             for (var kind = 0; kind < 2; kind++)
             {
                 var onCpu = kind == 1;
@@ -142,13 +140,15 @@ internal sealed class LatticeDp
                     continue;
                 }
 
+                // A single device's only candidate is the empty subideal, which OfferWholeIdeal covers: walking
+                // down to it would visit every subideal.
                 any = true;
-                if (a > 0)
+                if (a > 0 && layer - 1 != 0)
                 {
                     acceleratorLayers.Add(layer, layer - 1);
                 }
 
-                if (c > 0)
+                if (c > 0 && Layer(c - 1, a) != 0)
                 {
                     cpuLayers.Add(layer, Layer(c - 1, a));
                 }
@@ -156,6 +156,40 @@ internal sealed class LatticeDp
         }
 
         return any;
+    }
+
+    // The whole ideal on one device (subideal: the empty set, where every layer's value is 0).
+    private void OfferWholeIdeal(int ideal)
+    {
+        var onAccelerator = accelerators > 0 && FitsOnAccelerator(ideal, 0)
+            ? lattice.AcceleratorLatency[ideal] + lattice.Cut[ideal]
+            : double.PositiveInfinity;
+        var onCpu = cpus > 0 ? lattice.CpuLatency[ideal] : double.PositiveInfinity;
+        for (var c = 0; c <= cpus; c++)
+        {
+            for (var a = 0; a <= accelerators; a++)
+            {
+                var layer = Layer(c, a);
+                if (!live[layer])
+                {
+                    continue;
+                }
+
+                if (a > 0 && onAccelerator < best[layer])
+                {
+                    best[layer] = onAccelerator;
+                    bestFrom[layer] = 0;
+                    bestViaCpu[layer] = false;
+                }
+
+                if (c > 0 && onCpu < best[layer])
+                {
+                    best[layer] = onCpu;
+                    bestFrom[layer] = 0;
+                    bestViaCpu[layer] = true;
+                }
+            }
+        }
     }
 
     private void Search(int outer, bool onCpu)
@@ -210,8 +244,8 @@ internal sealed class LatticeDp
         pairs += visits;
     }
 
-    // Along a chain the walk is a straight line down, and the set grows by whole units: communication is kept
-    // up to date by counting, per hyperedge, how many of its members the set holds (cut while 0 < count < size).
+    // Along a chain the walk is a straight line down and the set grows by whole units, so its communication is
+    // kept up to date by a sweep instead of being recomputed per pair.
     private void SearchChain(int outer, bool onCpu)
     {
         var layers = onCpu ? cpuLayers : acceleratorLayers;
@@ -224,15 +258,14 @@ internal sealed class LatticeDp
         var latency = onCpu ? lattice.CpuLatency : lattice.AcceleratorLatency;
         var checkFit = !onCpu && (lattice.UnsupportedCount[outer] > 0 || !MemoryLimit.Fits(lattice.Size[outer], maxMemory));
         var prefixEnd = lattice.PrefixEnd!;
-        var mark = ++stamp;
-        var communication = 0.0;
+        sweep!.Reset();
         for (var inner = outer - 1; inner >= 0; inner--)
         {
             if (!onCpu)
             {
                 for (var unit = prefixEnd[inner]; unit < prefixEnd[inner + 1]; unit++)
                 {
-                    communication += CommunicationChange(unit, mark);
+                    sweep.Add(unit);
                 }
             }
 
@@ -243,39 +276,11 @@ internal sealed class LatticeDp
                 return; // and everything further down
             }
 
-            if (Offer(layers, outer, inner, compute, onCpu ? 0 : Math.Max(0, communication), onCpu))
+            if (Offer(layers, outer, inner, compute, onCpu ? 0 : sweep.Cut, onCpu))
             {
                 threshold = Threshold(layers);
             }
         }
-    }
-
-    private double CommunicationChange(int unit, int mark)
-    {
-        var hyperedges = lattice.Units.Hyperedges;
-        var change = 0.0;
-        for (var i = hyperedges.OfUnitStart[unit]; i < hyperedges.OfUnitStart[unit + 1]; i++)
-        {
-            var h = hyperedges.OfUnit[i];
-            if (hyperedgeStamp[h] != mark)
-            {
-                hyperedgeStamp[h] = mark;
-                membersInside[h] = 0;
-            }
-
-            var size = hyperedges.Start[h + 1] - hyperedges.Start[h];
-            var inside = ++membersInside[h];
-            if (inside == 1 && size > 1)
-            {
-                change += hyperedges.Cost[h]; // newly touched, not yet swallowed
-            }
-            else if (inside == size && size > 1)
-            {
-                change -= hyperedges.Cost[h]; // now entirely inside
-            }
-        }
-
-        return change;
     }
 
     private bool FitsOnAccelerator(int outer, int inner) =>
