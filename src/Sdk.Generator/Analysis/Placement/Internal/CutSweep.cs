@@ -10,6 +10,7 @@ internal sealed class CutSweep
     private readonly int[] inside;
     private readonly int[] stampOf;
     private int stamp = 1;
+    private double cut;
 
     public CutSweep(UnitHypergraph hyperedges)
     {
@@ -20,8 +21,6 @@ internal sealed class CutSweep
 
     /// <summary>Cut cost of the set so far (clamped at 0 against rounding).</summary>
     public double Cut => cut > 0 ? cut : 0;
-
-    private double cut;
 
     public void Reset()
     {

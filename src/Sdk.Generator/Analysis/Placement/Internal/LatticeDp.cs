@@ -11,7 +11,8 @@ namespace Sdk.Generator.Analysis.Placement.Internal;
 /// Work per ideal I: one depth-first walk down the lattice for accelerators and one for CPUs, each serving every
 /// layer (c, a) at once. Going down only adds units to I \ I', so its latency, memory and unsupported count only
 /// grow: once the latency reaches every layer's best so far (or memory or support fails on an accelerator) the
-/// branch below is cut. Communication is computed only for a pair that can still win somewhere.
+/// branch below is cut. Communication is computed only for a pair that can still win somewhere. The empty
+/// subideal (the whole of I on one device) is offered directly, so single-device layers need no walk at all.
 /// </para>
 /// <para>
 /// An upper bound (the linearised solution) caps every entry: values at or above it are never needed. A layer is
@@ -55,7 +56,6 @@ internal sealed class LatticeDp
         viaCpu = new bool[lattice.Count * layerCount];
         acceleratorLayers = new LiveLayers(layerCount);
         cpuLayers = new LiveLayers(layerCount);
-
         best = new double[layerCount];
         bestFrom = new int[layerCount];
         bestViaCpu = new bool[layerCount];
@@ -399,30 +399,5 @@ internal sealed class LatticeDp
 
         stages.Reverse(); // pipeline order: the stage holding the inputs first
         return stages;
-    }
-
-    /// <summary>The layers one walk serves at the current ideal, each with the layer it extends.</summary>
-    private sealed class LiveLayers
-    {
-        public LiveLayers(int capacity)
-        {
-            Layer = new int[capacity];
-            Previous = new int[capacity];
-        }
-
-        public int[] Layer { get; }
-
-        public int[] Previous { get; }
-
-        public int Count { get; private set; }
-
-        public void Clear() => Count = 0;
-
-        public void Add(int layer, int previous)
-        {
-            Layer[Count] = layer;
-            Previous[Count] = previous;
-            Count++;
-        }
     }
 }
