@@ -40,6 +40,7 @@ public static class PlacementSolver
         var layers = (long)(problem.Accelerators + 1) * (problem.Cpus + 1);
         var maxIdeals = Math.Min(options.MaxIdeals, Math.Max(1, Math.Min(MaxBitsetWords / units.Words, MaxDpEntries / layers)));
         var lattice = IdealEnumerator.Enumerate(units, maxIdeals, OutOfTime, out var limit, out var idealCount);
+
         // A DAG with one ideal per prefix is a total order: the linearised split is already the exact answer.
         var totalOrder = lattice is not null && lattice.Count == units.Count + 1;
         var exact = lattice is null || totalOrder
@@ -104,6 +105,7 @@ public static class PlacementSolver
                 throw new InvalidOperationException(
                     $"internal error: the DP promised max-load {solution.MaxLoad:R} but its placement costs {maxLoad:R}");
             }
+
             foreach (var device in devices)
             {
                 foreach (var id in device.NodeIds)
