@@ -25,7 +25,7 @@ namespace Sdk
     }
 
     /// <summary>Who decides which chip runs each layer.</summary>
-    public enum Placement
+    public enum PlacementMode
     {
         /// <summary>The <see cref="OnChipAttribute"/> annotations decide.</summary>
         Manual = 0,

@@ -15,7 +15,7 @@ namespace Sdk
         public int[] InputShape { get; set; } = Array.Empty<int>();
 
         /// <summary>Manual (the default) follows <see cref="OnChipAttribute"/>; Auto lets the compiler place the layers.</summary>
-        public Placement Placement { get; set; }
+        public PlacementMode Placement { get; set; }
     }
 
     /// <summary>Describes one chip. Optional: without any <c>[Chip]</c>, chips are implied by <see cref="OnChipAttribute"/>.</summary>

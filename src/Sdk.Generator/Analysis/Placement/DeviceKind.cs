@@ -1,0 +1,7 @@
+namespace Sdk.Generator.Analysis.Placement;
+
+public enum DeviceKind
+{
+    Accelerator,
+    Cpu,
+}

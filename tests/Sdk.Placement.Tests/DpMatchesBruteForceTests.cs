@@ -1,0 +1,58 @@
+using System.Linq;
+using Sdk.Generator.Analysis.Placement;
+
+namespace Sdk.Placement.Tests;
+
+/// <summary>On random small problems the DP must find exactly what exhaustive search over the same family finds.</summary>
+public class DpMatchesBruteForceTests
+{
+    private const int Cases = 400;
+
+    public static TheoryData<int> Seeds()
+    {
+        var data = new TheoryData<int>();
+        foreach (var seed in Enumerable.Range(0, Cases))
+        {
+            data.Add(seed);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void DpEqualsBruteForce(int seed)
+    {
+        var problem = RandomGraphs.Create(seed);
+
+        var dp = PlacementSolver.Solve(problem, PlacementSolverOptions.Default with { TimeLimit = null });
+        var brute = BruteForcePlacementSolver.Solve(problem);
+
+        Assert.Equal(brute.Status, dp.Status);
+        if (brute.Status == PlacementStatus.Infeasible)
+        {
+            Assert.True(double.IsPositiveInfinity(dp.MaxLoad));
+            return;
+        }
+
+        PlacementAssert.Close(brute.MaxLoad, dp.MaxLoad, 1e-9);
+        PlacementAssert.ValidPlacement(problem, dp);
+        PlacementAssert.ValidPlacement(problem, brute);
+    }
+
+    [Fact]
+    public void RandomCasesCoverTheInterestingFeatures()
+    {
+        var problems = Enumerable.Range(0, Cases).Select(RandomGraphs.Create).ToList();
+        var solved = problems.Select(p => (Problem: p, Result: PlacementSolver.Solve(p))).ToList();
+
+        Assert.Contains(problems, p => p.Nodes.Any(n => n.IsBackward));
+        Assert.Contains(problems, p => p.Nodes.Any(n => !n.SupportedOnAccelerator) && p.Cpus == 1);
+        Assert.Contains(solved, s => s.Result.Stats.MergedClasses > 0);
+        Assert.Contains(solved, s => s.Result.Stats.FreeGroups > 0);
+        Assert.Contains(solved, s => s.Result.Status == PlacementStatus.Infeasible);
+        Assert.True(solved.Count(s => s.Result.Status == PlacementStatus.Optimal) >= Cases / 2);
+        Assert.Contains(solved, s => s.Result.Devices.Any(d => d.Device.Kind == DeviceKind.Cpu && d.NodeIds.Count > 0));
+        Assert.Contains(solved, s => s.Result.Devices.Count(d => d.Device.Kind == DeviceKind.Accelerator && d.NodeIds.Count > 0) >= 2);
+    }
+}
