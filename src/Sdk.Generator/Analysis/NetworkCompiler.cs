@@ -28,6 +28,18 @@ internal static class NetworkCompiler
         var planIndexOfDeclared = new int[spec.Layers.Count];
         if (resolved is not null && !HasErrors(diagnostics))
         {
+            if (spec.AutoPlacement)
+            {
+                resolved = LayerPlacement.Place(spec, resolved, diagnostics);
+            }
+            else
+            {
+                LayerPlacement.Check(spec, resolved, diagnostics);
+            }
+        }
+
+        if (resolved is not null && !HasErrors(diagnostics))
+        {
             plan = Partitioner.Partition(spec, resolved, diagnostics, planIndexOfDeclared);
             if (!HasErrors(diagnostics))
             {

@@ -130,6 +130,22 @@ internal static class DiagnosticDescriptors
         "SDK0030", "Chip or cut annotation without a layer",
         "Property '{0}' has [{1}] but no layer attribute");
 
+    public static readonly DiagnosticDescriptor AutoPlacement = Info(
+        "SDK0031", "Automatic placement",
+        "Placed '{0}' on {1} chips: max-load {2} µs per sample ({3}); {4}");
+
+    public static readonly DiagnosticDescriptor BetterPlacementExists = Warning(
+        "SDK0032", "A better placement exists",
+        "The optimal placement of '{0}' has a max-load of {1} µs per sample, {2}% below this placement's {3} µs: {4}");
+
+    public static readonly DiagnosticDescriptor PlacementFallback = Warning(
+        "SDK0033", "Placement search gave up",
+        "Placing '{0}' stopped the exact search ({1}); it used the best split of one topological order, which is valid but may not be optimal");
+
+    public static readonly DiagnosticDescriptor PlacementImpossible = Error(
+        "SDK0034", "Automatic placement impossible",
+        "'{0}' cannot be placed automatically: {1}");
+
     public static DiagnosticDescriptor[] All { get; } =
     {
         NetworkNotPartial, InvalidInputShape, InvalidLayerProperty, MultipleLayerAttributes, UnreadableAttribute,
@@ -137,7 +153,8 @@ internal static class DiagnosticDescriptors
         ConcatShapesDiffer, GroupsDoNotDivide, EmptyOutput, DuplicateChip, UnknownChip, InvalidLink,
         BottleneckNotOnCut, TransferNotOnCut, ConflictingCutSettings, ParametersExceedMemory,
         ActivationsExceedMemory, CutOverBudget, CutSlowerThanCompute, CutTraffic, TrafficSummary, CutWithoutLink,
-        NoLayers, TooFewInputs, ChipIdsNotContiguous, AnnotationWithoutLayer,
+        NoLayers, TooFewInputs, ChipIdsNotContiguous, AnnotationWithoutLayer, AutoPlacement, BetterPlacementExists,
+        PlacementFallback, PlacementImpossible,
     };
 
     public static DiagnosticDescriptor? Find(string id)
