@@ -43,23 +43,44 @@ public static class InferenceParameters
         return tensors;
     }
 
-    /// <summary>y = x * scale + shift with scale = weight / sqrt(var + eps), shift = bias - mean * scale.</summary>
     private static float[][] ScaleShift(LayerInfo bn, ParameterSet parameters)
     {
-        var weight = parameters[bn.Name + ".weight"];
-        var bias = parameters[bn.Name + ".bias"];
-        var mean = parameters[bn.Name + ".running_mean"];
-        var variance = parameters[bn.Name + ".running_var"];
+        var (scale, shift) = BatchNormScaleShift(
+            parameters[bn.Name + ".weight"],
+            parameters[bn.Name + ".bias"],
+            parameters[bn.Name + ".running_mean"],
+            parameters[bn.Name + ".running_var"],
+            bn.Epsilon);
+        return new[] { scale, shift };
+    }
+
+    /// <summary>
+    /// Inference BatchNorm as a per-channel affine map y = x * scale + shift, with
+    /// scale = weight / sqrt(var + eps) and shift = bias - mean * scale (computed in double, stored as float).
+    /// </summary>
+    public static (float[] Scale, float[] Shift) BatchNormScaleShift(
+        float[] weight, float[] bias, float[] mean, float[] variance, double epsilon)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(bias);
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(variance);
+        if (bias.Length != weight.Length || mean.Length != weight.Length || variance.Length != weight.Length)
+        {
+            throw new ArgumentException(
+                $"BatchNorm parameters differ in length: weight {weight.Length}, bias {bias.Length}, mean {mean.Length}, variance {variance.Length}.");
+        }
+
         var scale = new float[weight.Length];
         var shift = new float[weight.Length];
         for (var c = 0; c < scale.Length; c++)
         {
-            var s = weight[c] / Math.Sqrt(variance[c] + bn.Epsilon);
+            var s = weight[c] / Math.Sqrt(variance[c] + epsilon);
             scale[c] = (float)s;
             shift[c] = (float)(bias[c] - (mean[c] * s));
         }
 
-        return new[] { scale, shift };
+        return (scale, shift);
     }
 
     /// <summary>Folds scale/shift into the convolution: w'[o] = w[o] * scale[o], b'[o] = b[o] * scale[o] + shift[o].</summary>

@@ -107,6 +107,46 @@ public static class DeviceOps
         y[index] = DeviceMath.Activate(acc, s.Activation);
     }
 
+    /// <summary>Index over M * N: ONNX Gemm, alpha * A'B' + beta * C with transposes and a broadcast C.</summary>
+    public static void Gemm(int index, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, ArrayView<float> y, GemmShape s)
+    {
+        var n = index % s.N;
+        var m = index / s.N;
+        var acc = 0f;
+        for (var k = 0; k < s.K; k++)
+        {
+            var av = s.TransA != 0 ? a[(k * s.M) + m] : a[(m * s.K) + k];
+            var bv = s.TransB != 0 ? b[(n * s.K) + k] : b[(k * s.N) + n];
+            acc += av * bv;
+        }
+
+        var result = s.Alpha * acc;
+        if (s.HasC != 0)
+        {
+            result += s.Beta * c[(m * s.CRowStride) + (n * s.CColStride)];
+        }
+
+        y[index] = result;
+    }
+
+    /// <summary>Index over Batch * M * N: one element of a batched matrix product with broadcast batch dimensions.</summary>
+    public static void MatMul(int index, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, MatMulShape s)
+    {
+        var n = index % s.N;
+        var t = index / s.N;
+        var m = t % s.M;
+        var batch = t / s.M;
+        var aBase = s.Batch.OffsetA(batch) + (m * s.K);
+        var bBase = s.Batch.OffsetB(batch) + n;
+        var acc = 0f;
+        for (var k = 0; k < s.K; k++)
+        {
+            acc += a[aBase + k] * b[bBase + (k * s.N)];
+        }
+
+        y[index] = acc;
+    }
+
     /// <summary>Index over Outer * Inner: one softmax row along the middle axis.</summary>
     public static void Softmax(int index, ArrayView<float> x, ArrayView<float> y, SoftmaxShape s)
     {
@@ -141,6 +181,10 @@ public static class DeviceOps
 
     public static void Add(int index, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int activation) =>
         y[index] = DeviceMath.Activate(a[index] + b[index], activation);
+
+    /// <summary>Index over the broadcast output: act(a + b) with numpy broadcasting.</summary>
+    public static void BroadcastAdd(int index, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, BroadcastShape s, int activation) =>
+        y[index] = DeviceMath.Activate(a[s.OffsetA(index)] + b[s.OffsetB(index)], activation);
 
     public static void Activation(int index, ArrayView<float> x, ArrayView<float> y, int activation) =>
         y[index] = DeviceMath.Activate(x[index], activation);

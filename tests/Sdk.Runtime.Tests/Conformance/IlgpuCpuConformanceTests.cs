@@ -1,0 +1,13 @@
+using Sdk.Runtime.Ilgpu;
+using Sdk.Runtime.Kernels;
+using Xunit.Abstractions;
+
+namespace Sdk.Runtime.Tests.Conformance
+{
+    /// <summary>The conformance suite on the ILGPU CPU accelerator (simulated GPU threads).</summary>
+    public sealed class IlgpuCpuConformanceTests(KernelBackendFixture<IlgpuCpuConformanceTests> fixture, ITestOutputHelper output)
+        : KernelConformanceTests<IlgpuCpuConformanceTests>(fixture, output), IKernelBackendFactory
+    {
+        public static IKernelBackend Create() => IlgpuKernelBackend.Cpu();
+    }
+}
