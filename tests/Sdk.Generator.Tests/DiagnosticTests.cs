@@ -58,6 +58,12 @@ public class DiagnosticTests
         ["SDK0028"] = Net(Input(4), "[Dense(4)] public partial Layer A { get; }", "[[|Add|]] public partial Layer S { get; }"),
         ["SDK0029"] = Net(Input(4) + "[[|Chip(1)|]]", "[OnChip(1), Dense(4)] public partial Layer D { get; }"),
         ["SDK0030"] = Net(Input(4), "[Dense(4)] public partial Layer D { get; }", "[[|OnChip(1)|]] public partial Layer E { get; }"),
+        ["SDK0031"] = Net("[[|Network(InputShape = new[] { 64 }, Placement = PlacementMode.Auto)|]]" + TwoChips,
+            "[Dense(256)] public partial Layer A { get; }", "[Dense(256)] public partial Layer B { get; }"),
+        ["SDK0032"] = Net("[[|Network(InputShape = new[] { 64 })|]][Chip(0, Gflops = 1000)][Chip(1, Gflops = 1000)][Link(0, 1, GigabytesPerSecond = 0.1)]",
+            "[Dense(64)] public partial Layer A { get; }", "[OnChip(1), Dense(64)] public partial Layer B { get; }"),
+        ["SDK0033"] = Net("[[|Network(InputShape = new[] { 8 }, Placement = PlacementMode.Auto)|]]" + TwoChips, WideLayers),
+        ["SDK0034"] = Net("[[|Network(InputShape = new[] { 64 }, Placement = PlacementMode.Auto)|]]", "[Dense(64)] public partial Layer A { get; }"),
     }.Select(c => new object[] { c.Key, c.Value });
 
     [Theory]
@@ -94,6 +100,15 @@ public class DiagnosticTests
 
         Assert.Equal("Layer 'C' (Conv2D) needs a [C, H, W] input, but its input 'D' has shape [16]", message);
     }
+
+    private const string TwoChips = "[Chip(0, Gflops = 10)][Chip(1, Gflops = 10)][Link(0, 1, GigabytesPerSecond = 10)]";
+
+    /// <summary>20 parallel branches: over a million ideals, past the build's placement budget.</summary>
+    private static readonly string[] WideLayers =
+        new[] { "[Dense(8)] public partial Layer Stem { get; }" }
+            .Concat(Enumerable.Range(0, 20).Select(i => $"[Dense(8, Input = nameof(Stem))] public partial Layer B{i} {{ get; }}"))
+            .Append($"[Concat({string.Join(", ", Enumerable.Range(0, 20).Select(i => $"nameof(B{i})"))})] public partial Layer Joined {{ get; }}")
+            .ToArray();
 
     private static string Input(params int[] shape) => $"[Network(InputShape = new[] {{ {string.Join(", ", shape)} }})]";
 
