@@ -15,7 +15,7 @@ namespace Sdk.Benchmarks.Inference;
 /// model we export, same machine, same thread count (all cores). Images per second = batch / mean time.
 /// The ILGPU CPU path simulates GPU threads and is slow, so few iterations keep the run short.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 5, invocationCount: 1)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3, invocationCount: 1)]
 [MemoryDiagnoser]
 public abstract class InferenceBenchmarks<TNetwork>
     where TNetwork : INetwork, new()
