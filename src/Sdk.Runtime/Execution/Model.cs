@@ -336,6 +336,7 @@ public sealed class Model : IDisposable
             }
 
             _disposed = true;
+            _pipeline?.Dispose();
             foreach (var executor in _executors)
             {
                 executor?.Dispose();

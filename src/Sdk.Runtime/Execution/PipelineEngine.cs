@@ -13,10 +13,12 @@ namespace Sdk.Runtime;
 /// micro-batch) and posts its own cuts right after their source layer. A mailbox is a ring of
 /// <see cref="PipelineOptions.MaxInFlight"/> pooled byte arrays (one micro-batch of wire bytes each), one
 /// producer and one consumer, both in micro-batch order: micro-batch k uses slot k mod depth, the sender waits
-/// while the slot still holds micro-batch k - depth. The mailboxes live as long as the model (or until another
-/// micro-batch size or depth is asked for), so a run allocates only its worker threads.
+/// while the slot still holds micro-batch k - depth. The worker threads are started by the first run and live
+/// until the model is disposed (so their kernel scratch buffers are allocated once); the mailboxes live as long
+/// as the model, or until another micro-batch size or depth is asked for. After the first run of a size, a run
+/// allocates only its small bookkeeping (the run state and the returned statistics), nothing per micro-batch.
 /// </summary>
-internal sealed unsafe class PipelineEngine
+internal sealed unsafe class PipelineEngine : IDisposable
 {
     private readonly NetworkPlan _plan;
     private readonly ChipExecutor[] _executors;
@@ -27,9 +29,15 @@ internal sealed unsafe class PipelineEngine
     private readonly int _outputLayer;
     private readonly int _inputElements;
     private readonly int _outputElements;
+    private readonly object _signal = new();
     private Mailbox[] _mailboxes = Array.Empty<Mailbox>();
     private int _mailboxMicroBatch;
     private int _mailboxDepth;
+    private Thread[]? _threads;
+    private RunState? _run; // the run in progress, handed to the workers
+    private int _generation; // incremented per run; a worker runs each generation once
+    private int _running; // workers that have not finished the current run
+    private bool _stopping;
 
     public PipelineEngine(NetworkPlan plan, ChipExecutor[] executors, TrafficLedger ledger)
     {
@@ -58,24 +66,27 @@ internal sealed unsafe class PipelineEngine
         }
 
         var run = new RunState(this, batch, micro, count, options.Links == LinkEmulation.Modelled);
-        var threads = new Thread[_executors.Length];
+        EnsureThreads();
         var start = Stopwatch.GetTimestamp();
         fixed (float* inputPointer = input)
         fixed (float* outputPointer = output)
         {
             run.Input = inputPointer;
             run.Output = outputPointer;
-            for (var c = 0; c < threads.Length; c++)
+            lock (_signal)
             {
-                var worker = new ChipWorker(run, c);
-                threads[c] = new Thread(worker.Run) { IsBackground = true, Name = $"Sdk.Pipeline.Chip{c}" };
-                threads[c].Start();
-            }
+                _run = run;
+                _running = _executors.Length;
+                _generation++;
+                Monitor.PulseAll(_signal);
 
-            // The pointers stay pinned until every worker has finished, whatever happened.
-            foreach (var thread in threads)
-            {
-                thread.Join();
+                // The pointers stay pinned until every worker has finished, whatever happened.
+                while (_running > 0)
+                {
+                    Monitor.Wait(_signal);
+                }
+
+                _run = null;
             }
         }
 
@@ -94,6 +105,45 @@ internal sealed unsafe class PipelineEngine
                 Stopwatch.GetElapsedTime(0, t.Send),
                 Stopwatch.GetElapsedTime(0, t.Receive),
                 Stopwatch.GetElapsedTime(0, t.Wait))).ToArray());
+    }
+
+    /// <summary>Stops the worker threads (the model is being disposed; no run is in progress).</summary>
+    public void Dispose()
+    {
+        Thread[]? threads;
+        lock (_signal)
+        {
+            _stopping = true;
+            threads = _threads;
+            Monitor.PulseAll(_signal);
+        }
+
+        foreach (var thread in threads ?? Array.Empty<Thread>())
+        {
+            thread.Join();
+        }
+    }
+
+    private void EnsureThreads()
+    {
+        if (_threads is not null)
+        {
+            return;
+        }
+
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        var threads = new Thread[_executors.Length];
+        for (var c = 0; c < threads.Length; c++)
+        {
+            var worker = new ChipWorker(this, c);
+            threads[c] = new Thread(worker.Loop) { IsBackground = true, Name = $"Sdk.Pipeline.Chip{c}" };
+        }
+
+        _threads = threads;
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
     }
 
     private void EnsureMailboxes(int micro, int depth)
@@ -246,34 +296,63 @@ internal sealed unsafe class PipelineEngine
         }
     }
 
-    /// <summary>One chip's worker thread.</summary>
+    /// <summary>One chip's worker thread: runs the chip's share of every run, until the model is disposed.</summary>
     private sealed class ChipWorker
     {
-        private readonly RunState _run;
+        private readonly PipelineEngine _engine;
         private readonly int _chip;
 
-        public ChipWorker(RunState run, int chip)
+        public ChipWorker(PipelineEngine engine, int chip)
         {
-            _run = run;
+            _engine = engine;
             _chip = chip;
         }
 
-        public void Run()
+        public void Loop()
         {
-            try
+            var engine = _engine;
+            var seen = 0;
+            while (true)
             {
-                RunChip();
-            }
-            catch (Exception exception)
-            {
-                _run.Fail(exception);
+                RunState run;
+                lock (engine._signal)
+                {
+                    while (engine._generation == seen && !engine._stopping)
+                    {
+                        Monitor.Wait(engine._signal);
+                    }
+
+                    if (engine._stopping)
+                    {
+                        return;
+                    }
+
+                    seen = engine._generation;
+                    run = engine._run!;
+                }
+
+                try
+                {
+                    RunChip(run);
+                }
+                catch (Exception exception)
+                {
+                    run.Fail(exception);
+                }
+
+                lock (engine._signal)
+                {
+                    if (--engine._running == 0)
+                    {
+                        Monitor.PulseAll(engine._signal);
+                    }
+                }
             }
         }
 
-        private void RunChip()
+        private void RunChip(RunState run)
         {
-            var run = _run;
-            var engine = run.Engine;
+            var engine = _engine;
             var executor = engine._executors[_chip];
             var schedule = engine._schedules[_chip];
             var cuts = engine._plan.Cuts;
