@@ -88,11 +88,12 @@ public sealed class PipelineForecast
     }
 
     /// <summary>
-    /// A forecast of <paramref name="model"/>'s own chips: runs one sequential warm-up micro-batch of
+    /// A forecast of <paramref name="model"/>'s own chips: runs two sequential warm-up micro-batches of
     /// <paramref name="microBatch"/> samples (the first of <paramref name="input"/>), then <paramref name="runs"/>
     /// timed ones, each chip's layers timed (and synchronised) one by one, and takes for each chip the median
-    /// over the runs of its compute and its codec time, per sample. Links count as <paramref name="links"/> says.
-    /// The runs are real runs: the ledger counts them.
+    /// over the runs of its compute and its codec time, per sample. Links count as <paramref name="links"/> says
+    /// (<see cref="WithLinks"/> switches without measuring again). The runs are real runs: the ledger counts them.
+    /// Warm the model up first (a few runs) for steady-state figures: the first runs also compile code.
     /// </summary>
     public static PipelineForecast Calibrate(Model model, ReadOnlySpan<float> input, int microBatch, LinkEmulation links = LinkEmulation.Modelled, int runs = 5)
     {
@@ -122,7 +123,11 @@ public sealed class PipelineForecast
         var chips = plan.Chips.Count;
         var compute = new long[runs][];
         var codec = new long[runs][];
-        model.RunTimed(samples, microBatch, output, new long[chips], new long[chips]); // warm-up: buffers, caches, packed weights
+        for (var w = 0; w < 2; w++)
+        {
+            model.RunTimed(samples, microBatch, output, new long[chips], new long[chips]); // warm-up: buffers, caches, code
+        }
+
         for (var r = 0; r < runs; r++)
         {
             compute[r] = new long[chips];
@@ -134,6 +139,28 @@ public sealed class PipelineForecast
         var computeSeconds = Enumerable.Range(0, chips).Select(c => PerSample(compute, c)).ToArray();
         var codecSeconds = Enumerable.Range(0, chips).Select(c => PerSample(codec, c)).ToArray();
         return new PipelineForecast(plan, microBatch, calibrated: true, links, Loads(plan, microBatch, links, computeSeconds, codecSeconds, Enumerable.Repeat(true, chips).ToArray()));
+    }
+
+    /// <summary>The same forecast with link time counted (<see cref="LinkEmulation.Modelled"/>) or not (<see cref="LinkEmulation.None"/>); compute and codec unchanged.</summary>
+    public PipelineForecast WithLinks(LinkEmulation links)
+    {
+        if (!Enum.IsDefined(links))
+        {
+            throw new ArgumentOutOfRangeException(nameof(links), links, $"Network '{Plan.Name}': unknown link emulation {links}.");
+        }
+
+        return new PipelineForecast(
+            Plan,
+            MicroBatch,
+            Calibrated,
+            links,
+            Loads(
+                Plan,
+                MicroBatch,
+                links,
+                Chips.Select(c => c.ComputeSecondsPerSample).ToArray(),
+                Chips.Select(c => c.CodecSecondsPerSample).ToArray(),
+                Chips.Select(c => c.ComputeKnown).ToArray()));
     }
 
     public string ToMarkdown()

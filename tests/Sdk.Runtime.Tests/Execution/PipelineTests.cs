@@ -273,8 +273,15 @@ public class PipelineTests
         var unlinked = PipelineForecast.Calibrate(model, input, microBatch: 4, LinkEmulation.None, runs: 1);
         Assert.All(unlinked.Chips, c => Assert.Equal(0, c.LinksInSecondsPerSample + c.LinksOutSecondsPerSample));
 
-        // The calibration runs are real runs: 1 warm-up + 3, then 1 + 1, micro-batches of 4.
-        Assert.Equal(6 * 4, model.Ledger.ForwardSamples);
+        // Switching the links keeps the measurement.
+        var switched = modelled.WithLinks(LinkEmulation.None);
+        Assert.Equal(LinkEmulation.None, switched.Links);
+        Assert.True(switched.Calibrated);
+        Assert.Equal(modelled.Chips.Select(c => c.ComputeSecondsPerSample + c.CodecSecondsPerSample), switched.Chips.Select(c => c.LoadSecondsPerSample));
+        Assert.Equal(modelled.Chips, switched.WithLinks(LinkEmulation.Modelled).Chips);
+
+        // The calibration runs are real runs: 2 warm-up + 3, then 2 + 1, micro-batches of 4.
+        Assert.Equal(8 * 4, model.Ledger.ForwardSamples);
         Assert.True(model.Ledger.MatchesPlan);
     }
 
