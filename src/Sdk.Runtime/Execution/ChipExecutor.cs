@@ -53,5 +53,13 @@ public abstract class ChipExecutor : IDisposable
     /// <summary>Waits until every launched kernel of this chip has finished.</summary>
     public abstract void Synchronize();
 
+    /// <summary>
+    /// Called on a pipeline worker thread before it drives this chip (a CUDA context is current per thread).
+    /// Nothing by default.
+    /// </summary>
+    internal virtual void BindToCurrentThread()
+    {
+    }
+
     public abstract void Dispose();
 }

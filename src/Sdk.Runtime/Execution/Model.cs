@@ -13,7 +13,9 @@ namespace Sdk.Runtime;
 /// <remarks>
 /// <see cref="Run(ReadOnlySpan{float}, int)"/> is thread-safe: concurrent calls are serialised (one batch is on the
 /// chips at a time), since the chips' buffers are shared. For throughput, batch the inputs or use the pipelined
-/// executor. A run either returns the whole output or throws; nothing half-computed is returned.
+/// executor (<see cref="RunPipelined(ReadOnlySpan{float}, int, Span{float}, PipelineOptions)"/>), which streams
+/// micro-batches through the chips so that every chip works at once. A run either returns the whole output or
+/// throws; nothing half-computed is returned.
 /// </remarks>
 public sealed class Model : IDisposable
 {
@@ -22,6 +24,7 @@ public sealed class Model : IDisposable
     private readonly object _gate = new();
     private readonly int _outputLayer;
     private byte[] _wire = Array.Empty<byte>();
+    private PipelineEngine? _pipeline;
     private bool _disposed;
 
     private Model(NetworkPlan plan, ParameterSet parameters, ChipSet chips, Func<int, IlgpuChipProgram> programs, NanPolicy nanPolicy)
@@ -104,6 +107,110 @@ public sealed class Model : IDisposable
     /// <summary>Runs a batch into <paramref name="output"/> (batch x output shape values).</summary>
     public void Run(ReadOnlySpan<float> input, int batch, Span<float> output)
     {
+        Validate(input, batch, output);
+        if (NanPolicy == NanPolicy.Reject)
+        {
+            RejectNaN(input, "the input");
+        }
+
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            RunLocked(input, batch, output, null);
+        }
+
+        if (NanPolicy == NanPolicy.Reject)
+        {
+            RejectNaN(output, $"the output of layer '{Plan.Layers[_outputLayer].Name}'");
+        }
+    }
+
+    /// <summary>
+    /// Runs a batch pipelined: it is split into micro-batches of <see cref="PipelineOptions.MicroBatch"/> samples
+    /// (the last one holds the remainder) that stream through the chips, one worker thread per chip, so that
+    /// every chip works at once. Returns batch x output shape values, equal to what <see cref="Run(ReadOnlySpan{float}, int)"/>
+    /// returns for the same micro-batches one by one.
+    /// </summary>
+    public float[] RunPipelined(ReadOnlySpan<float> input, int batch, PipelineOptions options)
+    {
+        var output = new float[Math.Max(0, batch) * TensorShape.Elements(OutputShape)];
+        RunPipelined(input, batch, output, options);
+        return output;
+    }
+
+    /// <summary>
+    /// Runs a batch pipelined into <paramref name="output"/> (batch x output shape values) and returns what the run
+    /// did and how long it took.
+    /// </summary>
+    /// <remarks>
+    /// Chip <c>c</c>'s worker walks the micro-batches in order; for each it runs the chip's layers in plan order,
+    /// waits for each cut it reads (its wire bytes arrive in that cut's mailbox from the sending chip's worker)
+    /// and posts each cut it sends right after the cut's source layer. A cut's mailbox holds at most
+    /// <see cref="PipelineOptions.MaxInFlight"/> micro-batches; its byte arrays are pooled by the model, so after
+    /// the first run of a micro-batch size nothing is allocated per micro-batch. Each chip keeps its own buffers
+    /// (those of the micro-batch size). Outputs are written in place, in order. The ledger counts every transfer
+    /// exactly as a sequential run does. Like <see cref="Run(ReadOnlySpan{float}, int, Span{float})"/>, a pipelined run
+    /// holds the model's lock: runs on one model never overlap. If a chip fails, every worker stops and the first
+    /// failure is rethrown.
+    /// </remarks>
+    public PipelineRunStats RunPipelined(ReadOnlySpan<float> input, int batch, Span<float> output, PipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MicroBatch <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MicroBatch, $"Network '{Plan.Name}': the micro-batch size must be positive, but PipelineOptions.MicroBatch is {options.MicroBatch}.");
+        }
+
+        if (options.MaxInFlight <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxInFlight, $"Network '{Plan.Name}': at least one micro-batch must be allowed in flight per cut, but PipelineOptions.MaxInFlight is {options.MaxInFlight}.");
+        }
+
+        if (!Enum.IsDefined(options.Links))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Links, $"Network '{Plan.Name}': unknown link emulation {options.Links}.");
+        }
+
+        Validate(input, batch, output);
+        if (NanPolicy == NanPolicy.Reject)
+        {
+            RejectNaN(input, "the input");
+        }
+
+        PipelineRunStats stats;
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            _pipeline ??= new PipelineEngine(Plan, _executors, Ledger);
+            stats = _pipeline.Run(input, batch, output, options);
+        }
+
+        if (NanPolicy == NanPolicy.Reject)
+        {
+            RejectNaN(output, $"the output of layer '{Plan.Layers[_outputLayer].Name}'");
+        }
+
+        return stats;
+    }
+
+    /// <summary>
+    /// Runs a batch sequentially, like <see cref="Run(ReadOnlySpan{float}, int, Span{float})"/>, and adds to
+    /// <paramref name="computeTicks"/> (per chip) the Stopwatch ticks of its layers, each followed by a
+    /// synchronisation of the chip, and to <paramref name="codecTicks"/> those of packing its outgoing and
+    /// unpacking its incoming cuts. For calibrating a <see cref="PipelineForecast"/>.
+    /// </summary>
+    internal void RunTimed(ReadOnlySpan<float> input, int batch, Span<float> output, long[] computeTicks, long[] codecTicks)
+    {
+        Validate(input, batch, output);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            RunLocked(input, batch, output, (computeTicks, codecTicks));
+        }
+    }
+
+    private void Validate(ReadOnlySpan<float> input, int batch, Span<float> output)
+    {
         if (batch <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(batch), batch, $"Network '{Plan.Name}': the batch size must be positive.");
@@ -124,25 +231,9 @@ public sealed class Model : IDisposable
                 $"Network '{Plan.Name}' writes {outputLength} output values for a batch of {batch} (layer '{Plan.Layers[_outputLayer].Name}', shape [{batch}, {string.Join(", ", OutputShape)}]), but the output span holds {output.Length}.",
                 nameof(output));
         }
-
-        if (NanPolicy == NanPolicy.Reject)
-        {
-            RejectNaN(input, "the input");
-        }
-
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            RunLocked(input, batch, output);
-        }
-
-        if (NanPolicy == NanPolicy.Reject)
-        {
-            RejectNaN(output, $"the output of layer '{Plan.Layers[_outputLayer].Name}'");
-        }
     }
 
-    private void RunLocked(ReadOnlySpan<float> input, int batch, Span<float> output)
+    private void RunLocked(ReadOnlySpan<float> input, int batch, Span<float> output, (long[] Compute, long[] Codec)? timing)
     {
         foreach (var executor in _executors)
         {
@@ -157,12 +248,19 @@ public sealed class Model : IDisposable
         // Sequential: the plan's execution order, each cut sent right after its source layer.
         foreach (var layer in Plan.Layers)
         {
+            var start = timing is null ? 0 : Stopwatch.GetTimestamp();
             _executors[layer.Chip].Compute(layer.Index);
+            if (timing is { } t)
+            {
+                _executors[layer.Chip].Synchronize();
+                t.Compute[layer.Chip] += Stopwatch.GetTimestamp() - start;
+            }
+
             foreach (var cut in Plan.Cuts)
             {
                 if (cut.SourceLayer == layer.Index)
                 {
-                    Transfer(cut, batch);
+                    Transfer(cut, batch, timing?.Codec);
                 }
             }
         }
@@ -171,7 +269,7 @@ public sealed class Model : IDisposable
         Ledger.CountForward(batch);
     }
 
-    private void Transfer(CutInfo cut, int batch)
+    private void Transfer(CutInfo cut, int batch, long[]? codecTicks)
     {
         var bytes = checked((int)(cut.ForwardBytesPerSample * batch));
         if (_wire.Length < bytes)
@@ -182,8 +280,18 @@ public sealed class Model : IDisposable
         var wire = _wire.AsSpan(0, bytes);
         var start = Stopwatch.GetTimestamp();
         _executors[cut.FromChip].Send(cut.Index, wire);
+        var sent = Stopwatch.GetTimestamp();
         _executors[cut.ToChip].Receive(cut.Index, wire);
-        Ledger.RecordForward(cut.Index, bytes, Stopwatch.GetTimestamp() - start);
+        var end = Stopwatch.GetTimestamp();
+        if (codecTicks is not null)
+        {
+            _executors[cut.ToChip].Synchronize();
+            end = Stopwatch.GetTimestamp();
+            codecTicks[cut.FromChip] += sent - start;
+            codecTicks[cut.ToChip] += end - sent;
+        }
+
+        Ledger.RecordForward(cut.Index, bytes, end - start);
     }
 
     private void ThrowIfDisposed()
@@ -228,6 +336,7 @@ public sealed class Model : IDisposable
             }
 
             _disposed = true;
+            _pipeline?.Dispose();
             foreach (var executor in _executors)
             {
                 executor?.Dispose();

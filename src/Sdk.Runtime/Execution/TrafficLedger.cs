@@ -10,10 +10,19 @@ namespace Sdk.Runtime;
 /// What every cut actually carried, measured at the links, beside what the plan predicted for the samples
 /// that went through. For the same number of samples the two agree to the byte.
 /// </summary>
+/// <remarks>
+/// Recording is thread-safe (the pipelined executor records from every chip's thread): each record, count and
+/// reset takes one lock. Reading while a run records sees each cut's figures as of some moment, not a snapshot
+/// of all cuts together; read after the run for exact figures.
+/// </remarks>
 public sealed class TrafficLedger
 {
     private readonly NetworkPlan _plan;
     private readonly CutRecord[] _cuts;
+    private readonly LinkInfo?[] _cutLinks;
+    private readonly Link?[] _forwardLinks;
+    private readonly Link?[] _backwardLinks;
+    private readonly object _gate = new();
 
     internal TrafficLedger(NetworkPlan plan)
     {
@@ -24,6 +33,11 @@ public sealed class TrafficLedger
             .Distinct()
             .Select(p => new Link(p.FromChip, p.ToChip, plan.Links.FirstOrDefault(l => l.Connects(p.FromChip, p.ToChip))))
             .ToArray();
+
+        // Resolved once, so recording a transfer searches nothing.
+        _cutLinks = plan.Cuts.Select(c => plan.Links.FirstOrDefault(l => l.Connects(c.FromChip, c.ToChip))).ToArray();
+        _forwardLinks = plan.Cuts.Select(c => Links.FirstOrDefault(l => l.FromChip == c.FromChip && l.ToChip == c.ToChip)).ToArray();
+        _backwardLinks = plan.Cuts.Select(c => Links.FirstOrDefault(l => l.FromChip == c.ToChip && l.ToChip == c.FromChip)).ToArray();
     }
 
     /// <summary>One entry per cut: measured bytes and time, forward and backward.</summary>
@@ -38,71 +52,114 @@ public sealed class TrafficLedger
     /// <summary>Samples whose gradients came back (training) since the last reset.</summary>
     public long BackwardSamples { get; private set; }
 
-    public long ForwardBytes => _cuts.Sum(c => c.ForwardBytes);
+    public long ForwardBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cuts.Sum(c => c.ForwardBytes);
+            }
+        }
+    }
 
-    public long BackwardBytes => _cuts.Sum(c => c.BackwardBytes);
+    public long BackwardBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cuts.Sum(c => c.BackwardBytes);
+            }
+        }
+    }
 
     public void Reset()
     {
-        foreach (var cut in _cuts)
+        lock (_gate)
         {
-            cut.Reset();
-        }
+            foreach (var cut in _cuts)
+            {
+                cut.Reset();
+            }
 
-        foreach (var link in Links)
-        {
-            link.Reset();
-        }
+            foreach (var link in Links)
+            {
+                link.Reset();
+            }
 
-        ForwardSamples = 0;
-        BackwardSamples = 0;
+            ForwardSamples = 0;
+            BackwardSamples = 0;
+        }
     }
 
-    internal void CountForward(int samples) => ForwardSamples += samples;
+    internal void CountForward(int samples)
+    {
+        lock (_gate)
+        {
+            ForwardSamples += samples;
+        }
+    }
 
-    internal void CountBackward(int samples) => BackwardSamples += samples;
+    internal void CountBackward(int samples)
+    {
+        lock (_gate)
+        {
+            BackwardSamples += samples;
+        }
+    }
 
     internal void RecordForward(int cut, long bytes, long elapsedTicks) => Record(cut, bytes, elapsedTicks, backward: false);
 
     internal void RecordBackward(int cut, long bytes, long elapsedTicks) => Record(cut, bytes, elapsedTicks, backward: true);
 
     /// <summary>Predicted (plan bytes per sample x samples) against measured, per cut.</summary>
-    public IReadOnlyList<TrafficComparison> Compare() => _cuts
-        .Select(c => new TrafficComparison(
-            c.Cut,
-            c.Cut.ForwardBytesPerSample * ForwardSamples,
-            c.ForwardBytes,
-            c.Cut.BackwardBytesPerSample * BackwardSamples,
-            c.BackwardBytes))
-        .ToArray();
+    public IReadOnlyList<TrafficComparison> Compare()
+    {
+        lock (_gate)
+        {
+            return _cuts
+                .Select(c => new TrafficComparison(
+                    c.Cut,
+                    c.Cut.ForwardBytesPerSample * ForwardSamples,
+                    c.ForwardBytes,
+                    c.Cut.BackwardBytesPerSample * BackwardSamples,
+                    c.BackwardBytes))
+                .ToArray();
+        }
+    }
 
     /// <summary>True when every cut carried exactly what the plan predicts for the samples counted.</summary>
     public bool MatchesPlan => Compare().All(c => c.Matches);
 
     public string ToMarkdown()
     {
-        var md = new StringBuilder();
-        md.Append(CultureInfo.InvariantCulture, $"## Traffic of {_plan.Name}: predicted vs measured ({ForwardSamples} samples forward, {BackwardSamples} backward)\n\n");
-        md.Append("| cut | from → to | chips | format | predicted fwd B | measured fwd B | predicted bwd B | measured bwd B | equal | measured ms | modelled ms |\n");
-        md.Append("|---|---|---|---|---:|---:|---:|---:|---|---:|---:|\n");
-        foreach (var row in Compare())
+        lock (_gate)
         {
-            var record = _cuts[row.Cut.Index];
-            md.Append(CultureInfo.InvariantCulture,
-                $"| {row.Cut.Index} | {row.Cut.From} → {string.Join(", ", row.Cut.To)} | {row.Cut.FromChip} → {row.Cut.ToChip} | {row.Cut.Format} | " +
-                $"{row.PredictedForwardBytes} | {row.MeasuredForwardBytes} | {row.PredictedBackwardBytes} | {row.MeasuredBackwardBytes} | " +
-                $"{(row.Matches ? "yes" : "**no**")} | {record.Elapsed.TotalMilliseconds:0.###} | {record.Modelled.TotalMilliseconds:0.###} |\n");
-        }
+            var md = new StringBuilder();
+            md.Append(CultureInfo.InvariantCulture, $"## Traffic of {_plan.Name}: predicted vs measured ({ForwardSamples} samples forward, {BackwardSamples} backward)\n\n");
+            md.Append("| cut | from → to | chips | format | predicted fwd B | measured fwd B | predicted bwd B | measured bwd B | equal | measured ms | modelled ms |\n");
+            md.Append("|---|---|---|---|---:|---:|---:|---:|---|---:|---:|\n");
+            foreach (var row in Compare())
+            {
+                var record = _cuts[row.Cut.Index];
+                md.Append(CultureInfo.InvariantCulture,
+                    $"| {row.Cut.Index} | {row.Cut.From} → {string.Join(", ", row.Cut.To)} | {row.Cut.FromChip} → {row.Cut.ToChip} | {row.Cut.Format} | " +
+                    $"{row.PredictedForwardBytes} | {row.MeasuredForwardBytes} | {row.PredictedBackwardBytes} | {row.MeasuredBackwardBytes} | " +
+                    $"{(row.Matches ? "yes" : "**no**")} | {record.Elapsed.TotalMilliseconds:0.###} | {record.Modelled.TotalMilliseconds:0.###} |\n");
+            }
 
-        return md.ToString();
+            return md.ToString();
+        }
     }
 
     private void Record(int cut, long bytes, long elapsedTicks, bool backward)
     {
-        var record = _cuts[cut];
-        record.Add(bytes, elapsedTicks, backward, _plan.Links.FirstOrDefault(l => l.Connects(record.Cut.FromChip, record.Cut.ToChip)));
-        var (from, to) = backward ? (record.Cut.ToChip, record.Cut.FromChip) : (record.Cut.FromChip, record.Cut.ToChip);
-        Links.FirstOrDefault(l => l.FromChip == from && l.ToChip == to)?.Record(bytes, elapsedTicks);
+        lock (_gate)
+        {
+            _cuts[cut].Add(bytes, elapsedTicks, backward, _cutLinks[cut]);
+            (backward ? _backwardLinks : _forwardLinks)[cut]?.Record(bytes, elapsedTicks);
+        }
     }
 
     /// <summary>Measured traffic of one cut.</summary>

@@ -83,6 +83,8 @@ internal sealed class IlgpuChipExecutor : ChipExecutor
 
     public override void Synchronize() => Accelerator.Synchronize();
 
+    internal override void BindToCurrentThread() => Accelerator.Bind();
+
     public override void Dispose()
     {
         foreach (var buffers in _buffersByBatch.Values)
