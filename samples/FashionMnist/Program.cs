@@ -50,7 +50,16 @@ using var chips = ChipSet.Cpu(2);
 var run = new FashionTraining(network, train, chips, options);
 if (resume is not null)
 {
-    run.Trainer.LoadCheckpoint(resume);
+    try
+    {
+        run.Trainer.LoadCheckpoint(resume);
+    }
+    catch (Exception e) when (e is CheckpointException or FileNotFoundException)
+    {
+        AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+        return 1;
+    }
+
     AnsiConsole.MarkupLine($"Resumed from [blue]{Markup.Escape(resume)}[/]: epoch {run.Trainer.Epoch}, step {run.Trainer.Step}, seed {run.Trainer.Seed}.");
 }
 
