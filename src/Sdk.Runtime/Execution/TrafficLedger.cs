@@ -28,8 +28,10 @@ public sealed class TrafficLedger
     {
         _plan = plan;
         _cuts = plan.Cuts.Select(c => new CutRecord(c)).ToArray();
+        // Forward pairs first, then the reverse pairs that carry the gradients back in training.
         Links = plan.Cuts
             .Select(c => (c.FromChip, c.ToChip))
+            .Concat(plan.Cuts.Select(c => (FromChip: c.ToChip, ToChip: c.FromChip)))
             .Distinct()
             .Select(p => new Link(p.FromChip, p.ToChip, plan.Links.FirstOrDefault(l => l.Connects(p.FromChip, p.ToChip))))
             .ToArray();
@@ -43,7 +45,10 @@ public sealed class TrafficLedger
     /// <summary>One entry per cut: measured bytes and time, forward and backward.</summary>
     public IReadOnlyList<CutRecord> Cuts => _cuts;
 
-    /// <summary>One per ordered chip pair that carries a cut.</summary>
+    /// <summary>
+    /// One per ordered chip pair that carries a cut: a -> b for the tensors sent forward, then b -> a for their
+    /// gradients sent back in training (zero bytes in inference).
+    /// </summary>
     public IReadOnlyList<Link> Links { get; }
 
     /// <summary>Samples that went forward through the model since the last reset.</summary>

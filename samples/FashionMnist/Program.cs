@@ -1,0 +1,187 @@
+// Trains a CNN split over two CPU chips (a learned 1/4 bottleneck at the cut) on Fashion-MNIST, then evaluates it
+// with the inference Model, saves the weights and prints the traffic: what the plan predicted against what the
+// links measured, forward (activations) and backward (their gradients).
+//
+//   dotnet run -c Release --project samples/FashionMnist -- --epochs 4
+//   dotnet run -c Release --project samples/FashionMnist -- --subset 2000 --epochs 1     (the short CI version)
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using FashionMnistSample;
+using Sdk.Runtime;
+using Sdk.Runtime.Data;
+using Sdk.Runtime.Training;
+using Sdk.Runtime.Weights;
+using Spectre.Console;
+
+FashionOptions options;
+string outDirectory;
+string? resume;
+try
+{
+    (options, outDirectory, resume) = ParseArguments(args);
+}
+catch (ArgumentException e)
+{
+    AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+    PrintUsage();
+    return 2;
+}
+
+if (FashionMnist.Locate() is null)
+{
+    AnsiConsole.MarkupLine($"[red]Fashion-MNIST not found.[/] Install the Debian package dataset-fashion-mnist or set {FashionMnist.DirectoryVariable}.");
+    return 1;
+}
+
+Directory.CreateDirectory(outDirectory);
+options = options with { CheckpointPath = Path.Combine(outDirectory, "checkpoint.safetensors") };
+var train = FashionMnist.LoadTrain();
+var test = FashionMnist.LoadTest();
+if (options.Subset is int subset)
+{
+    train = FashionTraining.Subset(train, subset);
+}
+
+var network = new FashionCnn();
+network.Parameters.Initialize(options.Seed);
+using var chips = ChipSet.Cpu(2);
+var run = new FashionTraining(network, train, chips, options);
+if (resume is not null)
+{
+    try
+    {
+        run.Trainer.LoadCheckpoint(resume);
+    }
+    catch (Exception e) when (e is CheckpointException or FileNotFoundException)
+    {
+        AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+        return 1;
+    }
+
+    AnsiConsole.MarkupLine($"Resumed from [blue]{Markup.Escape(resume)}[/]: epoch {run.Trainer.Epoch}, step {run.Trainer.Step}, seed {run.Trainer.Seed}.");
+}
+
+var plan = FashionCnn.Plan;
+AnsiConsole.MarkupLine($"[bold]{plan.Name}[/]: {plan.Layers.Count} layers on {plan.Chips.Count} chips ({Markup.Escape(chips.ToString())}), {plan.Cuts.Count} cut; " +
+    $"{train.Count} training images, batch {options.Batch}, {options.Epochs} epochs, seed {options.Seed}, {Environment.ProcessorCount} cores.");
+AnsiConsole.MarkupLine($"Optimizer {Markup.Escape(run.Trainer.Options.Optimizer.ToString())}; learning rate {Markup.Escape(run.Trainer.Options.Schedule.ToString() ?? string.Empty)}.");
+
+double Evaluate() => FashionTraining.Evaluate(network, test, chips, out _);
+
+var clock = Stopwatch.StartNew();
+System.Collections.Generic.List<EpochResult> results;
+if (AnsiConsole.Profile.Capabilities.Interactive)
+{
+    results = TrainWithProgress(run, options, Evaluate);
+}
+else
+{
+    // Redirected output (CI, logs): one plain line per epoch instead of a live display.
+    results = run.Run(evaluate: Evaluate, onEpoch: r => Console.WriteLine(Describe(r)));
+}
+
+var trainingTime = clock.Elapsed;
+
+var table = new Table().AddColumns("epoch", "loss", "train acc.", "test acc.", "seconds", "images/s");
+foreach (var r in results)
+{
+    table.AddRow(
+        r.Epoch.ToString(CultureInfo.InvariantCulture), r.Loss.ToString("0.0000", CultureInfo.InvariantCulture), r.Accuracy.ToString("P2", CultureInfo.InvariantCulture),
+        r.TestAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "-", r.Seconds.ToString("0.0", CultureInfo.InvariantCulture), r.ImagesPerSecond.ToString("0", CultureInfo.InvariantCulture));
+}
+
+AnsiConsole.Write(table);
+
+// The final evaluation on the inference Model: BatchNorm folded into the convolutions, running statistics.
+var accuracy = FashionTraining.Evaluate(network, test, chips, out var inferenceLedger);
+var weightsPath = Path.Combine(outDirectory, "fashion-cnn.safetensors");
+network.Parameters.Save(weightsPath);
+AnsiConsole.MarkupLine($"Test accuracy ([bold]inference Model[/], {test.Count} images): [bold green]{accuracy:P2}[/]; training took {trainingTime.TotalSeconds:0.0} s.");
+AnsiConsole.MarkupLine($"Weights: [blue]{Markup.Escape(weightsPath)}[/]; checkpoint: [blue]{Markup.Escape(options.CheckpointPath!)}[/] (resume with --resume).");
+
+// Traffic: the plan's prediction (compile time) and the links' measurement (run time).
+var markdown = plan.TrafficMarkdown;
+var layersAt = markdown.IndexOf("## Layers", StringComparison.Ordinal);
+Console.WriteLine();
+Console.WriteLine(layersAt < 0 ? markdown : markdown[..layersAt]);
+var ledger = run.Trainer.Ledger;
+Console.WriteLine("Training, " + ledger.ToMarkdown().TrimStart('#', ' '));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Training traffic: predicted {(plan.ForwardBytesPerSample + plan.BackwardBytesPerSample) * ledger.BackwardSamples} B " +
+    $"({plan.ForwardBytesPerSample} B forward + {plan.BackwardBytesPerSample} B backward per sample x {ledger.BackwardSamples} samples), " +
+    $"measured {ledger.ForwardBytes + ledger.BackwardBytes} B: {(ledger.MatchesPlan ? "equal" : "DIFFERENT")}."));
+Console.WriteLine("Evaluation, " + inferenceLedger.ToMarkdown().TrimStart('#', ' '));
+return ledger.MatchesPlan && inferenceLedger.MatchesPlan ? 0 : 1;
+
+static string Describe(EpochResult r) => string.Create(CultureInfo.InvariantCulture,
+    $"epoch {r.Epoch}: loss {r.Loss:0.0000}, train accuracy {r.Accuracy:P2}, test accuracy {r.TestAccuracy:P2}, {r.Seconds:0.0} s, {r.ImagesPerSecond:0} images/s");
+
+static System.Collections.Generic.List<EpochResult> TrainWithProgress(FashionTraining run, FashionOptions options, Func<double> evaluate)
+{
+    System.Collections.Generic.List<EpochResult> results = new();
+    AnsiConsole.Progress()
+        .AutoClear(false)
+        .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+        .Start(context =>
+        {
+            var tasks = new ProgressTask[options.Epochs];
+            for (var e = run.Trainer.Epoch; e < options.Epochs; e++)
+            {
+                tasks[e] = context.AddTask($"epoch {e + 1}", autoStart: false, maxValue: run.BatchesPerEpoch);
+            }
+
+            results = run.Run(
+                onBatch: p =>
+                {
+                    var task = tasks[p.Epoch];
+                    if (!task.IsStarted)
+                    {
+                        task.StartTask();
+                    }
+
+                    task.Value = p.Batch;
+                    task.Description = string.Create(CultureInfo.InvariantCulture,
+                        $"epoch {p.Epoch + 1}  loss {p.Loss:0.0000}  acc {p.Accuracy:P1}  {p.ImagesPerSecond:0} img/s");
+                },
+                evaluate: evaluate,
+                onEpoch: r =>
+                {
+                    var task = tasks[r.Epoch - 1];
+                    task.Description = string.Create(CultureInfo.InvariantCulture,
+                        $"epoch {r.Epoch}  loss {r.Loss:0.0000}  acc {r.Accuracy:P1}  test {r.TestAccuracy:P2}  {r.ImagesPerSecond:0} img/s");
+                    task.StopTask();
+                });
+        });
+    return results;
+}
+
+static (FashionOptions Options, string Out, string? Resume) ParseArguments(string[] args)
+{
+    var options = new FashionOptions();
+    var outDirectory = "fashion-out";
+    string? resume = null;
+    for (var i = 0; i < args.Length; i++)
+    {
+        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+        int Number() => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{args[i - 1]} needs a positive integer.");
+        switch (args[i])
+        {
+            case "--epochs": options = options with { Epochs = Number() }; break;
+            case "--batch": options = options with { Batch = Number() }; break;
+            case "--subset": options = options with { Subset = Number() }; break;
+            case "--seed": options = options with { Seed = int.Parse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture) }; break;
+            case "--lr": options = options with { LearningRate = double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture) }; break;
+            case "--out": outDirectory = Value(); break;
+            case "--resume": resume = Value(); break;
+            case "--help" or "-h": PrintUsage(); Environment.Exit(0); break;
+            default: throw new ArgumentException($"Unknown option '{args[i]}'.");
+        }
+    }
+
+    return (options, outDirectory, resume);
+}
+
+static void PrintUsage() => Console.WriteLine(
+    "usage: FashionMnist [--epochs N (4)] [--batch N (64)] [--subset N (all)] [--seed N (1)] [--lr X (0.002)] [--out DIR (fashion-out)] [--resume CHECKPOINT]");

@@ -1,0 +1,187 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Sdk.Runtime.Weights;
+
+namespace Sdk.Runtime.Training;
+
+public sealed partial class Trainer
+{
+    /// <summary>The <c>format</c> metadata value of a training checkpoint.</summary>
+    public const string CheckpointFormat = "sdk-training-checkpoint";
+
+    /// <summary>Prefix of the optimiser state tensors: <c>optimizer.{parameter}.{state}</c>.</summary>
+    public const string OptimizerPrefix = "optimizer.";
+
+    private const string CheckpointVersion = "1";
+
+    /// <summary>
+    /// Saves everything a resumed run needs as one safetensors file (float32): every tensor of the parameter set
+    /// (trainable weights and BatchNorm running statistics) under its own name, the optimiser state as
+    /// <c>optimizer.{parameter}.{state}</c> tensors, and in the metadata the step, the epoch, the dropout seed, the
+    /// network and the optimiser. Written to a temporary file and renamed, so a failed save leaves the previous file.
+    /// A checkpoint also loads as weights: <c>parameters.Load(path, allowExtra: true)</c>.
+    /// </summary>
+    public void SaveCheckpoint(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var tensors = new List<NamedTensor>();
+            foreach (var p in Parameters.Tensors)
+            {
+                tensors.Add(new NamedTensor(p.Name, (int[])p.Shape.Clone(), Parameters[p.Name]));
+            }
+
+            foreach (var t in _trainable)
+            {
+                var state = _optimizer.For(t);
+                for (var i = 0; i < state.Length; i++)
+                {
+                    tensors.Add(new NamedTensor($"{OptimizerPrefix}{t.Name}.{_optimizer.StateNames[i]}", (int[])t.Info.Shape.Clone(), state[i]));
+                }
+            }
+
+            var metadata = new Dictionary<string, string>
+            {
+                ["format"] = CheckpointFormat,
+                ["version"] = CheckpointVersion,
+                ["network"] = Plan.Name,
+                ["step"] = Step.ToString(CultureInfo.InvariantCulture),
+                ["epoch"] = Epoch.ToString(CultureInfo.InvariantCulture),
+                ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+                ["optimizer"] = Options.Optimizer.Kind,
+                ["optimizer_options"] = Options.Optimizer.ToString(),
+                ["schedule"] = Options.Schedule.ToString() ?? string.Empty,
+            };
+            SafeTensorsFile.Write(path, tensors, WireDtype.F32, metadata);
+        }
+    }
+
+    /// <summary>
+    /// Resumes from a checkpoint written by <see cref="SaveCheckpoint"/>: parameters, BatchNorm running statistics,
+    /// optimiser state, <see cref="Step"/>, <see cref="Epoch"/> and <see cref="Seed"/>. The file is validated
+    /// completely before anything changes; training on from here gives the same parameters as a run that was never
+    /// interrupted (same options, same batches).
+    /// </summary>
+    /// <exception cref="CheckpointException">The file is not a valid checkpoint of this network and optimiser (truncated, corrupt, other network, missing tensors, ...); the message names the file.</exception>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    public void LoadCheckpoint(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SafeTensorsFile file;
+        try
+        {
+            file = SafeTensorsFile.Read(path);
+        }
+        catch (WeightsFormatException e)
+        {
+            throw new CheckpointException(path, e.Message, e);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new CheckpointException(path, e.Message, e);
+        }
+
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var meta = file.Metadata;
+            string Meta(string key) => meta.TryGetValue(key, out var value)
+                ? value
+                : throw new CheckpointException(path, $"the metadata has no '{key}' entry; it is not a training checkpoint (format '{CheckpointFormat}').");
+
+            if (Meta("format") != CheckpointFormat)
+            {
+                throw new CheckpointException(path, $"its format is '{meta["format"]}', not '{CheckpointFormat}'.");
+            }
+
+            if (Meta("version") != CheckpointVersion)
+            {
+                throw new CheckpointException(path, $"checkpoint version '{meta["version"]}' is not supported (expected {CheckpointVersion}).");
+            }
+
+            if (Meta("network") != Plan.Name)
+            {
+                throw new CheckpointException(path, $"it was saved from network '{meta["network"]}', not '{Plan.Name}'.");
+            }
+
+            if (Meta("optimizer") != Options.Optimizer.Kind)
+            {
+                throw new CheckpointException(path, $"it holds {meta["optimizer"]} optimiser state, but this trainer uses {Options.Optimizer.Kind}.");
+            }
+
+            var step = ParseNumber(path, "step", Meta("step"));
+            var epoch = (int)ParseNumber(path, "epoch", Meta("epoch"), int.MaxValue);
+            var seed = (int)ParseNumber(path, "seed", Meta("seed"), int.MaxValue, int.MinValue);
+
+            // Decode and check every tensor before anything changes.
+            var values = new List<(float[] Target, float[] Data)>();
+            foreach (var p in Parameters.Tensors)
+            {
+                values.Add((Parameters[p.Name], Tensor(file, path, p.Name, p.Shape)));
+            }
+
+            foreach (var t in _trainable)
+            {
+                var state = _optimizer.For(t);
+                for (var i = 0; i < state.Length; i++)
+                {
+                    values.Add((state[i], Tensor(file, path, $"{OptimizerPrefix}{t.Name}.{_optimizer.StateNames[i]}", t.Info.Shape)));
+                }
+            }
+
+            foreach (var (target, data) in values)
+            {
+                data.CopyTo(target, 0);
+            }
+
+            Step = step;
+            Epoch = epoch;
+            Seed = seed;
+        }
+    }
+
+    private static float[] Tensor(SafeTensorsFile file, string path, string name, int[] shape)
+    {
+        var entry = file.Entries.FirstOrDefault(e => e.Name == name)
+            ?? throw new CheckpointException(path, $"tensor '{name}' is missing.");
+        if (entry.Dtype != WireDtype.F32)
+        {
+            throw new CheckpointException(path, $"tensor '{name}' is stored as {entry.Dtype.HeaderName()}; checkpoints are F32.");
+        }
+
+        if (!entry.Shape.AsSpan().SequenceEqual(shape))
+        {
+            throw new CheckpointException(path, $"tensor '{name}' has shape {TensorShape.Format(entry.Shape)}, expected {TensorShape.Format(shape)}.");
+        }
+
+        return file.Get(name).Data;
+    }
+
+    private static long ParseNumber(string path, string key, string text, long max = long.MaxValue, long min = 0)
+    {
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new CheckpointException(path, $"metadata '{key}' is '{text}', not a number in [{min}, {max}].");
+        }
+
+        return value;
+    }
+}
+
+/// <summary>A training checkpoint cannot be loaded; the message names the file and what is wrong.</summary>
+public sealed class CheckpointException : Exception
+{
+    public CheckpointException(string filePath, string problem, Exception? innerException = null)
+        : base($"Checkpoint '{filePath}' cannot be loaded: {problem}", innerException)
+    {
+        FilePath = filePath;
+    }
+
+    /// <summary>The checkpoint file.</summary>
+    public string FilePath { get; }
+}

@@ -1,0 +1,60 @@
+using System.Linq;
+using FashionMnistSample;
+using Sdk.Runtime.Data;
+using Sdk.Runtime.Tests.Data;
+
+namespace Sdk.Runtime.Tests.Training;
+
+/// <summary>
+/// The short (CI) version of samples/FashionMnist, in-process: the sample's own network and training loop
+/// (<c>--subset 2000 --epochs 1</c>), without the console display.
+/// </summary>
+public sealed class FashionSampleTests
+{
+    [FashionMnistFact]
+    public void ShortRun_LossFalls_AndMeasuredTrafficEqualsThePlan()
+    {
+        var train = FashionTraining.Subset(FashionMnist.LoadTrain(), 2000);
+        var test = FashionTraining.Subset(FashionMnist.LoadTest(), 1000);
+        var network = new FashionCnn();
+        network.Parameters.Initialize(1);
+        using var chips = ChipSet.Cpu(2);
+        var run = new FashionTraining(network, train, chips, new FashionOptions { Epochs = 1, Batch = 64, Seed = 1 });
+
+        var results = run.Run();
+
+        Assert.Single(results);
+        Assert.Equal(32, run.BatchLosses.Count); // 2000 / 64, the last batch short
+        var first = run.BatchLosses.Take(4).Average();
+        var last = run.BatchLosses.TakeLast(4).Average();
+        Assert.True(last < 0.6 * first, $"loss did not fall: first batches {first:0.000}, last batches {last:0.000}");
+
+        var ledger = run.Trainer.Ledger;
+        Assert.True(ledger.MatchesPlan, ledger.ToMarkdown());
+        Assert.Equal(2000, ledger.ForwardSamples);
+        Assert.Equal(2000, ledger.BackwardSamples);
+        Assert.Equal(2000 * (FashionCnn.Plan.ForwardBytesPerSample + FashionCnn.Plan.BackwardBytesPerSample), ledger.ForwardBytes + ledger.BackwardBytes);
+        Assert.Equal(2000 * 8 * 14 * 14 * 4, ledger.BackwardBytes); // the 1/4 bottleneck's gradient: 8 x 14 x 14 floats per sample
+
+        // The inference Model (BatchNorm folded, running statistics) already classifies far above chance.
+        var accuracy = FashionTraining.Evaluate(network, test, chips, out var inference);
+        Assert.True(accuracy > 0.6, $"test accuracy {accuracy:P1}");
+        Assert.True(inference.MatchesPlan);
+    }
+
+    [FashionMnistFact]
+    public void SameSeed_SameWeights()
+    {
+        var train = FashionTraining.Subset(FashionMnist.LoadTest(), 192);
+        float[] Train()
+        {
+            var network = new FashionCnn();
+            network.Parameters.Initialize(7);
+            using var chips = ChipSet.Cpu(2);
+            new FashionTraining(network, train, chips, new FashionOptions { Epochs = 2, Batch = 64, Seed = 7 }).Run();
+            return network.Parameters.Tensors.SelectMany(t => network.Parameters[t.Name]).ToArray();
+        }
+
+        Assert.Equal(Train(), Train());
+    }
+}
