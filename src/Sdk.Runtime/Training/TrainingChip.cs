@@ -277,9 +277,12 @@ internal sealed class TrainingChip
             case LayerKind.Add:
                 for (var k = 0; k < x.Length; k++)
                 {
-                    dx = BeginGradient(slots[k], out accumulate);
-                    g.AsSpan().CopyTo(dx);
-                    EndGradient(slots[k], accumulate);
+                    if (slots[k] >= 0)
+                    {
+                        dx = BeginGradient(slots[k], out accumulate);
+                        g.AsSpan().CopyTo(dx);
+                        EndGradient(slots[k], accumulate);
+                    }
                 }
 
                 break;

@@ -13,6 +13,7 @@ namespace Sdk.Runtime.Tests.Cpu
             yield return new object[] { Pool2DDescriptor.Square(4, 5, 5, 3, stride: 1, padding: 1), 2 };
             yield return new object[] { new Pool2DDescriptor { Channels = 2, InHeight = 6, InWidth = 7, KernelHeight = 2, KernelWidth = 3, StrideHeight = 1, StrideWidth = 2, PadTop = 1, PadLeft = 0, PadBottom = 0, PadRight = 2 }, 2 };
             yield return new object[] { Pool2DDescriptor.Square(16, 32, 32, 2), 4 }; // large enough to run in parallel
+            yield return new object[] { Pool2DDescriptor.Square(3, 7, 9, 2), 2 }; // 2x2 fast path, odd sizes: the last row and column are dropped
         }
 
         [Theory]
@@ -135,6 +136,24 @@ namespace Sdk.Runtime.Tests.Cpu
             }
 
             TestUtil.CheckGradient(x, dx, Loss, "gap");
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        public void MaxPool2x2_TiesPickTheFirstMaximum_NaNWins(int padBottom)
+        {
+            // Row-major windows: {1, 3 | 3, 2} -> the first 3 (index 1); {5, 5 | NaN, 1} -> NaN (index 6). Row 2 is left
+            // out without padding (the 2x2 fast path); with bottom padding it forms a third window row with the padded
+            // row (the general path): {7, 0} -> index 8, {-1, -2} -> index 10.
+            var d = Pool2DDescriptor.Square(1, 3, 4, 2) with { PadBottom = padBottom };
+            float[] x = { 1, 3, 5, 5, 3, 2, float.NaN, 1, 7, 0, -1, -2 };
+            var y = new float[d.OutputSampleLength];
+            var idx = new int[y.Length];
+            Pooling.MaxForward(d, x, y, idx, 1);
+            Assert.Equal(padBottom == 0 ? new[] { 1, 6 } : new[] { 1, 6, 8, 10 }, idx);
+            Assert.Equal(3f, y[0]);
+            Assert.True(float.IsNaN(y[1]));
         }
 
         [Fact]
