@@ -3,7 +3,11 @@ using System.Numerics.Tensors;
 
 namespace Sdk.Runtime.Cpu
 {
-    /// <summary>Per-sample shape of a 2-D max or average pooling over NCHW (floor output size, like ONNX ceil_mode = 0).</summary>
+    /// <summary>
+    /// Per-sample shape of a 2-D max or average pooling over NCHW. The defaults are those of ONNX (and the
+    /// non-overlapping layers a compiled network uses): no dilation, floor output size (ceil_mode = 0), padding
+    /// excluded from the average (count_include_pad = 0).
+    /// </summary>
     public sealed record Pool2DDescriptor
     {
         public required int Channels { get; init; }
@@ -28,9 +32,28 @@ namespace Sdk.Runtime.Cpu
 
         public int PadRight { get; init; }
 
-        public int OutHeight => ((InHeight + PadTop + PadBottom - KernelHeight) / StrideHeight) + 1;
+        /// <summary>Distance between the rows a window reads (ONNX dilations[0]); 1 reads adjacent rows.</summary>
+        public int DilationHeight { get; init; } = 1;
 
-        public int OutWidth => ((InWidth + PadLeft + PadRight - KernelWidth) / StrideWidth) + 1;
+        /// <summary>Distance between the columns a window reads (ONNX dilations[1]).</summary>
+        public int DilationWidth { get; init; } = 1;
+
+        /// <summary>
+        /// ONNX ceil_mode: the output size rounds up, so a last window may overhang the padded input; a window that
+        /// would start inside the end padding is dropped (as PyTorch and ONNX Runtime do).
+        /// </summary>
+        public bool CeilMode { get; init; }
+
+        /// <summary>
+        /// ONNX count_include_pad: the average divides by the window positions inside the padded input (padding
+        /// counts as zeros; an overhang of <see cref="CeilMode"/> beyond the end padding does not count), instead of
+        /// by the input elements in the window.
+        /// </summary>
+        public bool CountIncludePad { get; init; }
+
+        public int OutHeight => OutputSize(InHeight, KernelHeight, StrideHeight, PadTop, PadBottom, DilationHeight, CeilMode);
+
+        public int OutWidth => OutputSize(InWidth, KernelWidth, StrideWidth, PadLeft, PadRight, DilationWidth, CeilMode);
 
         public int InputSampleLength => Channels * InHeight * InWidth;
 
@@ -53,22 +76,72 @@ namespace Sdk.Runtime.Cpu
                 PadRight = padding,
             };
 
+        /// <summary>
+        /// Windows along one axis: floor((in + begin + end - ((k - 1)·d + 1)) / s) + 1, or ceil with
+        /// <paramref name="ceilMode"/> less a window that would start in the end padding; 0 when none fits.
+        /// </summary>
+        internal static int OutputSize(int input, int kernel, int stride, int padBegin, int padEnd, int dilation, bool ceilMode)
+        {
+            if (stride <= 0 || kernel <= 0 || dilation <= 0)
+            {
+                return 0;
+            }
+
+            long span = (long)input + padBegin + padEnd - (((long)(kernel - 1) * dilation) + 1);
+            if (span < 0)
+            {
+                return 0;
+            }
+
+            long output = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+            if (ceilMode && (output - 1) * stride >= (long)input + padBegin)
+            {
+                output--;
+            }
+
+            return (int)Math.Min(output, int.MaxValue);
+        }
+
         internal void Validate()
         {
-            if (Channels <= 0 || InHeight <= 0 || InWidth <= 0 || KernelHeight <= 0 || KernelWidth <= 0 || StrideHeight <= 0 || StrideWidth <= 0)
+            if (Channels <= 0 || InHeight <= 0 || InWidth <= 0 || KernelHeight <= 0 || KernelWidth <= 0 || StrideHeight <= 0 || StrideWidth <= 0
+                || DilationHeight <= 0 || DilationWidth <= 0)
             {
                 throw new ArgumentException("Pooling sizes must be positive: " + this);
             }
 
-            if (PadTop < 0 || PadLeft < 0 || PadBottom < 0 || PadRight < 0 || PadTop >= KernelHeight || PadBottom >= KernelHeight || PadLeft >= KernelWidth || PadRight >= KernelWidth)
+            int extentH = ((KernelHeight - 1) * DilationHeight) + 1, extentW = ((KernelWidth - 1) * DilationWidth) + 1;
+            if (PadTop < 0 || PadLeft < 0 || PadBottom < 0 || PadRight < 0 || PadTop >= extentH || PadBottom >= extentH || PadLeft >= extentW || PadRight >= extentW)
             {
-                throw new ArgumentException("Padding must be in [0, kernel) so every window sees the input: " + this);
+                throw new ArgumentException("Padding must be in [0, window extent) so every window sees the input: " + this);
             }
 
             if (OutHeight <= 0 || OutWidth <= 0)
             {
                 throw new ArgumentException("The window does not fit the padded input: " + this);
             }
+
+            // With dilation a window can still fall between the input elements (an input narrower than the
+            // dilation); without, the padding check above already guarantees an element in every window.
+            if (!EveryWindowReadsInput(InHeight, OutHeight, KernelHeight, StrideHeight, PadTop, DilationHeight)
+                || !EveryWindowReadsInput(InWidth, OutWidth, KernelWidth, StrideWidth, PadLeft, DilationWidth))
+            {
+                throw new ArgumentException("A window reads no input element (only padding): " + this);
+            }
+        }
+
+        private static bool EveryWindowReadsInput(int input, int output, int kernel, int stride, int padBegin, int dilation)
+        {
+            for (int o = 0; o < output; o++)
+            {
+                var (first, end) = Pooling.Taps((o * stride) - padBegin, kernel, dilation, input);
+                if (first >= end)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 
@@ -76,7 +149,9 @@ namespace Sdk.Runtime.Cpu
     /// Max and average pooling, forward and backward, parallel over (sample, channel) planes. Max pooling records
     /// the argmax of each window (index into the input plane, ih·W + iw, first maximum in row-major order; NaN
     /// wins) so backward is a scatter; without indices backward recomputes them from the input. Average pooling
-    /// divides by the number of input elements in the window (padding excluded, ONNX count_include_pad = 0).
+    /// divides by the number of input elements in the window (padding excluded, ONNX count_include_pad = 0), or
+    /// with <see cref="Pool2DDescriptor.CountIncludePad"/> by the window positions inside the padded input.
+    /// Dilation and ceil_mode windows follow <see cref="Pool2DDescriptor"/>.
     /// </summary>
     public static unsafe class Pooling
     {
@@ -185,6 +260,17 @@ namespace Sdk.Runtime.Cpu
             AvgBackward,
         }
 
+        /// <summary>
+        /// The taps [first, end) of a window starting at <paramref name="start"/> (may be negative: padding) with
+        /// <paramref name="kernel"/> taps <paramref name="dilation"/> apart that land inside [0, <paramref name="size"/>).
+        /// </summary>
+        internal static (int First, int End) Taps(int start, int kernel, int dilation, int size)
+        {
+            int first = start >= 0 ? 0 : (-start + dilation - 1) / dilation;
+            int end = start >= size ? 0 : Math.Min(kernel, (size - start + dilation - 1) / dilation);
+            return (first, Math.Max(first, end));
+        }
+
         private static void Run(Pool2DDescriptor d, Op op, float* x, float* y, int* idx, int batch, float* dx = null)
         {
             int planes = batch * d.Channels;
@@ -198,6 +284,7 @@ namespace Sdk.Runtime.Cpu
                 Op = op, X = x, Y = y, Idx = idx, Dx = dx,
                 H = d.InHeight, W = d.InWidth, OH = d.OutHeight, OW = d.OutWidth,
                 KH = d.KernelHeight, KW = d.KernelWidth, SH = d.StrideHeight, SW = d.StrideWidth, PT = d.PadTop, PL = d.PadLeft,
+                PB = d.PadBottom, PR = d.PadRight, DH = d.DilationHeight, DW = d.DilationWidth, IncludePad = d.CountIncludePad,
             };
             long work = (long)planes * d.OutHeight * d.OutWidth * d.KernelHeight * d.KernelWidth;
             int tasks = CpuWorkerPool.AvailableThreads > 1 && work >= 1 << 15 ? Math.Min(planes, CpuWorkerPool.AvailableThreads * 8) : 1;
@@ -213,7 +300,8 @@ namespace Sdk.Runtime.Cpu
             public float* Y;
             public int* Idx;
             public float* Dx;
-            public int H, W, OH, OW, KH, KW, SH, SW, PT, PL;
+            public int H, W, OH, OW, KH, KW, SH, SW, PT, PL, PB, PR, DH, DW;
+            public bool IncludePad;
             public int Planes;
             public int PerTask;
 
@@ -236,16 +324,26 @@ namespace Sdk.Runtime.Cpu
                 }
             }
 
-            private void Plane(float* x, float* y, int* idx, float* dx)
+            /// <summary>
+            /// One plane, any window: per output the rows h0, h0 + DH, ... below h1 and the columns w0, w0 + DW, ...
+            /// below w1 that lie in the input, and the divisor of the average.
+            /// </summary>
+            private readonly void Plane(float* x, float* y, int* idx, float* dx)
             {
                 for (int oh = 0; oh < OH; oh++)
                 {
                     int hs = (oh * SH) - PT;
-                    int h0 = Math.Max(hs, 0), h1 = Math.Min(hs + KH, H);
+                    var (kh0, kh1) = Taps(hs, KH, DH, H);
+                    int h0 = hs + (kh0 * DH), h1 = hs + (kh1 * DH);
+
+                    // count_include_pad: every tap inside the padded input [-PT, H + PB) counts (hs >= -PT always).
+                    int rows = IncludePad ? Math.Min(KH, (H + PB - hs + DH - 1) / DH) : kh1 - kh0;
                     for (int ow = 0; ow < OW; ow++)
                     {
                         int ws = (ow * SW) - PL;
-                        int w0 = Math.Max(ws, 0), w1 = Math.Min(ws + KW, W);
+                        var (kw0, kw1) = Taps(ws, KW, DW, W);
+                        int w0 = ws + (kw0 * DW), w1 = ws + (kw1 * DW);
+                        int cols = IncludePad ? Math.Min(KW, (W + PR - ws + DW - 1) / DW) : kw1 - kw0;
                         int o = (oh * OW) + ow;
                         switch (Op)
                         {
@@ -270,26 +368,26 @@ namespace Sdk.Runtime.Cpu
                             case Op.AvgForward:
                             {
                                 float s = 0f;
-                                for (int ih = h0; ih < h1; ih++)
+                                for (int ih = h0; ih < h1; ih += DH)
                                 {
                                     float* r = x + (ih * W);
-                                    for (int iw = w0; iw < w1; iw++)
+                                    for (int iw = w0; iw < w1; iw += DW)
                                     {
                                         s += r[iw];
                                     }
                                 }
 
-                                y[o] = s / ((h1 - h0) * (w1 - w0));
+                                y[o] = s / (rows * cols);
                                 break;
                             }
 
                             case Op.AvgBackward:
                             {
-                                float g = y[o] / ((h1 - h0) * (w1 - w0));
-                                for (int ih = h0; ih < h1; ih++)
+                                float g = y[o] / (rows * cols);
+                                for (int ih = h0; ih < h1; ih += DH)
                                 {
                                     float* r = dx + (ih * W);
-                                    for (int iw = w0; iw < w1; iw++)
+                                    for (int iw = w0; iw < w1; iw += DW)
                                     {
                                         r[iw] += g;
                                     }
@@ -306,9 +404,9 @@ namespace Sdk.Runtime.Cpu
             {
                 int best = (h0 * W) + w0;
                 float bv = x[best];
-                for (int ih = h0; ih < h1; ih++)
+                for (int ih = h0; ih < h1; ih += DH)
                 {
-                    for (int iw = w0; iw < w1; iw++)
+                    for (int iw = w0; iw < w1; iw += DW)
                     {
                         int i = (ih * W) + iw;
                         float v = x[i];
