@@ -121,14 +121,19 @@ namespace Sdk.Runtime.Cpu
                 throw new ArgumentException("The window does not fit the padded input: " + this);
             }
 
-            // With dilation a window can still fall between the input elements (an input narrower than the
-            // dilation); without, the padding check above already guarantees an element in every window.
-            if (!EveryWindowReadsInput(InHeight, OutHeight, KernelHeight, StrideHeight, PadTop, DilationHeight)
-                || !EveryWindowReadsInput(InWidth, OutWidth, KernelWidth, StrideWidth, PadLeft, DilationWidth))
+            if (HasWindowWithoutInput())
             {
                 throw new ArgumentException("A window reads no input element (only padding): " + this);
             }
         }
+
+        /// <summary>
+        /// True when some window reads padding only. With dilation a window can fall between the input elements
+        /// (an input narrower than the dilation); without, padding below the window extent rules it out.
+        /// </summary>
+        internal bool HasWindowWithoutInput() =>
+            !EveryWindowReadsInput(InHeight, OutHeight, KernelHeight, StrideHeight, PadTop, DilationHeight)
+            || !EveryWindowReadsInput(InWidth, OutWidth, KernelWidth, StrideWidth, PadLeft, DilationWidth);
 
         private static bool EveryWindowReadsInput(int input, int output, int kernel, int stride, int padBegin, int dilation)
         {
