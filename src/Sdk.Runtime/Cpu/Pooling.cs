@@ -1,5 +1,7 @@
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Sdk.Runtime.Cpu
 {
@@ -158,6 +160,14 @@ namespace Sdk.Runtime.Cpu
     /// with <see cref="Pool2DDescriptor.CountIncludePad"/> by the window positions inside the padded input.
     /// Dilation and ceil_mode windows follow <see cref="Pool2DDescriptor"/>.
     /// </summary>
+    /// <remarks>
+    /// Forward max (without indices) and average pooling over non-overlapping, unpadded 2x2/stride-2 and
+    /// 3x3/stride-3 windows (every window inside the input) take a fast path on AVX2: rows are loaded as vectors,
+    /// the window columns deinterleaved with shuffles (2x2) or blends and permutes (3x3), and 8 outputs computed
+    /// at once (4 for 2x2 rows narrower than 8 outputs). Averages sum in the general path's order (row-major), so
+    /// both paths give the same bits; a maximum is the same value, except that a window whose maximum is a zero of
+    /// both signs gives +0, and a window holding a NaN gives a NaN (not necessarily the first one's payload).
+    /// </remarks>
     public static unsafe class Pooling
     {
         public static void MaxForward(Pool2DDescriptor d, ReadOnlySpan<float> input, Span<float> output, Span<int> indices, int batch)
@@ -271,9 +281,30 @@ namespace Sdk.Runtime.Cpu
         /// </summary>
         internal static (int First, int End) Taps(int start, int kernel, int dilation, int size)
         {
-            int first = start >= 0 ? 0 : (-start + dilation - 1) / dilation;
-            int end = start >= size ? 0 : Math.Min(kernel, (size - start + dilation - 1) / dilation);
+            int first = start >= 0 ? 0 : CeilDiv(-start, dilation);
+            int end = start >= size ? 0 : Math.Min(kernel, CeilDiv(size - start, dilation));
             return (first, Math.Max(first, end));
+        }
+
+        /// <summary>ceil(a / b) for a ≥ 0, b > 0; no division for b = 1 (no dilation, the common case).</summary>
+        private static int CeilDiv(int a, int b) => b == 1 ? a : (a + b - 1) / b;
+
+        /// <summary>Tests only: makes this thread's calls take the general path, to compare the fast one with it.</summary>
+        [ThreadStatic]
+        internal static bool ForceGeneralPath;
+
+        /// <summary>
+        /// The window size (2 or 3) of the fast path when <paramref name="d"/> qualifies (square window with the same
+        /// stride, no dilation, no leading padding, every window inside the input, AVX2), else 0. It serves max
+        /// forward without indices and average forward.
+        /// </summary>
+        internal static int FastWindow(Pool2DDescriptor d)
+        {
+            int k = d.KernelHeight;
+            bool shape = k is 2 or 3 && d.KernelWidth == k && d.StrideHeight == k && d.StrideWidth == k
+                && d.DilationHeight == 1 && d.DilationWidth == 1 && d.PadTop == 0 && d.PadLeft == 0
+                && (long)d.OutHeight * k <= d.InHeight && (long)d.OutWidth * k <= d.InWidth;
+            return shape && Avx2.IsSupported && !ForceGeneralPath ? k : 0;
         }
 
         private static void Run(Pool2DDescriptor d, Op op, float* x, float* y, int* idx, int batch, float* dx = null)
@@ -290,6 +321,7 @@ namespace Sdk.Runtime.Cpu
                 H = d.InHeight, W = d.InWidth, OH = d.OutHeight, OW = d.OutWidth,
                 KH = d.KernelHeight, KW = d.KernelWidth, SH = d.StrideHeight, SW = d.StrideWidth, PT = d.PadTop, PL = d.PadLeft,
                 PB = d.PadBottom, PR = d.PadRight, DH = d.DilationHeight, DW = d.DilationWidth, IncludePad = d.CountIncludePad,
+                Fast = op == Op.AvgForward || (op == Op.MaxForward && idx == null) ? FastWindow(d) : 0,
             };
             long work = (long)planes * d.OutHeight * d.OutWidth * d.KernelHeight * d.KernelWidth;
             int tasks = CpuWorkerPool.AvailableThreads > 1 && work >= 1 << 15 ? Math.Min(planes, CpuWorkerPool.AvailableThreads * 8) : 1;
@@ -307,6 +339,7 @@ namespace Sdk.Runtime.Cpu
             public float* Dx;
             public int H, W, OH, OW, KH, KW, SH, SW, PT, PL, PB, PR, DH, DW;
             public bool IncludePad;
+            public int Fast;
             public int Planes;
             public int PerTask;
 
@@ -325,8 +358,223 @@ namespace Sdk.Runtime.Cpu
                         new Span<float>(dxp, hw).Clear();
                     }
 
-                    Plane(xp, yp, ip, dxp);
+                    if (Fast == 2)
+                    {
+                        FastPlane2(xp, yp);
+                    }
+                    else if (Fast == 3)
+                    {
+                        FastPlane3(xp, yp);
+                    }
+                    else
+                    {
+                        Plane(xp, yp, ip, dxp);
+                    }
                 }
+            }
+
+            /// <summary>2x2 windows, stride 2, all inside the input: 8 outputs per AVX2 step (4 per SSE step for narrow rows).</summary>
+            private readonly void FastPlane2(float* x, float* y)
+            {
+                bool max = Op == Op.MaxForward;
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    float* r0 = x + (2 * oh * W);
+                    float* r1 = r0 + W;
+                    float* o = y + (oh * OW);
+                    int ow = 0;
+                    if (OW >= 8)
+                    {
+                        for (; ow <= OW - 8; ow += 8)
+                        {
+                            Block2x8(r0 + (2 * ow), r1 + (2 * ow), o + ow, max);
+                        }
+
+                        // The last, partial block overlaps the one before: its outputs are computed twice, identically.
+                        if (ow < OW)
+                        {
+                            Block2x8(r0 + (2 * (OW - 8)), r1 + (2 * (OW - 8)), o + OW - 8, max);
+                        }
+
+                        continue;
+                    }
+
+                    if (OW >= 4)
+                    {
+                        Block2x4(r0, r1, o, max);
+                        Block2x4(r0 + (2 * (OW - 4)), r1 + (2 * (OW - 4)), o + OW - 4, max);
+                        continue;
+                    }
+
+                    for (; ow < OW; ow++)
+                    {
+                        o[ow] = max ? WindowMax(r0 + (2 * ow), 2) : WindowMean(r0 + (2 * ow), 2);
+                    }
+                }
+            }
+
+            /// <summary>3x3 windows, stride 3, all inside the input: 8 outputs per AVX2 step.</summary>
+            private readonly void FastPlane3(float* x, float* y)
+            {
+                bool max = Op == Op.MaxForward;
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    float* r0 = x + (3 * oh * W);
+                    float* o = y + (oh * OW);
+                    if (OW >= 8)
+                    {
+                        int ow = 0;
+                        for (; ow <= OW - 8; ow += 8)
+                        {
+                            Block3x8(r0 + (3 * ow), W, o + ow, max);
+                        }
+
+                        if (ow < OW)
+                        {
+                            Block3x8(r0 + (3 * (OW - 8)), W, o + OW - 8, max);
+                        }
+
+                        continue;
+                    }
+
+                    for (int ow = 0; ow < OW; ow++)
+                    {
+                        o[ow] = max ? WindowMax(r0 + (3 * ow), 3) : WindowMean(r0 + (3 * ow), 3);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Outputs j = 0..7 of 2x2 windows whose rows start at <paramref name="r0"/> and <paramref name="r1"/>.
+            /// Shuffle(a, b, 0x88) takes the even columns of each 128-bit half ([a0 a2 b0 b2 | a4 a6 b4 b6]), 0xDD the
+            /// odd ones; the result is in 64-bit order [0 2 1 3], which Permute4x64(0xD8) puts right.
+            /// </summary>
+            private static void Block2x8(float* r0, float* r1, float* o, bool max)
+            {
+                Vector256<float> a0 = Avx.LoadVector256(r0), a1 = Avx.LoadVector256(r0 + 8);
+                Vector256<float> b0 = Avx.LoadVector256(r1), b1 = Avx.LoadVector256(r1 + 8);
+                Vector256<float> result;
+                if (max)
+                {
+                    Vector256<float> v0 = Vector256.Max(a0, b0), v1 = Vector256.Max(a1, b1);
+                    result = Vector256.Max(Avx.Shuffle(v0, v1, 0x88), Avx.Shuffle(v0, v1, 0xDD));
+                }
+                else
+                {
+                    // ((x00 + x01) + x10) + x11, the general path's row-major order; / 4 is exactly * 0.25.
+                    Vector256<float> sum = Avx.Shuffle(a0, a1, 0x88) + Avx.Shuffle(a0, a1, 0xDD);
+                    sum = (sum + Avx.Shuffle(b0, b1, 0x88)) + Avx.Shuffle(b0, b1, 0xDD);
+                    result = sum * Vector256.Create(0.25f);
+                }
+
+                Avx.Store(o, Avx2.Permute4x64(result.AsDouble(), 0xD8).AsSingle());
+            }
+
+            /// <summary>Outputs j = 0..3 of 2x2 windows (rows of fewer than 8 outputs); SSE shuffles keep the order.</summary>
+            private static void Block2x4(float* r0, float* r1, float* o, bool max)
+            {
+                Vector128<float> a0 = Sse.LoadVector128(r0), a1 = Sse.LoadVector128(r0 + 4);
+                Vector128<float> b0 = Sse.LoadVector128(r1), b1 = Sse.LoadVector128(r1 + 4);
+                Vector128<float> result;
+                if (max)
+                {
+                    Vector128<float> v0 = Vector128.Max(a0, b0), v1 = Vector128.Max(a1, b1);
+                    result = Vector128.Max(Sse.Shuffle(v0, v1, 0x88), Sse.Shuffle(v0, v1, 0xDD));
+                }
+                else
+                {
+                    Vector128<float> sum = Sse.Shuffle(a0, a1, 0x88) + Sse.Shuffle(a0, a1, 0xDD);
+                    sum = (sum + Sse.Shuffle(b0, b1, 0x88)) + Sse.Shuffle(b0, b1, 0xDD);
+                    result = sum * Vector128.Create(0.25f);
+                }
+
+                Sse.Store(o, result);
+            }
+
+            /// <summary>
+            /// Outputs j = 0..7 of 3x3 windows whose top row starts at <paramref name="r0"/> (row stride
+            /// <paramref name="w"/>): max takes the rows' maximum first and deinterleaves once; the mean
+            /// deinterleaves every row to add the nine values in row-major order, then divides by 9.
+            /// </summary>
+            private static void Block3x8(float* r0, int w, float* o, bool max)
+            {
+                Vector256<float> result;
+                if (max)
+                {
+                    Vector256<float> a = Avx.LoadVector256(r0), b = Avx.LoadVector256(r0 + 8), c = Avx.LoadVector256(r0 + 16);
+                    for (int r = 1; r < 3; r++)
+                    {
+                        float* row = r0 + (r * w);
+                        a = Vector256.Max(a, Avx.LoadVector256(row));
+                        b = Vector256.Max(b, Avx.LoadVector256(row + 8));
+                        c = Vector256.Max(c, Avx.LoadVector256(row + 16));
+                    }
+
+                    Deinterleave3(a, b, c, out Vector256<float> left, out Vector256<float> middle, out Vector256<float> right);
+                    result = Vector256.Max(Vector256.Max(left, middle), right);
+                }
+                else
+                {
+                    Deinterleave3(Avx.LoadVector256(r0), Avx.LoadVector256(r0 + 8), Avx.LoadVector256(r0 + 16), out Vector256<float> sum, out Vector256<float> middle, out Vector256<float> right);
+                    sum = (sum + middle) + right;
+                    for (int r = 1; r < 3; r++)
+                    {
+                        float* row = r0 + (r * w);
+                        Deinterleave3(Avx.LoadVector256(row), Avx.LoadVector256(row + 8), Avx.LoadVector256(row + 16), out Vector256<float> left, out middle, out right);
+                        sum = ((sum + left) + middle) + right;
+                    }
+
+                    result = sum / Vector256.Create(9f);
+                }
+
+                Avx.Store(o, result);
+            }
+
+            /// <summary>
+            /// Splits 24 consecutive floats (a, b, c) into columns 3j, 3j + 1 and 3j + 2 (j = 0..7). Element 3j + t
+            /// sits in lane (3j + t) mod 8 of one of the three vectors, and those lanes are distinct for the 8 values
+            /// of j: two blends gather each column into one vector, a permute puts it in order.
+            /// </summary>
+            private static void Deinterleave3(Vector256<float> a, Vector256<float> b, Vector256<float> c, out Vector256<float> left, out Vector256<float> middle, out Vector256<float> right)
+            {
+                // left: a lanes 0 3 6, b lanes 1 4 7, c lanes 2 5; middle: a 1 4 7, b 2 5, c 0 3 6; right: a 2 5, b 0 3 6, c 1 4 7.
+                left = Avx2.PermuteVar8x32(Avx.Blend(Avx.Blend(a, b, 0x92), c, 0x24), Vector256.Create(0, 3, 6, 1, 4, 7, 2, 5));
+                middle = Avx2.PermuteVar8x32(Avx.Blend(Avx.Blend(a, b, 0x24), c, 0x49), Vector256.Create(1, 4, 7, 2, 5, 0, 3, 6));
+                right = Avx2.PermuteVar8x32(Avx.Blend(Avx.Blend(a, b, 0x49), c, 0x92), Vector256.Create(2, 5, 0, 3, 6, 1, 4, 7));
+            }
+
+            /// <summary>The maximum of a k x k window at <paramref name="r"/> with the general path's comparisons (NaN wins).</summary>
+            private readonly float WindowMax(float* r, int k)
+            {
+                float best = r[0];
+                for (int i = 0; i < k; i++)
+                {
+                    for (int j = 0; j < k; j++)
+                    {
+                        float v = r[(i * W) + j];
+                        if (v > best || (float.IsNaN(v) && !float.IsNaN(best)))
+                        {
+                            best = v;
+                        }
+                    }
+                }
+
+                return best;
+            }
+
+            /// <summary>The mean of a k x k window at <paramref name="r"/>, summed as the general path sums.</summary>
+            private readonly float WindowMean(float* r, int k)
+            {
+                float s = -0f;
+                for (int i = 0; i < k; i++)
+                {
+                    for (int j = 0; j < k; j++)
+                    {
+                        s += r[(i * W) + j];
+                    }
+                }
+
+                return s / (k * k);
             }
 
             /// <summary>
@@ -338,17 +586,11 @@ namespace Sdk.Runtime.Cpu
                 for (int oh = 0; oh < OH; oh++)
                 {
                     int hs = (oh * SH) - PT;
-                    var (kh0, kh1) = Taps(hs, KH, DH, H);
-                    int h0 = hs + (kh0 * DH), h1 = hs + (kh1 * DH);
-
-                    // count_include_pad: every tap inside the padded input [-PT, H + PB) counts (hs >= -PT always).
-                    int rows = IncludePad ? Math.Min(KH, (H + PB - hs + DH - 1) / DH) : kh1 - kh0;
+                    var (h0, h1, rows) = Window(hs, KH, DH, H, PB, IncludePad);
                     for (int ow = 0; ow < OW; ow++)
                     {
                         int ws = (ow * SW) - PL;
-                        var (kw0, kw1) = Taps(ws, KW, DW, W);
-                        int w0 = ws + (kw0 * DW), w1 = ws + (kw1 * DW);
-                        int cols = IncludePad ? Math.Min(KW, (W + PR - ws + DW - 1) / DW) : kw1 - kw0;
+                        var (w0, w1, cols) = Window(ws, KW, DW, W, PR, IncludePad);
                         int o = (oh * OW) + ow;
                         switch (Op)
                         {
@@ -372,7 +614,8 @@ namespace Sdk.Runtime.Cpu
                                 break;
                             case Op.AvgForward:
                             {
-                                float s = 0f;
+                                // -0 is the additive identity: a window of -0 averages to -0, as in the fast path.
+                                float s = -0f;
                                 for (int ih = h0; ih < h1; ih += DH)
                                 {
                                     float* r = x + (ih * W);
@@ -403,6 +646,24 @@ namespace Sdk.Runtime.Cpu
                         }
                     }
                 }
+            }
+
+            /// <summary>
+            /// Along one axis, the window starting at <paramref name="start"/>: the first input index it reads, the
+            /// end (exclusive, in steps of <paramref name="dilation"/>) and the taps the average divides by: those in
+            /// the input, or with <paramref name="includePad"/> those in the padded input (start ≥ -pad always).
+            /// </summary>
+            private static (int First, int End, int Count) Window(int start, int kernel, int dilation, int size, int padEnd, bool includePad)
+            {
+                if (dilation == 1)
+                {
+                    int first = Math.Max(start, 0), end = Math.Min(start + kernel, size);
+                    return (first, end, includePad ? Math.Min(start + kernel, size + padEnd) - start : end - first);
+                }
+
+                var (k0, k1) = Taps(start, kernel, dilation, size);
+                int count = includePad ? Math.Min(kernel, CeilDiv(size + padEnd - start, dilation)) : k1 - k0;
+                return (start + (k0 * dilation), start + (k1 * dilation), count);
             }
 
             private readonly int ArgMax(float* x, int h0, int h1, int w0, int w1)

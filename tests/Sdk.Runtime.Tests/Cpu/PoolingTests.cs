@@ -192,6 +192,94 @@ namespace Sdk.Runtime.Tests.Cpu
             Assert.Throws<ArgumentException>(() => Pooling.MaxForward(d, new float[2], new float[1], default, 1));
         }
 
+        public static IEnumerable<object[]> FastShapes()
+        {
+            // Widths giving 1..17 outputs per row: scalar rows, 4-wide SSE blocks (2x2), 8-wide blocks and the
+            // overlapping last block; heights and widths with a remainder the windows leave out.
+            foreach (int k in new[] { 2, 3 })
+            {
+                foreach (int outWidth in new[] { 1, 3, 4, 5, 7, 8, 9, 14, 16, 17 })
+                {
+                    yield return new object[] { k, 2, (3 * k) + (outWidth % k), (outWidth * k) + (outWidth % 3 == 0 ? 0 : k - 1), 3, false };
+                }
+
+                yield return new object[] { k, 16, 8 * k * 2, 8 * k * 2, 4, false }; // large enough to run in parallel
+                yield return new object[] { k, 2, 4 * k, 9 * k, 2, true }; // ceil_mode with no overhang: every window full
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(FastShapes))]
+        public void FastPathMatchesTheGeneralPath(int k, int channels, int height, int width, int batch, bool ceil)
+        {
+            using var pool = TestUtil.PrivatePool();
+            var d = new Pool2DDescriptor
+            {
+                Channels = channels, InHeight = height, InWidth = width, KernelHeight = k, KernelWidth = k, StrideHeight = k, StrideWidth = k,
+                CeilMode = ceil, PadBottom = ceil ? 1 : 0, CountIncludePad = ceil,
+            };
+            Assert.Equal(System.Runtime.Intrinsics.X86.Avx2.IsSupported ? k : 0, Pooling.FastWindow(d));
+            float[] x = TestUtil.Random(batch * d.InputSampleLength, k + width);
+            foreach (bool max in new[] { true, false })
+            {
+                float[] fast = Forward(d, x, batch, max, general: false), general = Forward(d, x, batch, max, general: true);
+                Assert.Equal(general, fast);
+            }
+        }
+
+        [Fact]
+        public void FastPathKeepsNaNsInfinitiesAndNegativeZeros()
+        {
+            foreach (int k in new[] { 2, 3 })
+            {
+                var d = Pool2DDescriptor.Square(1, k, 10 * k, k);
+                float[] x = TestUtil.Random(d.InputSampleLength, 5);
+                x[0] = float.NaN; // window 0
+                x[(k * 1) + 1] = float.PositiveInfinity; // window 1
+                x[(k * 2) + (k - 1)] = float.NegativeInfinity; // window 2: the max ignores it, the mean becomes -inf
+                for (int i = 0; i < k; i++)
+                {
+                    for (int j = 0; j < k; j++)
+                    {
+                        x[(i * d.InWidth) + (9 * k) + j] = -0f; // window 9: all -0
+                    }
+                }
+
+                float[] max = Forward(d, x, 1, max: true, general: false), mean = Forward(d, x, 1, max: false, general: false);
+                Assert.True(float.IsNaN(max[0]) && float.IsNaN(mean[0]));
+                Assert.Equal(float.PositiveInfinity, max[1]);
+                Assert.Equal(float.PositiveInfinity, mean[1]);
+                Assert.Equal(Forward(d, x, 1, max: true, general: true)[2], max[2]);
+                Assert.Equal(float.NegativeInfinity, mean[2]);
+                Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(mean[9]));
+                Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(Forward(d, x, 1, max: false, general: true)[9]));
+                Assert.Equal(Forward(d, x, 1, max: false, general: true), mean);
+            }
+        }
+
+        private static float[] Forward(Pool2DDescriptor d, float[] x, int batch, bool max, bool general)
+        {
+            var y = new float[batch * d.OutputSampleLength];
+            Pooling.ForceGeneralPath = general;
+            try
+            {
+                if (max)
+                {
+                    Pooling.MaxForward(d, x, y, default, batch);
+                }
+                else
+                {
+                    Pooling.AvgForward(d, x, y, batch);
+                }
+            }
+            finally
+            {
+                Pooling.ForceGeneralPath = false;
+            }
+
+            return y;
+        }
+
         /// <summary>Window positions inside the padded input [-pad begin, in + pad end) (count_include_pad).</summary>
         private static int PaddedCount(Pool2DDescriptor d, int oh, int ow)
         {
