@@ -237,6 +237,7 @@ namespace Sdk.Runtime.Tests.Cpu
                 x[0] = float.NaN; // window 0
                 x[(k * 1) + 1] = float.PositiveInfinity; // window 1
                 x[(k * 2) + (k - 1)] = float.NegativeInfinity; // window 2: the max ignores it, the mean becomes -inf
+                x[((k - 1) * d.InWidth) + (k * 3) + (k - 1)] = float.NaN; // window 3: a NaN last in row-major order
                 for (int i = 0; i < k; i++)
                 {
                     for (int j = 0; j < k; j++)
@@ -249,6 +250,7 @@ namespace Sdk.Runtime.Tests.Cpu
                 Assert.True(float.IsNaN(max[0]) && float.IsNaN(mean[0]));
                 Assert.Equal(float.PositiveInfinity, max[1]);
                 Assert.Equal(float.PositiveInfinity, mean[1]);
+                Assert.True(float.IsNaN(max[3]) && float.IsNaN(mean[3]));
                 Assert.Equal(Forward(d, x, 1, max: true, general: true)[2], max[2]);
                 Assert.Equal(float.NegativeInfinity, mean[2]);
                 Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(mean[9]));
