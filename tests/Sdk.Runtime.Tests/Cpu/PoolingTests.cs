@@ -14,6 +14,12 @@ namespace Sdk.Runtime.Tests.Cpu
             yield return new object[] { new Pool2DDescriptor { Channels = 2, InHeight = 6, InWidth = 7, KernelHeight = 2, KernelWidth = 3, StrideHeight = 1, StrideWidth = 2, PadTop = 1, PadLeft = 0, PadBottom = 0, PadRight = 2 }, 2 };
             yield return new object[] { Pool2DDescriptor.Square(16, 32, 32, 2), 4 }; // large enough to run in parallel
             yield return new object[] { Pool2DDescriptor.Square(3, 7, 9, 2), 2 }; // 2x2 fast path, odd sizes: the last row and column are dropped
+
+            // Dilation, ceil_mode (a last window overhanging the padded input), count_include_pad, asymmetric pads.
+            yield return new object[] { new Pool2DDescriptor { Channels = 2, InHeight = 9, InWidth = 8, KernelHeight = 3, KernelWidth = 2, StrideHeight = 2, StrideWidth = 1, DilationHeight = 2, DilationWidth = 3 }, 2 };
+            yield return new object[] { new Pool2DDescriptor { Channels = 3, InHeight = 7, InWidth = 6, KernelHeight = 3, KernelWidth = 3, StrideHeight = 2, StrideWidth = 2, PadTop = 1, PadLeft = 0, PadBottom = 0, PadRight = 1, CeilMode = true }, 2 };
+            yield return new object[] { new Pool2DDescriptor { Channels = 2, InHeight = 5, InWidth = 6, KernelHeight = 3, KernelWidth = 2, StrideHeight = 2, StrideWidth = 2, PadTop = 2, PadLeft = 1, PadBottom = 1, PadRight = 1, CountIncludePad = true }, 2 };
+            yield return new object[] { new Pool2DDescriptor { Channels = 2, InHeight = 8, InWidth = 7, KernelHeight = 2, KernelWidth = 3, StrideHeight = 3, StrideWidth = 2, PadTop = 1, PadLeft = 2, PadBottom = 1, PadRight = 1, DilationHeight = 2, DilationWidth = 2, CeilMode = true, CountIncludePad = true }, 3 };
         }
 
         [Theory]
@@ -81,7 +87,7 @@ namespace Sdk.Runtime.Tests.Cpu
                             count++;
                         }
 
-                        ey[(p * ohw) + (oh * d.OutWidth) + ow] = s / count;
+                        ey[(p * ohw) + (oh * d.OutWidth) + ow] = s / (d.CountIncludePad ? PaddedCount(d, oh, ow) : count);
                     }
                 }
             }
@@ -163,13 +169,162 @@ namespace Sdk.Runtime.Tests.Cpu
             Assert.Throws<ArgumentException>(() => Pooling.AvgForward(d, new float[16], new float[16], 1));
         }
 
+        [Theory]
+        [InlineData(7, 3, 2, 1, 0, 0, false, 3)] // floor((7 - 3) / 2) + 1
+        [InlineData(7, 2, 2, 1, 0, 0, true, 4)] // ceil((7 - 2) / 2) + 1: the last window overhangs by one
+        [InlineData(5, 3, 3, 1, 1, 1, true, 2)] // ceil((5 + 2 - 3) / 3) + 1 = 3, but the third would start at 6 = H + pad: dropped
+        [InlineData(9, 3, 1, 2, 0, 0, false, 5)] // dilation 2: extent 5
+        [InlineData(2, 3, 2, 1, 0, 0, false, 0)] // the window does not fit (not floor(-1 / 2) + 1 = 1 by truncation)
+        public void OutputSizeFollowsOnnx(int input, int kernel, int stride, int dilation, int padBegin, int padEnd, bool ceil, int expected)
+        {
+            var d = new Pool2DDescriptor
+            {
+                Channels = 1, InHeight = input, InWidth = 1, KernelHeight = kernel, KernelWidth = 1, StrideHeight = stride,
+                PadTop = padBegin, PadBottom = padEnd, DilationHeight = dilation, CeilMode = ceil,
+            };
+            Assert.Equal(expected, d.OutHeight);
+        }
+
+        [Fact]
+        public void CountIncludePadDividesByThePaddedWindow()
+        {
+            // 2x2 input of ones, 3x3 window, padding 1: the corner windows see 4 ones among 9 positions.
+            var d = Pool2DDescriptor.Square(1, 2, 2, 3, stride: 1, padding: 1) with { CountIncludePad = true };
+            var y = new float[4];
+            Pooling.AvgForward(d, new float[] { 1, 1, 1, 1 }, y, 1);
+            Assert.Equal(new float[] { 4f / 9, 4f / 9, 4f / 9, 4f / 9 }, y);
+
+            // ceil_mode overhang beyond the end padding is not counted: input 3, kernel 2, stride 2, no padding:
+            // the second window holds one element and one overhang position, so it divides by 1.
+            var ceil = new Pool2DDescriptor { Channels = 1, InHeight = 1, InWidth = 3, KernelHeight = 1, KernelWidth = 2, StrideWidth = 2, CeilMode = true, CountIncludePad = true };
+            var y2 = new float[2];
+            Pooling.AvgForward(ceil, new float[] { 1, 2, 6 }, y2, 1);
+            Assert.Equal(new float[] { 1.5f, 6 }, y2);
+        }
+
+        [Fact]
+        public void RejectsADilatedWindowThatReadsOnlyPadding()
+        {
+            // Input 2, kernel 2, dilation 4, pads 1/2: the one window reads -1 and 3, both outside the input.
+            var d = new Pool2DDescriptor { Channels = 1, InHeight = 1, InWidth = 2, KernelHeight = 1, KernelWidth = 2, DilationWidth = 4, PadLeft = 1, PadRight = 2 };
+            Assert.Equal(1, d.OutWidth);
+            Assert.Throws<ArgumentException>(() => Pooling.MaxForward(d, new float[2], new float[1], default, 1));
+        }
+
+        public static IEnumerable<object[]> FastShapes()
+        {
+            // Widths giving 1..17 outputs per row: scalar rows, 4-wide SSE blocks (2x2), 8-wide blocks and the
+            // overlapping last block; heights and widths with a remainder the windows leave out.
+            foreach (int k in new[] { 2, 3 })
+            {
+                foreach (int outWidth in new[] { 1, 3, 4, 5, 7, 8, 9, 14, 16, 17 })
+                {
+                    yield return new object[] { k, 2, (3 * k) + (outWidth % k), (outWidth * k) + (outWidth % 3 == 0 ? 0 : k - 1), 3, false };
+                }
+
+                yield return new object[] { k, 16, 8 * k * 2, 8 * k * 2, 4, false }; // large enough to run in parallel
+                yield return new object[] { k, 2, 4 * k, 9 * k, 2, true }; // ceil_mode with no overhang: every window full
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(FastShapes))]
+        public void FastPathMatchesTheGeneralPath(int k, int channels, int height, int width, int batch, bool ceil)
+        {
+            using var pool = TestUtil.PrivatePool();
+            var d = new Pool2DDescriptor
+            {
+                Channels = channels, InHeight = height, InWidth = width, KernelHeight = k, KernelWidth = k, StrideHeight = k, StrideWidth = k,
+                CeilMode = ceil, PadBottom = ceil ? 1 : 0, CountIncludePad = ceil,
+            };
+            Assert.Equal(System.Runtime.Intrinsics.X86.Avx2.IsSupported ? k : 0, Pooling.FastWindow(d));
+            float[] x = TestUtil.Random(batch * d.InputSampleLength, k + width);
+            foreach (bool max in new[] { true, false })
+            {
+                float[] fast = Forward(d, x, batch, max, general: false), general = Forward(d, x, batch, max, general: true);
+                Assert.Equal(general, fast);
+            }
+        }
+
+        [Fact]
+        public void FastPathKeepsNaNsInfinitiesAndNegativeZeros()
+        {
+            foreach (int k in new[] { 2, 3 })
+            {
+                var d = Pool2DDescriptor.Square(1, k, 10 * k, k);
+                float[] x = TestUtil.Random(d.InputSampleLength, 5);
+                x[0] = float.NaN; // window 0
+                x[(k * 1) + 1] = float.PositiveInfinity; // window 1
+                x[(k * 2) + (k - 1)] = float.NegativeInfinity; // window 2: the max ignores it, the mean becomes -inf
+                x[((k - 1) * d.InWidth) + (k * 3) + (k - 1)] = float.NaN; // window 3: a NaN last in row-major order
+                for (int i = 0; i < k; i++)
+                {
+                    for (int j = 0; j < k; j++)
+                    {
+                        x[(i * d.InWidth) + (9 * k) + j] = -0f; // window 9: all -0
+                    }
+                }
+
+                float[] max = Forward(d, x, 1, max: true, general: false), mean = Forward(d, x, 1, max: false, general: false);
+                Assert.True(float.IsNaN(max[0]) && float.IsNaN(mean[0]));
+                Assert.Equal(float.PositiveInfinity, max[1]);
+                Assert.Equal(float.PositiveInfinity, mean[1]);
+                Assert.True(float.IsNaN(max[3]) && float.IsNaN(mean[3]));
+                Assert.Equal(Forward(d, x, 1, max: true, general: true)[2], max[2]);
+                Assert.Equal(float.NegativeInfinity, mean[2]);
+                Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(mean[9]));
+                Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(Forward(d, x, 1, max: false, general: true)[9]));
+                Assert.Equal(Forward(d, x, 1, max: false, general: true), mean);
+            }
+        }
+
+        private static float[] Forward(Pool2DDescriptor d, float[] x, int batch, bool max, bool general)
+        {
+            var y = new float[batch * d.OutputSampleLength];
+            Pooling.ForceGeneralPath = general;
+            try
+            {
+                if (max)
+                {
+                    Pooling.MaxForward(d, x, y, default, batch);
+                }
+                else
+                {
+                    Pooling.AvgForward(d, x, y, batch);
+                }
+            }
+            finally
+            {
+                Pooling.ForceGeneralPath = false;
+            }
+
+            return y;
+        }
+
+        /// <summary>Window positions inside the padded input [-pad begin, in + pad end) (count_include_pad).</summary>
+        private static int PaddedCount(Pool2DDescriptor d, int oh, int ow)
+        {
+            int rows = 0, cols = 0;
+            for (int kh = 0; kh < d.KernelHeight; kh++)
+            {
+                rows += (oh * d.StrideHeight) - d.PadTop + (kh * d.DilationHeight) < d.InHeight + d.PadBottom ? 1 : 0;
+            }
+
+            for (int kw = 0; kw < d.KernelWidth; kw++)
+            {
+                cols += (ow * d.StrideWidth) - d.PadLeft + (kw * d.DilationWidth) < d.InWidth + d.PadRight ? 1 : 0;
+            }
+
+            return rows * cols;
+        }
+
         private static IEnumerable<int> Window(Pool2DDescriptor d, int oh, int ow)
         {
             for (int kh = 0; kh < d.KernelHeight; kh++)
             {
                 for (int kw = 0; kw < d.KernelWidth; kw++)
                 {
-                    int ih = (oh * d.StrideHeight) - d.PadTop + kh, iw = (ow * d.StrideWidth) - d.PadLeft + kw;
+                    int ih = (oh * d.StrideHeight) - d.PadTop + (kh * d.DilationHeight), iw = (ow * d.StrideWidth) - d.PadLeft + (kw * d.DilationWidth);
                     if (ih >= 0 && ih < d.InHeight && iw >= 0 && iw < d.InWidth)
                     {
                         yield return (ih * d.InWidth) + iw;
