@@ -34,6 +34,7 @@ namespace Sdk.Runtime.Cpu
 
         private readonly ConvGeometry _g;
         private float[]? _packedW;
+        private float[]? _packedWB;
         private float[]? _packedWT;
         private float[]? _partialGradW;
         private bool _prepacked;
@@ -69,6 +70,24 @@ namespace Sdk.Runtime.Cpu
             }
 
             SamplesPerGemm = Algorithm == ConvAlgorithm.Depthwise ? 1 : samples;
+
+            // Small maps and too few samples to fill a chunk: the GEMM would have fewer columns than a tile is wide.
+            // Then each sample is computed transposed, Yᵀ = colᵀ·Wᵀ: output positions become tile rows (MR), output
+            // channels tile columns (NR), with the weights packed once as shared B panels. The rule below is fixed here;
+            // a call only compares its batch with it.
+            int mr = GemmEngine.MR(Kernel), nr = GemmEngine.NR(Kernel);
+            TransposedBelowBatch = 0;
+            if (Algorithm != ConvAlgorithm.Depthwise && SamplesPerGemm > 1)
+            {
+                double transposedFill = Fill(ohw, mr) * Fill(_g.MG, nr);
+                for (int batch = 1; batch < SamplesPerGemm; batch++)
+                {
+                    if (Fill(batch * ohw, nr) * 1.25 < transposedFill)
+                    {
+                        TransposedBelowBatch = batch + 1;
+                    }
+                }
+            }
             ColumnScratchLength = Algorithm switch
             {
                 ConvAlgorithm.Depthwise => (long)PaddedHeight * PaddedWidth * 2,
@@ -89,6 +108,12 @@ namespace Sdk.Runtime.Cpu
         public int SamplesPerGemm { get; }
 
         /// <summary>
+        /// Forward calls with a batch below this run each sample as a transposed GEMM (small feature maps whose
+        /// column count would leave most of a tile empty); 0 when never.
+        /// </summary>
+        public int TransposedBelowBatch { get; }
+
+        /// <summary>
         /// Per-thread scratch (floats) for the column matrix of the backward pass (the forward pass generates column
         /// rows while packing and needs none), or the padded planes of a depthwise convolution; 0 when none is needed.
         /// </summary>
@@ -98,6 +123,10 @@ namespace Sdk.Runtime.Cpu
         public long PackedWeightLength { get; }
 
         private long PackedPerGroup => GemmEngine.PackedASize(Kernel, _g.MG, _g.KG);
+
+        private long PackedBPerGroup => GemmEngine.PackedBSize(Kernel, _g.KG, _g.MG);
+
+        private static double Fill(int x, int tile) => (double)x / ((x + tile - 1) / tile * tile);
 
         private long PackedTPerGroup => GemmEngine.PackedASize(Kernel, _g.KG, _g.MG);
 
@@ -125,9 +154,17 @@ namespace Sdk.Runtime.Cpu
                     return;
                 }
 
-                PackWeightsCore(w);
                 _prepacked = false;
-                RunForward(x, bp, y, batch);
+                if (batch < TransposedBelowBatch)
+                {
+                    PackWeightsAsB(w);
+                    RunForwardTransposed(x, bp, y, batch);
+                }
+                else
+                {
+                    PackWeightsCore(w);
+                    RunForward(x, bp, y, batch);
+                }
             }
         }
 
@@ -148,6 +185,10 @@ namespace Sdk.Runtime.Cpu
                 else
                 {
                     PackWeightsCore(w);
+                    if (TransposedBelowBatch > 0)
+                    {
+                        PackWeightsAsB(w);
+                    }
                 }
             }
 
@@ -157,7 +198,7 @@ namespace Sdk.Runtime.Cpu
         /// <summary>Forward with the weights given to the last <see cref="PackWeights"/> call.</summary>
         public void ForwardPrepacked(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Span<float> output, int batch)
         {
-            if (!_prepacked || _packedW is null)
+            if (!_prepacked || _packedW is null || (batch < TransposedBelowBatch && _packedWB is null))
             {
                 throw new InvalidOperationException("PackWeights must be called before ForwardPrepacked (and after any Forward call).");
             }
@@ -171,6 +212,10 @@ namespace Sdk.Runtime.Cpu
                 if (Algorithm == ConvAlgorithm.Depthwise)
                 {
                     DepthwiseConv.Forward(_g, x, Pin(_packedW), bp, y, batch, Descriptor.Activation);
+                }
+                else if (batch < TransposedBelowBatch)
+                {
+                    RunForwardTransposed(x, bp, y, batch);
                 }
                 else
                 {
@@ -257,6 +302,49 @@ namespace Sdk.Runtime.Cpu
             for (int grp = 0; grp < _g.G; grp++)
             {
                 GemmEngine.PackA(Kernel, false, w + ((nint)grp * _g.MG * _g.KG), _g.KG, _g.MG, _g.KG, dst + (grp * PackedPerGroup), parallel: true);
+            }
+        }
+
+        /// <summary>Weights of each group as the B operand Wᵀ (KG x MG) of the transposed forward.</summary>
+        private void PackWeightsAsB(float* w)
+        {
+            _packedWB ??= AllocatePinned(_g.G * PackedBPerGroup);
+            float* dst = Pin(_packedWB);
+            for (int grp = 0; grp < _g.G; grp++)
+            {
+                GemmEngine.PackB(Kernel, true, w + ((nint)grp * _g.MG * _g.KG), _g.KG, _g.KG, _g.MG, dst + (grp * PackedBPerGroup), parallel: true);
+            }
+        }
+
+        private void RunForwardTransposed(float* x, float* bias, float* y, int batch)
+        {
+            if (batch <= 0)
+            {
+                return;
+            }
+
+            var job = new TransposedForwardJob
+            {
+                G = _g,
+                Kernel = Kernel,
+                X = x,
+                PackedWB = Pin(_packedWB!),
+                PackedBPerGroup = PackedBPerGroup,
+                Bias = bias,
+                Y = y,
+                Act = Descriptor.Activation,
+            };
+            int tasks = batch * _g.G;
+            int threads = CpuWorkerPool.AvailableThreads;
+            int outer = threads > 1 ? tasks - (tasks % threads) : 0;
+            if (outer > 0)
+            {
+                CpuWorkerPool.Current.Run(ref job, outer);
+            }
+
+            for (int t = outer; t < tasks; t++)
+            {
+                job.RunTask(t, parallel: true);
             }
         }
 
@@ -543,6 +631,49 @@ namespace Sdk.Runtime.Cpu
                         }
                     }
                 }
+            }
+        }
+
+        /// <summary>Task = (sample, group): im2col, then Yᵀ = colᵀ·Wᵀ written transposed, i.e. straight into NCHW.</summary>
+        private struct TransposedForwardJob : IParallelJob
+        {
+            public ConvGeometry G;
+            public GemmKernel Kernel;
+            public float* X;
+            public float* PackedWB;
+            public long PackedBPerGroup;
+            public float* Bias;
+            public float* Y;
+            public Activation Act;
+
+            public void Execute(int task) => RunTask(task, parallel: false);
+
+            public void RunTask(int task, bool parallel)
+            {
+                int n = task / G.G;
+                int grp = task - (n * G.G);
+                int ohw = G.OHW;
+                float* xg = X + (n * ((nint)G.C * G.HW)) + ((nint)grp * G.CG * G.HW);
+                float* col = ThreadScratch.Get(ScratchSlot.Columns, (long)G.KG * ohw);
+                Im2ColJob.Run(G, xg, col, ohw, null, adjoint: false, parallel);
+                float* packedA = ThreadScratch.Get(ScratchSlot.PackA, GemmEngine.PackedASize(Kernel, ohw, G.KG));
+                GemmEngine.PackA(Kernel, true, col, ohw, ohw, G.KG, packedA, parallel);
+                var p = new GemmProblem
+                {
+                    M = ohw,
+                    N = G.MG,
+                    K = G.KG,
+                    Alpha = 1f,
+                    Beta = 0f,
+                    PackedA = packedA,
+                    PackedB = PackedWB + (grp * PackedBPerGroup),
+                    C = Y + (n * ((nint)G.M * ohw)) + ((nint)grp * G.MG * ohw),
+                    Ldc = ohw,
+                    TransC = true,
+                    BiasN = Bias == null ? null : Bias + ((nint)grp * G.MG),
+                    Activation = Act,
+                };
+                GemmEngine.Compute(Kernel, ref p, parallel);
             }
         }
 

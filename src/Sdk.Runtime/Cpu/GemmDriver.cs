@@ -375,6 +375,7 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
+        [SkipLocalsInit]
         private static void MergeTile(ref GemmProblem p, float* tile, int ldt, int row, int mr, int col, int nr, float beta)
         {
             float alpha = p.Alpha;
@@ -403,7 +404,25 @@ namespace Sdk.Runtime.Cpu
             }
             else
             {
-                for (int j = 0; j < nr; j++)
+                int j0 = 0;
+                if (Avx.IsSupported && mr == 8)
+                {
+                    // 8-row tile: transpose 8 columns at a time in registers, then update 8 contiguous floats of C.
+                    float* block = stackalloc float[64];
+                    Vector256<float> av = Vector256.Create(alpha), bv = Vector256.Create(beta);
+                    for (; j0 + 8 <= nr; j0 += 8)
+                    {
+                        Transpose8x8(tile + j0, ldt, block, 8);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            float* c = p.C + ((col + j0 + j) * ldc) + row;
+                            Vector256<float> t = Avx.LoadVector256(block + (j * 8)) * av;
+                            Avx.Store(c, beta == 0f ? t : Vector256.FusedMultiplyAdd(Avx.LoadVector256(c), bv, t));
+                        }
+                    }
+                }
+
+                for (int j = j0; j < nr; j++)
                 {
                     float* c = p.C + ((col + j) * ldc) + row;
                     float* t = tile + j;

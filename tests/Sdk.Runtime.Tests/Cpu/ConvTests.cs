@@ -147,6 +147,44 @@ namespace Sdk.Runtime.Tests.Cpu
         }
 
         [Fact]
+        public void SmallMapsWithFewSamplesRunTransposed()
+        {
+            using var pool = TestUtil.PrivatePool();
+            // 4x4 maps leave half of a 32-column tile empty; 2x3 maps most of a 16-column one.
+            var shapes = new[]
+            {
+                D(8, 4, 4, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6),
+                D(6, 2, 3, 36, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 2, act: Activation.Relu),
+                D(128, 4, 4, 96, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1),
+            };
+            int transposedPlans = 0;
+            foreach (GemmKernel k in TestUtil.SupportedKernels())
+            {
+                foreach (var d in shapes)
+                {
+                    var plan = new ConvPlan(d, k);
+                    transposedPlans += plan.TransposedBelowBatch > 0 ? 1 : 0;
+                    foreach (int batch in new[] { 1, 2, 3, plan.SamplesPerGemm + 1 })
+                    {
+                        CheckForward(d, batch, k, withBias: true);
+                        float[] x = TestUtil.Random(batch * d.InputSampleLength, 1), w = TestUtil.Random(d.WeightLength, 2), b = TestUtil.Random(d.OutChannels, 3);
+                        var y1 = new float[batch * d.OutputSampleLength];
+                        var y2 = new float[y1.Length];
+                        plan.Forward(x, w, b, y1, batch);
+                        plan.PackWeights(w);
+                        plan.ForwardPrepacked(x, b, y2, batch);
+                        Assert.Equal(y1, y2);
+                    }
+                }
+            }
+
+            Assert.True(transposedPlans > 0, "no shape exercised the transposed mode on this machine");
+            Assert.Equal(4, new ConvPlan(shapes[0], GemmKernel.Vector512x8x32).TransposedBelowBatch);
+            Assert.Equal(0, new ConvPlan(shapes[0], GemmKernel.Vector128x8x8).TransposedBelowBatch);
+            Assert.True(new ConvPlan(shapes[1], GemmKernel.Vector256x6x16).TransposedBelowBatch > 1);
+        }
+
+        [Fact]
         public void PlanPicksTheAlgorithmFromTheShape()
         {
             Assert.Equal(ConvAlgorithm.PointwiseGemm, new ConvPlan(D(8, 8, 8, 16, 1, 1)).Algorithm);
