@@ -23,6 +23,8 @@ public sealed class Model : IDisposable
     private readonly ChipExecutor[] _executors;
     private readonly object _gate = new();
     private readonly int _outputLayer;
+    private readonly int[] _inputChips;
+    private readonly CutInfo[][] _cutsBySource;
     private byte[] _wire = Array.Empty<byte>();
     private PipelineEngine? _pipeline;
     private bool _disposed;
@@ -39,6 +41,8 @@ public sealed class Model : IDisposable
         NanPolicy = nanPolicy;
         _chips = chips;
         _outputLayer = plan.Layers.Count - 1;
+        _inputChips = plan.Layers.Where(l => Array.IndexOf(l.Inputs, -1) >= 0).Select(l => l.Chip).Distinct().ToArray();
+        _cutsBySource = plan.Layers.Select(l => plan.Cuts.Where(c => c.SourceLayer == l.Index).ToArray()).ToArray();
         Ledger = new TrafficLedger(plan);
         _executors = new ChipExecutor[chips.Count];
         try
@@ -240,14 +244,16 @@ public sealed class Model : IDisposable
             executor.Prepare(batch);
         }
 
-        foreach (var chip in Plan.Layers.Where(l => Array.IndexOf(l.Inputs, -1) >= 0).Select(l => l.Chip).Distinct())
+        foreach (var chip in _inputChips)
         {
             _executors[chip].WriteInput(input);
         }
 
-        // Sequential: the plan's execution order, each cut sent right after its source layer.
-        foreach (var layer in Plan.Layers)
+        // Sequential: the plan's execution order, each cut sent right after its source layer. Plain loops over
+        // arrays: a run allocates nothing (interface enumerators would box).
+        for (var index = 0; index < Plan.Layers.Count; index++)
         {
+            var layer = Plan.Layers[index];
             var start = timing is null ? 0 : Stopwatch.GetTimestamp();
             _executors[layer.Chip].Compute(layer.Index);
             if (timing is { } t)
@@ -256,12 +262,9 @@ public sealed class Model : IDisposable
                 t.Compute[layer.Chip] += Stopwatch.GetTimestamp() - start;
             }
 
-            foreach (var cut in Plan.Cuts)
+            foreach (var cut in _cutsBySource[index])
             {
-                if (cut.SourceLayer == layer.Index)
-                {
-                    Transfer(cut, batch, timing?.Codec);
-                }
+                Transfer(cut, batch, timing?.Codec);
             }
         }
 
