@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Runtime.CompilerServices;
 
 namespace Sdk.Generator.Tests.Infrastructure;
 
@@ -11,9 +10,10 @@ namespace Sdk.Generator.Tests.Infrastructure;
 /// </summary>
 public static class Snapshot
 {
-    public static void Verify(string actual, string name, [CallerFilePath] string callerPath = "")
+    public static void Verify(string actual, string name)
     {
-        var folder = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
+        // From the repository root, not [CallerFilePath]: CI builds map source paths to /_/ (deterministic builds).
+        var folder = Path.Combine(RepoRoot.Path, "tests", "Sdk.Generator.Tests", "Snapshots");
         var verified = Path.Combine(folder, name + ".verified.cs");
         var received = Path.Combine(folder, name + ".received.cs");
         actual = actual.Replace("\r\n", "\n");
