@@ -4,6 +4,7 @@
 //
 //   dotnet run -c Release --project samples/FashionMnist -- --epochs 4
 //   dotnet run -c Release --project samples/FashionMnist -- --subset 2000 --epochs 1     (the short CI version)
+//   dotnet run -c Release --project samples/FashionMnist -- --throughput 100              (images/s only: benchmarks/training-peer)
 using System;
 using System.Diagnostics;
 using System.Globalization;
@@ -18,9 +19,10 @@ using Spectre.Console;
 FashionOptions options;
 string outDirectory;
 string? resume;
+Measure measure;
 try
 {
-    (options, outDirectory, resume) = ParseArguments(args);
+    (options, outDirectory, resume, measure) = ParseArguments(args);
 }
 catch (ArgumentException e)
 {
@@ -33,6 +35,16 @@ if (FashionMnist.Locate() is null)
 {
     AnsiConsole.MarkupLine($"[red]Fashion-MNIST not found.[/] Install the Debian package dataset-fashion-mnist or set {FashionMnist.DirectoryVariable}.");
     return 1;
+}
+
+if (measure.Steps is not null || measure.PeerCheck is not null)
+{
+    // benchmarks/training-peer: no progress display, no evaluation, no files but the check's.
+    var data = FashionMnist.LoadTrain();
+    data = options.Subset is int n ? FashionTraining.Subset(data, n) : data;
+    return measure.PeerCheck is not null
+        ? Throughput.WritePeerCheck(data, options, measure.Warmup, measure.PeerCheck)
+        : Throughput.Run(data, options, measure.Steps!.Value, measure.Warmup);
 }
 
 Directory.CreateDirectory(outDirectory);
@@ -157,11 +169,12 @@ static System.Collections.Generic.List<EpochResult> TrainWithProgress(FashionTra
     return results;
 }
 
-static (FashionOptions Options, string Out, string? Resume) ParseArguments(string[] args)
+static (FashionOptions Options, string Out, string? Resume, Measure Measure) ParseArguments(string[] args)
 {
     var options = new FashionOptions();
     var outDirectory = "fashion-out";
     string? resume = null;
+    var measure = new Measure(null, 20, null);
     for (var i = 0; i < args.Length; i++)
     {
         string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -175,13 +188,23 @@ static (FashionOptions Options, string Out, string? Resume) ParseArguments(strin
             case "--lr": options = options with { LearningRate = double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture) }; break;
             case "--out": outDirectory = Value(); break;
             case "--resume": resume = Value(); break;
+            case "--throughput": measure = measure with { Steps = Number() }; break;
+            case "--warmup":
+                measure = measure with { Warmup = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) && w >= 0 ? w : throw new ArgumentException("--warmup needs a non-negative integer.") };
+                break;
+            case "--peer-check": measure = measure with { PeerCheck = Value() }; break;
             case "--help" or "-h": PrintUsage(); Environment.Exit(0); break;
             default: throw new ArgumentException($"Unknown option '{args[i]}'.");
         }
     }
 
-    return (options, outDirectory, resume);
+    return (options, outDirectory, resume, measure);
 }
 
 static void PrintUsage() => Console.WriteLine(
-    "usage: FashionMnist [--epochs N (4)] [--batch N (64)] [--subset N (all)] [--seed N (1)] [--lr X (0.002)] [--out DIR (fashion-out)] [--resume CHECKPOINT]");
+    "usage: FashionMnist [--epochs N (4)] [--batch N (64)] [--subset N (all)] [--seed N (1)] [--lr X (0.002)] [--out DIR (fashion-out)] [--resume CHECKPOINT]\n" +
+    "       FashionMnist --throughput STEPS [--warmup N (20)] [--batch N] [--seed N]   (train STEPS timed steps, print images/s)\n" +
+    "       FashionMnist --peer-check DIR [--warmup N (20)] [--batch N]               (weights and logits for benchmarks/training-peer)");
+
+/// <summary>The benchmark modes: timed steps (<c>--throughput</c>), or the files of the peer's architecture check.</summary>
+internal readonly record struct Measure(int? Steps, int Warmup, string? PeerCheck);
