@@ -127,6 +127,7 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static unsafe void BackwardCore(Activation activation, float* x, float* y, float* dy, float* dx, int n)
         {
             int i = 0;
@@ -260,6 +261,7 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static unsafe void GeluCore(float* x, float* y, int n)
         {
             int i = 0;
@@ -331,6 +333,7 @@ namespace Sdk.Runtime.Cpu
         /// x[i] = act(x[i] + scalarBias + vectorBias[i]) for a contiguous run (the fused epilogue of GEMM and
         /// convolution). <paramref name="vectorBias"/> may be null.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static unsafe void BiasActivateRun(float* x, int n, float scalarBias, float* vectorBias, Activation activation)
         {
             int i = 0;

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 
 namespace Sdk.Runtime.Cpu
 {
@@ -15,6 +16,7 @@ namespace Sdk.Runtime.Cpu
     public static unsafe class BatchNorm
     {
         /// <summary>scale = γ/√(var + ε), shift = β − mean·scale: inference batch norm as a per-channel affine map.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void FoldInference(
             ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
             float epsilon, Span<float> scale, Span<float> shift)
@@ -185,6 +187,7 @@ namespace Sdk.Runtime.Cpu
             public float Epsilon;
             public Activation Act;
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int task)
             {
                 int c1 = Math.Min(Channels, (task + 1) * PerTask);
@@ -214,6 +217,7 @@ namespace Sdk.Runtime.Cpu
                 }
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private readonly void Forward(int c)
             {
                 double sum = 0;
@@ -248,6 +252,7 @@ namespace Sdk.Runtime.Cpu
                 RunVar[c] = (float)(((1.0 - Momentum) * RunVar[c]) + (Momentum * unbiased));
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private readonly void Backward(int c)
             {
                 float mean = Mean[c], invStd = InvStd[c];
@@ -303,6 +308,7 @@ namespace Sdk.Runtime.Cpu
             }
 
             /// <summary>Σ p[i]·(q == null ? 1 : q[i] − qShift) after subtracting pShift from p (vectorised, float lanes).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private static double SumRun(float* p, int n, float pShift, float* q, float qShift)
             {
                 Vector256<float> acc = Vector256<float>.Zero;
@@ -324,6 +330,7 @@ namespace Sdk.Runtime.Cpu
                 return s;
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private static void AffineRun(float* x, float* y, int n, float scale, float shift)
             {
                 Vector256<float> s = Vector256.Create(scale), t = Vector256.Create(shift);

@@ -49,7 +49,9 @@ namespace Sdk.Runtime.Cpu
 
             bool oneByOne = _g.KH == 1 && _g.KW == 1 && _g.SH == 1 && _g.SW == 1
                 && descriptor.PadTop == 0 && descriptor.PadLeft == 0 && descriptor.PadBottom == 0 && descriptor.PadRight == 0;
-            if (_g.G > 1 && _g.G == _g.C)
+            // One input plane per group (depthwise, or a single-channel input such as a grey image): a GEMM with
+            // K = KH·KW is all packing and no reuse, the direct stencil is several times faster.
+            if (_g.G == _g.C && _g.M % _g.C == 0)
             {
                 Algorithm = ConvAlgorithm.Depthwise;
             }
@@ -295,6 +297,7 @@ namespace Sdk.Runtime.Cpu
             CpuWorkerPool.Current.Run(ref job, (channels + job.PerTask - 1) / job.PerTask);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void PackWeightsCore(float* w)
         {
             _packedW ??= AllocatePinned(PackedWeightLength);
@@ -306,6 +309,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>Weights of each group as the B operand Wᵀ (KG x MG) of the transposed forward.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void PackWeightsAsB(float* w)
         {
             _packedWB ??= AllocatePinned(_g.G * PackedBPerGroup);
@@ -316,6 +320,7 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunForwardTransposed(float* x, float* bias, float* y, int batch)
         {
             if (batch <= 0)
@@ -348,6 +353,7 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunForward(float* x, float* bias, float* y, int batch)
         {
             if (batch <= 0)
@@ -384,6 +390,7 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunBackward(float* x, float* w, float* dy, float* dx, float* dw, int batch)
         {
             if (dx != null)
@@ -489,6 +496,7 @@ namespace Sdk.Runtime.Cpu
             public int Spatial;
             public int PerTask;
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int task)
             {
                 int c1 = Math.Min(Channels, (task + 1) * PerTask);
@@ -571,6 +579,7 @@ namespace Sdk.Runtime.Cpu
             public void Execute(int task) => RunTask(task, parallel: false);
 
             /// <summary>Task = (chunk of Sb samples, group): im2col, one GEMM with fused bias and activation, scatter.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void RunTask(int task, bool parallel)
             {
                 int chunk = task / G.G;
@@ -695,6 +704,7 @@ namespace Sdk.Runtime.Cpu
             public int Parts;
             public bool Pointwise;
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int part)
             {
                 float* target = Dw == null ? null : part == 0 ? Dw : Partial + ((long)(part - 1) * WeightLength);
@@ -709,6 +719,7 @@ namespace Sdk.Runtime.Cpu
             /// <summary>
             /// One chunk of samples, every group: dW_g (+)= dY·colᵀ, then dcol = W_gᵀ·dY and col2im into dx.
             /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void RunChunk(int chunk, float* dwTarget, float betaW, bool parallel)
             {
                 int n0 = chunk * Sb;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Numerics.Tensors;
 using Sdk.Runtime.Ilgpu;
 using Sdk.Runtime.Kernels;
+using System.Runtime.CompilerServices;
 
 namespace Sdk.Runtime.Cpu
 {
@@ -146,6 +147,7 @@ namespace Sdk.Runtime.Cpu
             return y;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public float[] Dense(float[] x, int batch, float[] w, float[]? b, DenseShape s)
         {
             RequireLength(x, (long)batch * s.Inputs, "Dense input");
@@ -174,6 +176,7 @@ namespace Sdk.Runtime.Cpu
             return y;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public float[] Gemm(float[] a, float[] b, float[]? c, GemmShape s)
         {
             RequireLength(a, (long)s.M * s.K, "Gemm A");
@@ -223,6 +226,7 @@ namespace Sdk.Runtime.Cpu
             return y;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public float[] MatMul(float[] a, float[] b, MatMulShape s)
         {
             int batches = s.BatchCount;
@@ -317,6 +321,7 @@ namespace Sdk.Runtime.Cpu
             return y;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public float[] Concat(IReadOnlyList<float[]> parts, int outer, IReadOnlyList<int> channels, int inner)
         {
             ArgumentNullException.ThrowIfNull(parts);
@@ -352,6 +357,7 @@ namespace Sdk.Runtime.Cpu
         /// y = a + b with numpy broadcasting, a run at a time: the innermost dimensions that both operands walk
         /// the same way (contiguously, or repeating one element) form a run, added with one vectorised call.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BroadcastAdd(float[] a, float[] b, float[] y, BroadcastShape s)
         {
             int[] d = [s.D0, s.D1, s.D2, s.D3, s.D4, s.D5];

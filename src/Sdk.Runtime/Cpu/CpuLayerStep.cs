@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Sdk.Runtime.Cpu;
 
@@ -76,6 +77,7 @@ internal sealed class CpuConvStep : CpuLayerStep
     public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch) =>
         _plan.ForwardPrepacked(inputs[0], _bias, output, batch);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static LayerInfo? FoldedBatchNorm(NetworkPlan plan, LayerInfo conv)
     {
         foreach (var layer in plan.Layers)
@@ -149,6 +151,7 @@ internal sealed class CpuElementwiseStep : CpuLayerStep
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch)
     {
         var n = batch * (int)TensorShape.Elements(Layer.OutputShape);

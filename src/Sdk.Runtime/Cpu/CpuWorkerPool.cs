@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using System.Runtime.CompilerServices;
 
 namespace Sdk.Runtime.Cpu
 {
@@ -97,6 +98,7 @@ namespace Sdk.Runtime.Cpu
         /// returns when all have finished. <paramref name="context"/> must stay valid until then (a pointer to a
         /// local of the caller is the intended use).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(delegate*<void*, int, void> body, void* context, int taskCount)
         {
             if (taskCount <= 0)
@@ -173,6 +175,7 @@ namespace Sdk.Runtime.Cpu
             where TJob : unmanaged, IParallelJob
             => ((TJob*)context)->Execute(task);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void RunInline(delegate*<void*, int, void> body, void* context, int taskCount)
         {
             t_depth++;
@@ -189,6 +192,7 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ExecuteTasks()
         {
             int count = _taskCount;
@@ -207,6 +211,7 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void WorkerLoop()
         {
             int seen = Volatile.Read(ref _generation);

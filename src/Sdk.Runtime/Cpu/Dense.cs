@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Sdk.Runtime.Cpu
 {
@@ -85,6 +86,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>sums[j] = Σ_i x[i, j] (rows added in order, vectorised along the row).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void SumRows(ReadOnlySpan<float> x, Span<float> sums, int rows, int cols)
         {
             sums.Clear();
@@ -114,6 +116,7 @@ namespace Sdk.Runtime.Cpu
             public int PerTask;
             public Activation Act;
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int task)
             {
                 int o0 = task * PerTask;

@@ -1,10 +1,12 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Sdk.Runtime.Cpu
 {
     /// <summary>
-    /// Depthwise convolution (groups = input channels, M/C output channels per input channel) as a direct
+    /// Depthwise convolution (groups = input channels, M/C output channels per input channel; a single input
+    /// channel is the case G = C = 1) as a direct
     /// stencil. im2col + GEMM would be a GEMM with one row per group: all packing, no reuse. Each input plane is
     /// copied once into a zero-padded plane (so the inner loops need no bounds checks); for stride 1 the loop
     /// over output columns is vectorised (8 outputs per Vector256, KH·KW FMAs each).
@@ -20,18 +22,28 @@ namespace Sdk.Runtime.Cpu
             CpuWorkerPool.Current.Run(ref job, (planes + job.PerTask - 1) / job.PerTask);
         }
 
-        /// <summary>dx and dw (either may be null); tasks own whole input channels, so writes never overlap and sums run in a fixed order.</summary>
+        /// <summary>
+        /// dx and dw (either may be null). Weight-gradient tasks own output channels, input-gradient tasks own input
+        /// channels, so writes never overlap and every sum runs in a fixed order (a single input channel still
+        /// splits its weight gradient over the cores).
+        /// </summary>
         public static void Backward(in ConvGeometry g, float* x, float* w, float* dy, float* dx, float* dw, int batch)
         {
-            if (dx == null && dw == null)
+            int threads = CpuWorkerPool.AvailableThreads;
+            bool small = threads <= 1 || (long)batch * g.M * g.OHW * g.KH * g.KW < 1 << 15;
+            if (dw != null)
             {
-                return;
+                int tasks = small ? 1 : Math.Min(g.M, threads * 8);
+                var job = new WeightGradJob { G = g, X = x, Dy = dy, Dw = dw, Batch = batch, PerTask = (g.M + tasks - 1) / tasks };
+                CpuWorkerPool.Current.Run(ref job, (g.M + job.PerTask - 1) / job.PerTask);
             }
 
-            int threads = CpuWorkerPool.AvailableThreads;
-            int tasks = threads <= 1 || (long)batch * g.M * g.OHW * g.KH * g.KW < 1 << 15 ? 1 : Math.Min(g.C, threads * 8);
-            var job = new BackwardJob { G = g, X = x, W = w, Dy = dy, Dx = dx, Dw = dw, Batch = batch, PerTask = (g.C + tasks - 1) / tasks };
-            CpuWorkerPool.Current.Run(ref job, (g.C + job.PerTask - 1) / job.PerTask);
+            if (dx != null)
+            {
+                int tasks = small ? 1 : Math.Min(g.C, threads * 8);
+                var job = new InputGradJob { G = g, W = w, Dy = dy, Dx = dx, Batch = batch, PerTask = (g.C + tasks - 1) / tasks };
+                CpuWorkerPool.Current.Run(ref job, (g.C + job.PerTask - 1) / job.PerTask);
+            }
         }
 
         private static int PaddedHeight(in ConvGeometry g) => ((g.OH - 1) * g.SH) + ((g.KH - 1) * g.DH) + 1;
@@ -39,6 +51,7 @@ namespace Sdk.Runtime.Cpu
         private static int PaddedWidth(in ConvGeometry g) => ((g.OW - 1) * g.SW) + ((g.KW - 1) * g.DW) + 1;
 
         /// <summary>Copies an input plane into a zero-padded hp x wp plane (only the part the kernel can reach).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Pad(in ConvGeometry g, float* src, float* dst, int hp, int wp)
         {
             for (int r = 0; r < hp; r++)
@@ -70,6 +83,7 @@ namespace Sdk.Runtime.Cpu
             public int PerTask;
             public Activation Act;
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int task)
             {
                 int hp = PaddedHeight(G), wp = PaddedWidth(G);
@@ -100,30 +114,39 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Stencil(in ConvGeometry g, float* pad, int wp, float* w, float bias, float* o)
         {
             int kh = g.KH, kw = g.KW, ow = g.OW;
+            if (kh == 3 && kw == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && ow >= 8)
+            {
+                Stencil3x3(g.OH, ow, pad, wp, w, bias, o);
+                return;
+            }
+
             for (int oh = 0; oh < g.OH; oh++)
             {
                 float* orow = o + ((nint)oh * ow);
                 float* top = pad + ((nint)oh * g.SH * wp);
                 int j = 0;
-                if (g.SW == 1)
+                if (g.SW == 1 && ow >= 8)
                 {
+                    // Two vectors at a time (independent FMA chains), then one; a ragged end is one more vector
+                    // placed flush with the row end: it recomputes a few outputs, identically, instead of a scalar tail.
+                    for (; j <= ow - 16; j += 16)
+                    {
+                        StencilVectors(g, top, wp, w, bias, orow, j, 2);
+                    }
+
                     for (; j <= ow - 8; j += 8)
                     {
-                        Vector256<float> acc = Vector256.Create(bias);
-                        for (int a = 0; a < kh; a++)
-                        {
-                            float* r = top + ((nint)a * g.DH * wp) + j;
-                            float* wr = w + (a * kw);
-                            for (int b = 0; b < kw; b++)
-                            {
-                                acc = Vector256.FusedMultiplyAdd(Vector256.Load(r + (b * g.DW)), Vector256.Create(wr[b]), acc);
-                            }
-                        }
+                        StencilVectors(g, top, wp, w, bias, orow, j, 1);
+                    }
 
-                        acc.Store(orow + j);
+                    if (j < ow)
+                    {
+                        StencilVectors(g, top, wp, w, bias, orow, ow - 8, 1);
+                        j = ow;
                     }
                 }
 
@@ -145,68 +168,141 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
-        private struct BackwardJob : IParallelJob
+        /// <summary>
+        /// The common 3x3, stride 1 case: the nine weights stay in registers and each output vector sums its three
+        /// kernel rows in separate chains (the FMA latency, not the loads, bounds a single chain).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Stencil3x3(int oh, int ow, float* pad, int wp, float* w, float bias, float* o)
+        {
+            Vector256<float> w0 = Vector256.Create(w[0]), w1 = Vector256.Create(w[1]), w2 = Vector256.Create(w[2]);
+            Vector256<float> w3 = Vector256.Create(w[3]), w4 = Vector256.Create(w[4]), w5 = Vector256.Create(w[5]);
+            Vector256<float> w6 = Vector256.Create(w[6]), w7 = Vector256.Create(w[7]), w8 = Vector256.Create(w[8]);
+            Vector256<float> b = Vector256.Create(bias);
+            for (int r = 0; r < oh; r++)
+            {
+                float* r0 = pad + ((nint)r * wp), r1 = r0 + wp, r2 = r1 + wp;
+                float* orow = o + ((nint)r * ow);
+                for (int j = 0; j < ow; j += 8)
+                {
+                    // A ragged end is one more vector flush with the row end: a few outputs are recomputed, identically.
+                    int at = Math.Min(j, ow - 8);
+                    Vector256<float> a0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + at), w0, b);
+                    Vector256<float> a1 = Vector256.Load(r1 + at) * w3;
+                    Vector256<float> a2 = Vector256.Load(r2 + at) * w6;
+                    a0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + at + 1), w1, a0);
+                    a1 = Vector256.FusedMultiplyAdd(Vector256.Load(r1 + at + 1), w4, a1);
+                    a2 = Vector256.FusedMultiplyAdd(Vector256.Load(r2 + at + 1), w7, a2);
+                    a0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + at + 2), w2, a0);
+                    a1 = Vector256.FusedMultiplyAdd(Vector256.Load(r1 + at + 2), w5, a1);
+                    a2 = Vector256.FusedMultiplyAdd(Vector256.Load(r2 + at + 2), w8, a2);
+                    (a0 + a1 + a2).Store(orow + at);
+                }
+            }
+        }
+
+        /// <summary>Outputs [j, j + 8·vectors) of one row (stride 1), <paramref name="vectors"/> = 1 or 2.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StencilVectors(in ConvGeometry g, float* top, int wp, float* w, float bias, float* orow, int j, int vectors)
+        {
+            Vector256<float> acc0 = Vector256.Create(bias), acc1 = acc0;
+            for (int a = 0; a < g.KH; a++)
+            {
+                float* r = top + ((nint)a * g.DH * wp) + j;
+                float* wr = w + (a * g.KW);
+                for (int b = 0; b < g.KW; b++)
+                {
+                    var wv = Vector256.Create(wr[b]);
+                    float* rb = r + (b * g.DW);
+                    acc0 = Vector256.FusedMultiplyAdd(Vector256.Load(rb), wv, acc0);
+                    if (vectors == 2)
+                    {
+                        acc1 = Vector256.FusedMultiplyAdd(Vector256.Load(rb + 8), wv, acc1);
+                    }
+                }
+            }
+
+            acc0.Store(orow + j);
+            if (vectors == 2)
+            {
+                acc1.Store(orow + j + 8);
+            }
+        }
+
+        private struct WeightGradJob : IParallelJob
         {
             public ConvGeometry G;
             public float* X;
-            public float* W;
             public float* Dy;
-            public float* Dx;
             public float* Dw;
             public int Batch;
             public int PerTask;
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Execute(int task)
+            {
+                int hp = PaddedHeight(G), wp = PaddedWidth(G);
+                float* xpad = ThreadScratch.Get(ScratchSlot.Plane, (long)hp * wp * 2);
+                int mult = G.M / G.C;
+                int kk = G.KH * G.KW;
+                double* wsum = stackalloc double[kk];
+                int oc1 = Math.Min(G.M, (task + 1) * PerTask);
+                for (int oc = task * PerTask; oc < oc1; oc++)
+                {
+                    int ci = oc / mult;
+                    new Span<double>(wsum, kk).Clear();
+                    for (int n = 0; n < Batch; n++)
+                    {
+                        Pad(G, X + ((((long)n * G.C) + ci) * G.HW), xpad, hp, wp);
+                        WeightGrad(G, xpad, wp, Dy + ((((long)n * G.M) + oc) * G.OHW), wsum);
+                    }
+
+                    float* dwo = Dw + ((long)oc * kk);
+                    for (int t = 0; t < kk; t++)
+                    {
+                        dwo[t] = (float)wsum[t];
+                    }
+                }
+            }
+        }
+
+        private struct InputGradJob : IParallelJob
+        {
+            public ConvGeometry G;
+            public float* W;
+            public float* Dy;
+            public float* Dx;
+            public int Batch;
+            public int PerTask;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int task)
             {
                 int hp = PaddedHeight(G), wp = PaddedWidth(G);
                 long planeLength = (long)hp * wp;
-                float* xpad = ThreadScratch.Get(ScratchSlot.Plane, planeLength * 2);
-                float* dxpad = xpad + planeLength;
+                float* dxpad = ThreadScratch.Get(ScratchSlot.Plane, planeLength * 2);
                 int mult = G.M / G.C;
                 int kk = G.KH * G.KW;
-                double* wsum = stackalloc double[kk];
                 int c1 = Math.Min(G.C, (task + 1) * PerTask);
                 for (int ci = task * PerTask; ci < c1; ci++)
                 {
-                    for (int m = 0; m < mult; m++)
+                    for (int n = 0; n < Batch; n++)
                     {
-                        if (Dw != null)
+                        new Span<float>(dxpad, (int)planeLength).Clear();
+                        for (int m = 0; m < mult; m++)
                         {
-                            new Span<double>(wsum, kk).Clear();
-                            for (int n = 0; n < Batch; n++)
-                            {
-                                Pad(G, X + ((((long)n * G.C) + ci) * G.HW), xpad, hp, wp);
-                                int oc = (ci * mult) + m;
-                                WeightGrad(G, xpad, wp, Dy + ((((long)n * G.M) + oc) * G.OHW), wsum);
-                            }
-
-                            float* dwo = Dw + ((long)((ci * mult) + m) * kk);
-                            for (int t = 0; t < kk; t++)
-                            {
-                                dwo[t] = (float)wsum[t];
-                            }
+                            int oc = (ci * mult) + m;
+                            InputGrad(G, dxpad, wp, W + ((long)oc * kk), Dy + ((((long)n * G.M) + oc) * G.OHW));
                         }
-                    }
 
-                    if (Dx != null)
-                    {
-                        for (int n = 0; n < Batch; n++)
-                        {
-                            new Span<float>(dxpad, (int)planeLength).Clear();
-                            for (int m = 0; m < mult; m++)
-                            {
-                                int oc = (ci * mult) + m;
-                                InputGrad(G, dxpad, wp, W + ((long)oc * kk), Dy + ((((long)n * G.M) + oc) * G.OHW));
-                            }
-
-                            Crop(G, dxpad, hp, wp, Dx + ((((long)n * G.C) + ci) * G.HW));
-                        }
+                        Crop(G, dxpad, hp, wp, Dx + ((((long)n * G.C) + ci) * G.HW));
                     }
                 }
             }
         }
 
         /// <summary>wsum[tap] += Σ_(oh,ow) dy[oh,ow] · xpad[oh·SH + kh·DH, ow·SW + kw·DW].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void WeightGrad(in ConvGeometry g, float* xpad, int wp, float* dy, double* wsum)
         {
             int ow = g.OW;
@@ -241,6 +337,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>dxpad[oh·SH + kh·DH, ow·SW + kw·DW] += w[kh,kw] · dy[oh,ow].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void InputGrad(in ConvGeometry g, float* dxpad, int wp, float* w, float* dy)
         {
             int ow = g.OW;
@@ -273,6 +370,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>dx = the part of dxpad that lies on the input (pixels the kernel never reaches get 0).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Crop(in ConvGeometry g, float* dxpad, int hp, int wp, float* dx)
         {
             for (int ih = 0; ih < g.H; ih++)

@@ -64,6 +64,7 @@ namespace Sdk.Runtime.Cpu
         /// block begins at dst + pc·mPad and holds its slivers one after another, each kc x MR (k-major), with
         /// the rows past m zero-filled.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void PackA(bool transA, float* a, nint lda, int m, int k, float* dst, int s0, int s1)
         {
             int mr = TK.MR;
@@ -96,6 +97,7 @@ namespace Sdk.Runtime.Cpu
         /// Packs KC blocks [b0, b1) of the whole op(B) (k x n): block pc starts at dst + pc·nPad and holds the NR-column
         /// slivers of all n columns (the layout <see cref="GemmProblem.PackedB"/> expects).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void PackBFull(bool transB, float* b, nint ldb, int k, int n, float* dst, int b0, int b1)
         {
             nint nPad = RoundUp(n, TK.NR);
@@ -107,6 +109,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary><see cref="PackBFull"/> for an implicit op(B) given by <see cref="GemmProblem.BRow"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void PackBFullFromRows(ref GemmProblem p, float* dst, float* row)
         {
             nint nPad = RoundUp(p.N, TK.NR);
@@ -117,6 +120,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>Packs a kc x nc block of op(B) at (pc, jc) into NR-column slivers, k-major, zero-filled past nc.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void PackB(bool transB, float* b, nint ldb, int pc, int kc, int jc, int nc, float* dst)
         {
             int nr = TK.NR;
@@ -163,6 +167,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>Packs a kc x nc block of an implicit op(B): each row is generated into <paramref name="row"/> (L1) and split into slivers.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void PackBRows(ref GemmProblem p, int pc, int kc, int jc, int nc, float* dst, float* row)
         {
             int nr = TK.NR;
@@ -199,6 +204,7 @@ namespace Sdk.Runtime.Cpu
         /// Sliver from a matrix whose rows run along k: element (r, p) at src[r·ld + p], r &lt; count, written to
         /// d[p·width + r]. This is a transpose; 8x8 register transposes do it when AVX is there.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void PackRowsKMajor(float* src, nint ld, int count, int width, int kc, float* d)
         {
             int p = 0;
@@ -237,6 +243,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>Sliver from a matrix whose rows run along the sliver: element (p, r) at src[p·ld + r], written to d[p·width + r].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void PackContiguous(float* src, nint ld, int count, int width, int kc, float* d)
         {
             if (count == width)
@@ -307,6 +314,7 @@ namespace Sdk.Runtime.Cpu
 
         /// <summary>Computes product rows [m0, m1) x columns [n0, n1); m0 must be a multiple of MR.</summary>
         [SkipLocalsInit]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void ComputeBlock(ref GemmProblem p, int m0, int m1, int n0, int n1)
         {
             int mrMax = TK.MR, nrMax = TK.NR, kcMax = TK.KC, mcMax = TK.MC, ncMax = TK.NC;
@@ -376,6 +384,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         [SkipLocalsInit]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void MergeTile(ref GemmProblem p, float* tile, int ldt, int row, int mr, int col, int nr, float beta)
         {
             float alpha = p.Alpha;
@@ -444,6 +453,7 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Epilogue(ref GemmProblem p, int row, int mr, int col, int nr)
         {
             nint ldc = p.Ldc;

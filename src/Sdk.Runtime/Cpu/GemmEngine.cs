@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.CompilerServices;
 
 namespace Sdk.Runtime.Cpu
 {
@@ -180,6 +181,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>C = beta·C, then the epilogue (the k == 0 / alpha == 0 case).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ScaleOnly(ref GemmProblem p)
         {
             int rows = p.TransC ? p.N : p.M;

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 
 namespace Sdk.Runtime.Cpu
 {
@@ -14,6 +16,7 @@ namespace Sdk.Runtime.Cpu
         /// Fills rows of channels [c0, c1) (group-local) of the column matrix. <paramref name="x"/> points at channel 0
         /// of the group in one sample; row r starts at col + r·ldCol.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(in ConvGeometry g, float* x, int c0, int c1, float* col, nint ldCol)
         {
             int ow = g.OW;
@@ -66,6 +69,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>Adds the rows of channels [c0, c1) of a column-matrix gradient back into the input gradient <paramref name="dx"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Backward(in ConvGeometry g, float* dcol, nint ldCol, int c0, int c1, float* dx)
         {
             int ow = g.OW;
@@ -119,6 +123,7 @@ namespace Sdk.Runtime.Cpu
         /// chunk of samples (columns j0 .. j0+count, sample-major) straight from the input, so the forward pass
         /// never materialises the column matrix: the GEMM packer turns input rows into packed slivers in one pass.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void FillRow(void* context, int k, int j0, int count, float* dst)
         {
             var s = (ImplicitColumns*)context;
@@ -156,7 +161,7 @@ namespace Sdk.Runtime.Cpu
 
                     if (g.SW == 1)
                     {
-                        new ReadOnlySpan<float>(src + a, b - a).CopyTo(new Span<float>(dst + (a - ow), b - a));
+                        CopyShort(src + a, dst + (a - ow), b - a);
                     }
                     else
                     {
@@ -184,6 +189,35 @@ namespace Sdk.Runtime.Cpu
                         plane += s->InSample;
                     }
                 }
+            }
+        }
+
+        /// <summary>
+        /// Copies a run of one feature-map row (tens of floats at most): a call to memmove per run costs more than the
+        /// copy, so whole vectors inline, a ragged end as one more vector flush with the run's end.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void CopyShort(float* src, float* dst, int n)
+        {
+            if (n < 8)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    dst[i] = src[i];
+                }
+
+                return;
+            }
+
+            int j = 0;
+            for (; j <= n - 8; j += 8)
+            {
+                Vector256.Store(Vector256.Load(src + j), dst + j);
+            }
+
+            if (j < n)
+            {
+                Vector256.Store(Vector256.Load(src + n - 8), dst + n - 8);
             }
         }
 

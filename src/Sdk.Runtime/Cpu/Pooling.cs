@@ -2,6 +2,7 @@ using System;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.CompilerServices;
 
 namespace Sdk.Runtime.Cpu
 {
@@ -137,6 +138,7 @@ namespace Sdk.Runtime.Cpu
             !EveryWindowReadsInput(InHeight, OutHeight, KernelHeight, StrideHeight, PadTop, DilationHeight)
             || !EveryWindowReadsInput(InWidth, OutWidth, KernelWidth, StrideWidth, PadLeft, DilationWidth);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static bool EveryWindowReadsInput(int input, int output, int kernel, int stride, int padBegin, int dilation)
         {
             for (int o = 0; o < output; o++)
@@ -230,6 +232,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>y[n, c] = mean of plane (n, c); x is [batch, channels, spatial], y is [batch, channels].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void GlobalAvgForward(ReadOnlySpan<float> input, Span<float> output, int batch, int channels, int spatial)
         {
             ConvPlan.CheckLength(input, (long)batch * channels * spatial, nameof(input));
@@ -242,6 +245,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>dx[n, c, i] = dy[n, c] / spatial (overwritten).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void GlobalAvgBackward(ReadOnlySpan<float> gradOutput, Span<float> gradInput, int batch, int channels, int spatial)
         {
             ConvPlan.CheckLength(gradOutput, (long)batch * channels, nameof(gradOutput));
@@ -343,6 +347,7 @@ namespace Sdk.Runtime.Cpu
             public int Planes;
             public int PerTask;
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int task)
             {
                 int p1 = Math.Min(Planes, (task + 1) * PerTask);
@@ -374,6 +379,7 @@ namespace Sdk.Runtime.Cpu
             }
 
             /// <summary>2x2 windows, stride 2, all inside the input: 8 outputs per AVX2 step (4 per SSE step for narrow rows).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private readonly void FastPlane2(float* x, float* y)
             {
                 bool max = Op == Op.MaxForward;
@@ -414,6 +420,7 @@ namespace Sdk.Runtime.Cpu
             }
 
             /// <summary>3x3 windows, stride 3, all inside the input: 8 outputs per AVX2 step.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private readonly void FastPlane3(float* x, float* y)
             {
                 bool max = Op == Op.MaxForward;
@@ -496,6 +503,7 @@ namespace Sdk.Runtime.Cpu
             /// <paramref name="w"/>): max takes the rows' maximum first and deinterleaves once; the mean
             /// deinterleaves every row to add the nine values in row-major order, then divides by 9.
             /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private static void Block3x8(float* r0, int w, float* o, bool max)
             {
                 Vector256<float> result;
@@ -544,6 +552,7 @@ namespace Sdk.Runtime.Cpu
             }
 
             /// <summary>The maximum of a k x k window at <paramref name="r"/> with the general path's comparisons (NaN wins).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private readonly float WindowMax(float* r, int k)
             {
                 float best = r[0];
@@ -563,6 +572,7 @@ namespace Sdk.Runtime.Cpu
             }
 
             /// <summary>The mean of a k x k window at <paramref name="r"/>, summed as the general path sums.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private readonly float WindowMean(float* r, int k)
             {
                 float s = -0f;
@@ -581,6 +591,7 @@ namespace Sdk.Runtime.Cpu
             /// One plane, any window: per output the rows h0, h0 + DH, ... below h1 and the columns w0, w0 + DW, ...
             /// below w1 that lie in the input, and the divisor of the average.
             /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private readonly void Plane(float* x, float* y, int* idx, float* dx)
             {
                 for (int oh = 0; oh < OH; oh++)
@@ -666,6 +677,7 @@ namespace Sdk.Runtime.Cpu
                 return (start + (k0 * dilation), start + (k1 * dilation), count);
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private readonly int ArgMax(float* x, int h0, int h1, int w0, int w1)
             {
                 int best = (h0 * W) + w0;

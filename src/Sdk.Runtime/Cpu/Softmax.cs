@@ -1,6 +1,7 @@
 using System;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 
 namespace Sdk.Runtime.Cpu
 {
@@ -39,6 +40,7 @@ namespace Sdk.Runtime.Cpu
         /// Mean over the batch of −log softmax(logits)[label] for logits [batch, classes]. When
         /// <paramref name="gradLogits"/> is given it receives d(mean loss)/d(logits) = (softmax − onehot)/batch.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static float CrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int batch, int classes, Span<float> gradLogits = default)
         {
             ConvPlan.CheckLength(logits, (long)batch * classes, nameof(logits));
@@ -118,6 +120,7 @@ namespace Sdk.Runtime.Cpu
             public int Spatial;
             public int PerTask;
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int task)
             {
                 int n1 = Math.Min(Batch, (task + 1) * PerTask);
@@ -135,6 +138,7 @@ namespace Sdk.Runtime.Cpu
                 }
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private readonly void ForwardSample(float* x, float* y)
             {
                 if (Spatial == 1)
@@ -198,6 +202,7 @@ namespace Sdk.Runtime.Cpu
                 }
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private readonly void BackwardSample(float* y, float* dy, float* dx)
             {
                 int s = Spatial;

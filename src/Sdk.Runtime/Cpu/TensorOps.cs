@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Sdk.Runtime.Cpu
 {
@@ -56,6 +57,7 @@ namespace Sdk.Runtime.Cpu
         /// [channelOffset, channelOffset + inputChannels) of <paramref name="output"/> [batch, outputChannels, spatial].
         /// Call once per input of a concatenation.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void ConcatChannels(ReadOnlySpan<float> input, int inputChannels, Span<float> output, int outputChannels, int channelOffset, int batch, int spatial)
         {
             CheckSlice(inputChannels, outputChannels, channelOffset, batch, spatial, input.Length, output.Length);
@@ -70,6 +72,7 @@ namespace Sdk.Runtime.Cpu
         /// The backward of <see cref="ConcatChannels"/> (and a channel split): copies channels
         /// [channelOffset, channelOffset + inputChannels) of <paramref name="gradOutput"/> into <paramref name="gradInput"/>.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void SplitChannels(ReadOnlySpan<float> gradOutput, int outputChannels, int channelOffset, Span<float> gradInput, int inputChannels, int batch, int spatial)
         {
             CheckSlice(inputChannels, outputChannels, channelOffset, batch, spatial, gradInput.Length, gradOutput.Length);

@@ -2,6 +2,7 @@ using System;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Sdk.Runtime.Ilgpu;
+using System.Runtime.CompilerServices;
 
 namespace Sdk.Runtime;
 
@@ -12,6 +13,7 @@ namespace Sdk.Runtime;
 /// </summary>
 public static class WireCodec
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pack(ReadOnlySpan<float> values, WireFormat format, int batch, Span<byte> wire)
     {
         switch (format)
@@ -50,6 +52,7 @@ public static class WireCodec
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unpack(ReadOnlySpan<byte> wire, WireFormat format, int batch, Span<float> values)
     {
         switch (format)

@@ -30,6 +30,10 @@ namespace Sdk.Runtime.Tests.Cpu
             ["depthwise 3x3"] = (D(5, 9, 11, 5, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 5), 2),
             ["depthwise stride2 dil"] = (D(3, 10, 9, 3, 3, 3, sh: 2, sw: 2, pt: 2, pl: 2, pb: 1, pr: 2, dh: 2, dw: 2, groups: 3), 2),
             ["depthwise mult2 5x5"] = (D(3, 12, 13, 6, 5, 5, pt: 2, pl: 2, pb: 2, pr: 2, groups: 3), 2),
+            ["single channel 3x3 (grey image stem)"] = (D(1, 12, 11, 6, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 3),
+            ["single channel 28x28, split over threads"] = (D(1, 28, 28, 32, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 4),
+            ["single channel 5x5 stride 2"] = (D(1, 13, 12, 4, 5, 5, sh: 2, sw: 2, pt: 2, pl: 2, pb: 2, pr: 2), 2),
+            ["depthwise 3x3 ragged width"] = (D(4, 6, 19, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 4), 2),
             ["small map many samples"] = (D(3, 4, 4, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 37),
             ["kernel covers input"] = (D(2, 3, 3, 3, 3, 3), 2),
             ["odd map, chunks split mid-sample"] = (D(16, 5, 5, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 23),
@@ -192,6 +196,7 @@ namespace Sdk.Runtime.Tests.Cpu
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(8, 8, 8, 16, 3, 3)).Algorithm);
             Assert.Equal(ConvAlgorithm.Depthwise, new ConvPlan(D(8, 8, 8, 16, 3, 3, groups: 8)).Algorithm);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(8, 8, 8, 16, 3, 3, groups: 4)).Algorithm);
+            Assert.Equal(ConvAlgorithm.Depthwise, new ConvPlan(D(1, 28, 28, 32, 3, 3)).Algorithm); // one input plane: a stencil
             var late = new ConvPlan(Conv2DDescriptor.Square(512, 4, 4, 512, 3, padding: 1));
             Assert.Equal(16, late.SamplesPerGemm);
             Assert.Equal(1, new ConvPlan(Conv2DDescriptor.Square(64, 32, 32, 64, 3, padding: 1)).SamplesPerGemm);
