@@ -17,12 +17,19 @@ namespace Sdk.Benchmarks.Kernels
     public sealed class GflopsColumn : IColumn
     {
         private readonly bool _best;
+        private readonly bool _ofPeak;
 
-        public GflopsColumn(bool best = false) => _best = best;
+        /// <param name="best">From the fastest iteration instead of the mean.</param>
+        /// <param name="ofPeak">As a percentage of <see cref="MachinePeak"/>.</param>
+        public GflopsColumn(bool best = false, bool ofPeak = false)
+        {
+            _best = best;
+            _ofPeak = ofPeak;
+        }
 
-        public string Id => nameof(GflopsColumn) + (_best ? ".Best" : ".Mean");
+        public string Id => nameof(GflopsColumn) + (_best ? ".Best" : ".Mean") + (_ofPeak ? ".Peak" : string.Empty);
 
-        public string ColumnName => _best ? "GFLOP/s best" : "GFLOP/s";
+        public string ColumnName => (_best ? "GFLOP/s best" : "GFLOP/s") + (_ofPeak ? " % peak" : string.Empty);
 
         public bool AlwaysShow => true;
 
@@ -34,7 +41,8 @@ namespace Sdk.Benchmarks.Kernels
 
         public UnitType UnitType => UnitType.Dimensionless;
 
-        public string Legend => "Useful floating-point operations (2 per multiply-add) per second, from the " + (_best ? "fastest iteration" : "mean time");
+        public string Legend => "Useful floating-point operations (2 per multiply-add) per second, from the " + (_best ? "fastest iteration" : "mean time") +
+            (_ofPeak ? ", as a percentage of the " + MachinePeak.Describe() : string.Empty);
 
         public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 
@@ -46,14 +54,14 @@ namespace Sdk.Benchmarks.Kernels
         {
             BenchmarkReport? report = summary[benchmarkCase];
             double? meanNs = _best ? report?.ResultStatistics?.Min : report?.ResultStatistics?.Mean;
-            MethodInfo? flops = benchmarkCase.Descriptor.Type.GetMethod("Flops", BindingFlags.Public | BindingFlags.Static, new[] { typeof(BenchmarkCase) });
+            MethodInfo? flops = benchmarkCase.Descriptor.Type.GetMethod("Flops", BindingFlags.Public | BindingFlags.Static | BindingFlags.FlattenHierarchy, new[] { typeof(BenchmarkCase) });
             if (meanNs is null || flops is null)
             {
                 return "-";
             }
 
-            double f = (double)flops.Invoke(null, new object[] { benchmarkCase })!;
-            return (f / meanNs.Value).ToString("F1", CultureInfo.InvariantCulture);
+            double gflops = (double)flops.Invoke(null, new object[] { benchmarkCase })! / meanNs.Value;
+            return (_ofPeak ? 100 * gflops / MachinePeak.Gflops : gflops).ToString("F1", CultureInfo.InvariantCulture);
         }
 
         public override string ToString() => ColumnName;
@@ -64,7 +72,7 @@ namespace Sdk.Benchmarks.Kernels
     {
         public KernelBenchmarkConfig()
         {
-            AddColumn(new GflopsColumn(), new GflopsColumn(best: true));
+            AddColumn(new GflopsColumn(), new GflopsColumn(best: true), new GflopsColumn(ofPeak: true));
         }
     }
 }
