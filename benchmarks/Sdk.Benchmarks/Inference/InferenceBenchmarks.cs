@@ -15,7 +15,7 @@ namespace Sdk.Benchmarks.Inference;
 /// Inference throughput on the same network and weights: one of our CPU backends against ONNX Runtime running
 /// the model we export, same machine, same thread count (all cores). Images per second = batch / mean time.
 /// GFLOP/s counts 2 flops per multiply-add of the plan (convolutions and dense layers), batch x per-sample MACs.
-/// Run them all at once: <c>--filter '*Inference*'</c>.
+/// Run them all at once: <c>--filter 'Sdk.Benchmarks.Inference.*'</c>.
 /// </summary>
 [Config(typeof(InferenceBenchmarkConfig))]
 [MemoryDiagnoser]

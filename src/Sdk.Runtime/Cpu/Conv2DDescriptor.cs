@@ -118,6 +118,11 @@ namespace Sdk.Runtime.Cpu
         PointwiseGemm = 1,
         /// <summary>One group per input channel: a direct vectorised stencil per plane, no GEMM.</summary>
         Depthwise = 2,
+        /// <summary>
+        /// Stride-1 rows on the AVX2 kernel: an indirect GEMM reading each kernel tap straight from a zero-padded copy
+        /// of the input, no column matrix generated or packed (<see cref="RowConv"/>). Backward is im2col + GEMM.
+        /// </summary>
+        IndirectRows = 3,
     }
 
     /// <summary>The descriptor flattened into an unmanaged struct that parallel jobs can carry.</summary>

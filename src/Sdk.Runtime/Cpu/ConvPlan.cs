@@ -11,8 +11,10 @@ namespace Sdk.Runtime.Cpu
     /// the first call, no allocation.
     /// </summary>
     /// <remarks>
-    /// <para>Algorithms (<see cref="Algorithm"/>): depthwise convolutions (groups = input channels) run a direct
-    /// vectorised stencil; 1x1 stride-1 unpadded convolutions multiply the weights by the input itself; all others
+    /// <para>Algorithms (<see cref="Algorithm"/>): depthwise convolutions (groups = input channels, a single input
+    /// channel included) run a direct vectorised stencil; 1x1 stride-1 unpadded convolutions multiply the weights by
+    /// the input itself; stride-1 rows whose width fills the AVX2 kernel's 16-column tiles run as an indirect GEMM on
+    /// a padded copy of the input (<see cref="RowConv"/>: no column matrix at all); all others
     /// build an im2col column matrix per sample and group and multiply by the packed weights.</para>
     /// <para>Small feature maps make narrow GEMMs (a 4x4 map is 16 columns, half an AVX-512 tile), so the plan puts
     /// the column matrices of <see cref="SamplesPerGemm"/> samples side by side until a GEMM has at least
@@ -38,6 +40,7 @@ namespace Sdk.Runtime.Cpu
         private float[]? _packedWT;
         private float[]? _partialGradW;
         private bool _prepacked;
+        private readonly int[]? _taps;
 
         public ConvPlan(Conv2DDescriptor descriptor, GemmKernel kernel = GemmKernel.Auto)
         {
@@ -59,6 +62,11 @@ namespace Sdk.Runtime.Cpu
             {
                 Algorithm = ConvAlgorithm.PointwiseGemm;
             }
+            else if (RowConv.Applies(_g, Kernel))
+            {
+                Algorithm = ConvAlgorithm.IndirectRows;
+                _taps = RowConv.TapOffsets(_g);
+            }
             else
             {
                 Algorithm = ConvAlgorithm.Im2ColGemm;
@@ -71,7 +79,7 @@ namespace Sdk.Runtime.Cpu
                 samples--;
             }
 
-            SamplesPerGemm = Algorithm == ConvAlgorithm.Depthwise ? 1 : samples;
+            SamplesPerGemm = Algorithm is ConvAlgorithm.Depthwise or ConvAlgorithm.IndirectRows ? 1 : samples;
 
             // Small maps and too few samples to fill a chunk: the GEMM would have fewer columns than a tile is wide.
             // Then each sample is computed transposed, Yᵀ = colᵀ·Wᵀ: output positions become tile rows (MR), output
@@ -302,6 +310,12 @@ namespace Sdk.Runtime.Cpu
         {
             _packedW ??= AllocatePinned(PackedWeightLength);
             float* dst = Pin(_packedW);
+            if (Algorithm == ConvAlgorithm.IndirectRows)
+            {
+                RowConv.PackWeights(_g, w, dst);
+                return;
+            }
+
             for (int grp = 0; grp < _g.G; grp++)
             {
                 GemmEngine.PackA(Kernel, false, w + ((nint)grp * _g.MG * _g.KG), _g.KG, _g.MG, _g.KG, dst + (grp * PackedPerGroup), parallel: true);
@@ -358,6 +372,16 @@ namespace Sdk.Runtime.Cpu
         {
             if (batch <= 0)
             {
+                return;
+            }
+
+            if (Algorithm == ConvAlgorithm.IndirectRows)
+            {
+                fixed (int* taps = _taps)
+                {
+                    RowConv.Forward(_g, x, Pin(_packedW!), PackedPerGroup, taps, bias, y, batch, Descriptor.Activation);
+                }
+
                 return;
             }
 

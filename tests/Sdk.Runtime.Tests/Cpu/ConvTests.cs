@@ -32,6 +32,11 @@ namespace Sdk.Runtime.Tests.Cpu
             ["depthwise mult2 5x5"] = (D(3, 12, 13, 6, 5, 5, pt: 2, pl: 2, pb: 2, pr: 2, groups: 3), 2),
             ["single channel 3x3 (grey image stem)"] = (D(1, 12, 11, 6, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 3),
             ["single channel 28x28, split over threads"] = (D(1, 28, 28, 32, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 4),
+            ["indirect rows 16 wide"] = (D(5, 10, 16, 13, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 3),
+            ["indirect rows 14 wide, stride 2 down, dilated"] = (D(3, 15, 18, 7, 3, 3, sh: 2, pt: 2, pl: 1, pb: 1, pr: 1, dh: 2, dw: 2), 2),
+            ["indirect rows grouped 30 wide"] = (D(4, 5, 30, 14, 2, 3, pt: 0, pl: 1, pb: 1, pr: 1, groups: 2), 2),
+            ["indirect rows deep, ragged end under 8"] = (D(3, 3, 100, 7, 1, 3, pl: 1, pr: 1), 2),
+            ["indirect rows deep"] = (D(40, 4, 16, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 1),
             ["single channel 5x5 stride 2"] = (D(1, 13, 12, 4, 5, 5, sh: 2, sw: 2, pt: 2, pl: 2, pb: 2, pr: 2), 2),
             ["depthwise 3x3 ragged width"] = (D(4, 6, 19, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 4), 2),
             ["small map many samples"] = (D(3, 4, 4, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 37),
@@ -55,6 +60,19 @@ namespace Sdk.Runtime.Tests.Cpu
             var (desc, batch) = Cases[name];
             CheckForward(desc, batch, GemmKernel.Auto, withBias: true);
             CheckForward(desc, batch, GemmKernel.Auto, withBias: false);
+        }
+
+        /// <summary>Auto picks one kernel per machine; the algorithms tied to a kernel (indirect rows on AVX2) run here too.</summary>
+        [Theory]
+        [MemberData(nameof(CaseNames))]
+        public void ForwardMatchesNaiveOnEveryKernel(string name)
+        {
+            using var pool = TestUtil.PrivatePool();
+            var (desc, batch) = Cases[name];
+            foreach (GemmKernel k in TestUtil.SupportedKernels())
+            {
+                CheckForward(desc, batch, k, withBias: true);
+            }
         }
 
         [Theory]
@@ -197,6 +215,12 @@ namespace Sdk.Runtime.Tests.Cpu
             Assert.Equal(ConvAlgorithm.Depthwise, new ConvPlan(D(8, 8, 8, 16, 3, 3, groups: 8)).Algorithm);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(8, 8, 8, 16, 3, 3, groups: 4)).Algorithm);
             Assert.Equal(ConvAlgorithm.Depthwise, new ConvPlan(D(1, 28, 28, 32, 3, 3)).Algorithm); // one input plane: a stencil
+            // Indirect rows: stride-1 rows that fill 16-column tiles (32 = 2 tiles, 14 of 16), on the AVX2 kernel only.
+            Assert.Equal(ConvAlgorithm.IndirectRows, new ConvPlan(D(64, 32, 32, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector256x6x16).Algorithm);
+            Assert.Equal(ConvAlgorithm.IndirectRows, new ConvPlan(D(32, 14, 14, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector256x6x16).Algorithm);
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(64, 8, 8, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector256x6x16).Algorithm);
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(64, 32, 32, 64, 3, 3, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector256x6x16).Algorithm);
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(64, 32, 32, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector128x8x8).Algorithm);
             var late = new ConvPlan(Conv2DDescriptor.Square(512, 4, 4, 512, 3, padding: 1));
             Assert.Equal(16, late.SamplesPerGemm);
             Assert.Equal(1, new ConvPlan(Conv2DDescriptor.Square(64, 32, 32, 64, 3, padding: 1)).SamplesPerGemm);
