@@ -180,7 +180,14 @@ namespace Sdk.Runtime.Cpu
                 float* packed = PackedW + (grp * PackedPerGroup);
                 float* bias = Bias == null ? null : Bias + ((nint)grp * mg);
                 float* tile = stackalloc float[MR * NR];
-                bool epilogue = bias != null || Act != Activation.None;
+                float* zeros = stackalloc float[MR];
+                new Span<float>(zeros, MR).Clear();
+
+                // Bias and Relu/Relu6 are applied in registers before the store; another activation afterwards.
+                bool clamp = Act is Activation.None or Activation.Relu or Activation.Relu6;
+                float lo = clamp && Act != Activation.None ? 0f : float.NegativeInfinity;
+                float hi = Act == Activation.Relu6 ? 6f : float.PositiveInfinity;
+                float* rowBias = stackalloc float[MR];
                 for (int ic = 0; ic < mg; ic += MC)
                 {
                     int icEnd = Math.Min(mg, ic + MC);
@@ -195,24 +202,35 @@ namespace Sdk.Runtime.Cpu
                                 int mr = Math.Min(MR, mg - m);
                                 float* c = dst + ((nint)m * ohw) + ((nint)oh * ow) + ow0;
                                 float* a = packed + ((nint)m * kg);
+                                float* b = zeros;
+                                if (bias != null)
+                                {
+                                    // The kernel reads MR biases: past the last channel they are 0.
+                                    b = rowBias;
+                                    for (int i = 0; i < MR; i++)
+                                    {
+                                        rowBias[i] = i < mr ? bias[m + i] : 0f;
+                                    }
+                                }
+
                                 if (mr == MR)
                                 {
-                                    Kernel(kg, a, rowIn + ow0, Offsets, c, ohw, nr);
+                                    Kernel(kg, a, rowIn + ow0, Offsets, c, ohw, nr, b, lo, hi);
                                 }
                                 else
                                 {
-                                    Kernel(kg, a, rowIn + ow0, Offsets, tile, NR, NR);
+                                    Kernel(kg, a, rowIn + ow0, Offsets, tile, NR, NR, b, lo, hi);
                                     for (int i = 0; i < mr; i++)
                                     {
                                         new ReadOnlySpan<float>(tile + (i * NR), nr).CopyTo(new Span<float>(c + ((nint)i * ohw), nr));
                                     }
                                 }
 
-                                if (epilogue)
+                                if (!clamp)
                                 {
                                     for (int i = 0; i < mr; i++)
                                     {
-                                        Activations.BiasActivateRun(c + ((nint)i * ohw), nr, bias == null ? 0f : bias[m + i], null, Act);
+                                        Activations.BiasActivateRun(c + ((nint)i * ohw), nr, 0f, null, Act);
                                     }
                                 }
                             }
@@ -223,11 +241,12 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>
-        /// The 6x16 micro-kernel with an indirect B: row p of the tile's B is the 16 floats at b + taps[p]. Stores
-        /// the first <paramref name="columns"/> columns of each of the 6 rows (masked stores past 8).
+        /// The 6x16 micro-kernel with an indirect B: row p of the tile's B is the 16 floats at b + taps[p]. Adds
+        /// <paramref name="bias"/>[row], clamps to [lo, hi] (Relu, Relu6, or nothing with infinities) and stores the
+        /// first <paramref name="columns"/> columns of each of the 6 rows (masked stores at a ragged end).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Kernel(int kc, float* a, float* b, int* taps, float* c, nint ldc, int columns)
+        private static void Kernel(int kc, float* a, float* b, int* taps, float* c, nint ldc, int columns, float* bias, float lo, float hi)
         {
             Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
             Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -256,6 +275,30 @@ namespace Sdk.Runtime.Cpu
                 c50 = Vector256.FusedMultiplyAdd(av, b0, c50);
                 c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
                 a += 6;
+            }
+
+            // Bias, then the clamp (skipped without an activation: no work, and NaN stays NaN either way).
+            Vector256<float> bv = Vector256.Create(bias[0]);
+            c00 += bv; c01 += bv;
+            bv = Vector256.Create(bias[1]);
+            c10 += bv; c11 += bv;
+            bv = Vector256.Create(bias[2]);
+            c20 += bv; c21 += bv;
+            bv = Vector256.Create(bias[3]);
+            c30 += bv; c31 += bv;
+            bv = Vector256.Create(bias[4]);
+            c40 += bv; c41 += bv;
+            bv = Vector256.Create(bias[5]);
+            c50 += bv; c51 += bv;
+            if (lo != float.NegativeInfinity || hi != float.PositiveInfinity)
+            {
+                Vector256<float> vlo = Vector256.Create(lo), vhi = Vector256.Create(hi);
+                c00 = Vector256.Min(Vector256.Max(c00, vlo), vhi); c01 = Vector256.Min(Vector256.Max(c01, vlo), vhi);
+                c10 = Vector256.Min(Vector256.Max(c10, vlo), vhi); c11 = Vector256.Min(Vector256.Max(c11, vlo), vhi);
+                c20 = Vector256.Min(Vector256.Max(c20, vlo), vhi); c21 = Vector256.Min(Vector256.Max(c21, vlo), vhi);
+                c30 = Vector256.Min(Vector256.Max(c30, vlo), vhi); c31 = Vector256.Min(Vector256.Max(c31, vlo), vhi);
+                c40 = Vector256.Min(Vector256.Max(c40, vlo), vhi); c41 = Vector256.Min(Vector256.Max(c41, vlo), vhi);
+                c50 = Vector256.Min(Vector256.Max(c50, vlo), vhi); c51 = Vector256.Min(Vector256.Max(c51, vlo), vhi);
             }
 
             if (columns == NR)

@@ -36,6 +36,8 @@ namespace Sdk.Runtime.Tests.Cpu
             ["indirect rows 14 wide, stride 2 down, dilated"] = (D(3, 15, 18, 7, 3, 3, sh: 2, pt: 2, pl: 1, pb: 1, pr: 1, dh: 2, dw: 2), 2),
             ["indirect rows grouped 30 wide"] = (D(4, 5, 30, 14, 2, 3, pt: 0, pl: 1, pb: 1, pr: 1, groups: 2), 2),
             ["indirect rows deep, ragged end under 8"] = (D(3, 3, 100, 7, 1, 3, pl: 1, pr: 1), 2),
+            ["indirect rows, sigmoid after the kernel"] = (D(2, 4, 16, 7, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Sigmoid), 2),
+            ["indirect rows, relu6 in the kernel"] = (D(2, 4, 14, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6), 2),
             ["indirect rows deep"] = (D(40, 4, 16, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 1),
             ["single channel 5x5 stride 2"] = (D(1, 13, 12, 4, 5, 5, sh: 2, sw: 2, pt: 2, pl: 2, pb: 2, pr: 2), 2),
             ["depthwise 3x3 ragged width"] = (D(4, 6, 19, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 4), 2),
