@@ -243,7 +243,9 @@ namespace Sdk.Runtime.Cpu
         /// <summary>
         /// The 6x16 micro-kernel with an indirect B: row p of the tile's B is the 16 floats at b + taps[p]. Adds
         /// <paramref name="bias"/>[row], clamps to [lo, hi] (Relu, Relu6, or nothing with infinities) and stores the
-        /// first <paramref name="columns"/> columns of each of the 6 rows (masked stores at a ragged end).
+        /// first <paramref name="columns"/> columns of each of the 6 rows (masked stores at a ragged end). The register
+        /// tile is <see cref="Kernel256x6x16"/>'s, written out again on purpose: a shared step helper would take the
+        /// twelve accumulators by reference, and the JIT would then keep them in memory.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Kernel(int kc, float* a, float* b, int* taps, float* c, nint ldc, int columns, float* bias, float lo, float hi)
