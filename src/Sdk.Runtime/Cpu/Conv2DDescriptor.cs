@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Sdk.Runtime.Cpu
 {
@@ -154,6 +155,38 @@ namespace Sdk.Runtime.Cpu
 
         /// <summary>Rows of the im2col matrix of one group: (C/G)·KH·KW.</summary>
         public readonly int KG => CG * KH * KW;
+
+        /// <summary>Rows of a zero-padded input plane: only the part the kernel can reach.</summary>
+        public readonly int PaddedHeight => ((OH - 1) * SH) + ((KH - 1) * DH) + 1;
+
+        /// <summary>Columns of a zero-padded input plane: only the part the kernel can reach.</summary>
+        public readonly int PaddedWidth => ((OW - 1) * SW) + ((KW - 1) * DW) + 1;
+
+        /// <summary>
+        /// Copies rows [r0, r1) of the zero-padded version of input plane <paramref name="src"/> (H x W) into
+        /// <paramref name="dst"/> (PaddedHeight x PaddedWidth), so stencil loops need no bounds checks.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly unsafe void PadRows(float* src, float* dst, int r0, int r1)
+        {
+            int wp = PaddedWidth;
+            int left = Math.Min(PL, wp);
+            int count = Math.Clamp(wp - PL, 0, W);
+            for (int r = r0; r < r1; r++)
+            {
+                float* d = dst + ((nint)r * wp);
+                int ih = r - PT;
+                if ((uint)ih >= (uint)H)
+                {
+                    new Span<float>(d, wp).Clear();
+                    continue;
+                }
+
+                new Span<float>(d, left).Clear();
+                new ReadOnlySpan<float>(src + ((nint)ih * W), count).CopyTo(new Span<float>(d + left, count));
+                new Span<float>(d + left + count, wp - left - count).Clear();
+            }
+        }
 
         public static ConvGeometry From(Conv2DDescriptor d) => new()
         {

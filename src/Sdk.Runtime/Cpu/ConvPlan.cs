@@ -54,7 +54,7 @@ namespace Sdk.Runtime.Cpu
                 && descriptor.PadTop == 0 && descriptor.PadLeft == 0 && descriptor.PadBottom == 0 && descriptor.PadRight == 0;
             // One input plane per group (depthwise, or a single-channel input such as a grey image): a GEMM with
             // K = KH·KW is all packing and no reuse, the direct stencil is several times faster.
-            if (_g.G == _g.C && _g.M % _g.C == 0)
+            if (_g.G == _g.C)
             {
                 Algorithm = ConvAlgorithm.Depthwise;
             }
@@ -100,7 +100,7 @@ namespace Sdk.Runtime.Cpu
             }
             ColumnScratchLength = Algorithm switch
             {
-                ConvAlgorithm.Depthwise => (long)PaddedHeight * PaddedWidth * 2,
+                ConvAlgorithm.Depthwise => (long)_g.PaddedHeight * _g.PaddedWidth * 2,
                 ConvAlgorithm.PointwiseGemm when SamplesPerGemm == 1 => 0,
                 _ => (long)_g.KG * ohw * SamplesPerGemm,
             };
@@ -139,10 +139,6 @@ namespace Sdk.Runtime.Cpu
         private static double Fill(int x, int tile) => (double)x / ((x + tile - 1) / tile * tile);
 
         private long PackedTPerGroup => GemmEngine.PackedASize(Kernel, _g.KG, _g.MG);
-
-        internal int PaddedHeight => ((_g.OH - 1) * _g.SH) + ((_g.KH - 1) * _g.DH) + 1;
-
-        internal int PaddedWidth => ((_g.OW - 1) * _g.SW) + ((_g.KW - 1) * _g.DW) + 1;
 
         /// <summary>
         /// output = act(conv(input, weights) + bias). <paramref name="bias"/> may be empty. Shapes: input

@@ -46,32 +46,6 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
-        private static int PaddedHeight(in ConvGeometry g) => ((g.OH - 1) * g.SH) + ((g.KH - 1) * g.DH) + 1;
-
-        private static int PaddedWidth(in ConvGeometry g) => ((g.OW - 1) * g.SW) + ((g.KW - 1) * g.DW) + 1;
-
-        /// <summary>Copies an input plane into a zero-padded hp x wp plane (only the part the kernel can reach).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Pad(in ConvGeometry g, float* src, float* dst, int hp, int wp)
-        {
-            for (int r = 0; r < hp; r++)
-            {
-                float* d = dst + ((nint)r * wp);
-                int ih = r - g.PT;
-                if ((uint)ih >= (uint)g.H)
-                {
-                    new Span<float>(d, wp).Clear();
-                    continue;
-                }
-
-                int left = Math.Min(g.PL, wp);
-                int count = Math.Clamp(wp - g.PL, 0, g.W);
-                new Span<float>(d, left).Clear();
-                new ReadOnlySpan<float>(src + ((nint)ih * g.W), count).CopyTo(new Span<float>(d + left, count));
-                new Span<float>(d + left + count, wp - left - count).Clear();
-            }
-        }
-
         private struct ForwardJob : IParallelJob
         {
             public ConvGeometry G;
@@ -86,7 +60,7 @@ namespace Sdk.Runtime.Cpu
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int task)
             {
-                int hp = PaddedHeight(G), wp = PaddedWidth(G);
+                int hp = G.PaddedHeight, wp = G.PaddedWidth;
                 float* pad = ThreadScratch.Get(ScratchSlot.Plane, (long)hp * wp);
                 int mult = G.M / G.C;
                 int kk = G.KH * G.KW;
@@ -100,7 +74,7 @@ namespace Sdk.Runtime.Cpu
                     long source = ((long)n * G.C) + ci;
                     if (source != padded)
                     {
-                        Pad(G, X + (source * G.HW), pad, hp, wp);
+                        G.PadRows(X + (source * G.HW), pad, 0, hp);
                         padded = source;
                     }
 
@@ -241,7 +215,7 @@ namespace Sdk.Runtime.Cpu
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int task)
             {
-                int hp = PaddedHeight(G), wp = PaddedWidth(G);
+                int hp = G.PaddedHeight, wp = G.PaddedWidth;
                 float* xpad = ThreadScratch.Get(ScratchSlot.Plane, (long)hp * wp * 2);
                 int mult = G.M / G.C;
                 int kk = G.KH * G.KW;
@@ -253,7 +227,7 @@ namespace Sdk.Runtime.Cpu
                     new Span<double>(wsum, kk).Clear();
                     for (int n = 0; n < Batch; n++)
                     {
-                        Pad(G, X + ((((long)n * G.C) + ci) * G.HW), xpad, hp, wp);
+                        G.PadRows(X + ((((long)n * G.C) + ci) * G.HW), xpad, 0, hp);
                         WeightGrad(G, xpad, wp, Dy + ((((long)n * G.M) + oc) * G.OHW), wsum);
                     }
 
@@ -278,7 +252,7 @@ namespace Sdk.Runtime.Cpu
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int task)
             {
-                int hp = PaddedHeight(G), wp = PaddedWidth(G);
+                int hp = G.PaddedHeight, wp = G.PaddedWidth;
                 long planeLength = (long)hp * wp;
                 float* dxpad = ThreadScratch.Get(ScratchSlot.Plane, planeLength * 2);
                 int mult = G.M / G.C;

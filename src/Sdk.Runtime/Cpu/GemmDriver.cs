@@ -205,7 +205,7 @@ namespace Sdk.Runtime.Cpu
         /// d[p·width + r]. This is a transpose; 8x8 register transposes do it when AVX is there.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void PackRowsKMajor(float* src, nint ld, int count, int width, int kc, float* d)
+        internal static void PackRowsKMajor(float* src, nint ld, int count, int width, int kc, float* d)
         {
             int p = 0;
             if (Avx.IsSupported && count == width && (width & 7) == 0)

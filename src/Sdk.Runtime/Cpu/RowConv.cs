@@ -27,14 +27,10 @@ namespace Sdk.Runtime.Cpu
             return kernel == GemmKernel.Vector256x6x16 && g.SW == 1 && g.OW >= 12 && tiles * NR <= g.OW * 1.15;
         }
 
-        public static int PaddedHeight(in ConvGeometry g) => ((g.OH - 1) * g.SH) + ((g.KH - 1) * g.DH) + 1;
-
-        public static int PaddedWidth(in ConvGeometry g) => (g.OW - 1) + ((g.KW - 1) * g.DW) + 1;
-
         /// <summary>Offset of each row k = (c, kh, kw) of a group's column matrix in the padded planes.</summary>
         public static int[] TapOffsets(in ConvGeometry g)
         {
-            int hp = PaddedHeight(g), wp = PaddedWidth(g);
+            int hp = g.PaddedHeight, wp = g.PaddedWidth;
             var offsets = new int[g.KG];
             int k = 0;
             for (int c = 0; c < g.CG; c++)
@@ -52,7 +48,7 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>Floats of one task's padded input: the group's planes of one sample, plus slack for the last tile's over-read.</summary>
-        public static long ScratchLength(in ConvGeometry g) => ((long)g.CG * PaddedHeight(g) * PaddedWidth(g)) + (2 * NR) + (g.KW * g.DW);
+        public static long ScratchLength(in ConvGeometry g) => ((long)g.CG * g.PaddedHeight * g.PaddedWidth) + (2 * NR) + (g.KW * g.DW);
 
         /// <summary>y = act(conv(x) + bias) for a batch.</summary>
         public static void Forward(in ConvGeometry g, float* x, float* packedW, long packedPerGroup, int* offsets, float* bias, float* y, int batch, Activation act)
@@ -83,42 +79,10 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>
-        /// Copies rows [r0, r1) of the zero-padded planes of channels [0, CG) (the group's channel 0 at
-        /// <paramref name="x"/>) into <paramref name="padded"/> (CG planes of hp x wp).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Pad(in ConvGeometry g, float* x, float* padded, int r0, int r1)
-        {
-            int hp = PaddedHeight(g), wp = PaddedWidth(g);
-            int left = Math.Min(g.PL, wp);
-            int count = Math.Clamp(wp - g.PL, 0, g.W);
-            for (int c = 0; c < g.CG; c++)
-            {
-                float* src = x + ((long)c * g.HW);
-                float* dst = padded + ((long)c * hp * wp);
-                for (int r = r0; r < r1; r++)
-                {
-                    float* d = dst + ((nint)r * wp);
-                    int ih = r - g.PT;
-                    if ((uint)ih >= (uint)g.H)
-                    {
-                        new Span<float>(d, wp).Clear();
-                        continue;
-                    }
-
-                    new Span<float>(d, left).Clear();
-                    new ReadOnlySpan<float>(src + ((nint)ih * g.W), count).CopyTo(new Span<float>(d + left, count));
-                    new Span<float>(d + left + count, wp - left - count).Clear();
-                }
-            }
-        }
-
-        /// <summary>
         /// Packs a group's weights [MG x KG] as MR-row slivers over the whole depth (k-major, rows past MG zero): the
         /// kernel sums every tap in registers, so C is written once (no depth blocks: a row of C can be 4 KiB from
         /// the next, and re-reading such tiles per block thrashes one L1 set).
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void PackWeights(in ConvGeometry g, float* w, float* dst)
         {
             int mg = g.MG, kg = g.KG;
@@ -129,13 +93,7 @@ namespace Sdk.Runtime.Cpu
                 float* d = dst + ((long)grp * mPad * kg);
                 for (int m0 = 0; m0 < mPad; m0 += MR)
                 {
-                    for (int k = 0; k < kg; k++)
-                    {
-                        for (int r = 0; r < MR; r++)
-                        {
-                            *d++ = m0 + r < mg ? wg[((long)(m0 + r) * kg) + k] : 0f;
-                        }
-                    }
+                    GemmDriver<Kernel256x6x16>.PackRowsKMajor(wg + ((long)m0 * kg), kg, Math.Min(MR, mg - m0), MR, kg, d + ((long)m0 * kg));
                 }
             }
         }
@@ -172,16 +130,22 @@ namespace Sdk.Runtime.Cpu
                     return;
                 }
 
-                int wp = PaddedWidth(G);
+                int hp = G.PaddedHeight, wp = G.PaddedWidth;
                 int mg = G.MG, kg = G.KG, ow = G.OW, ohw = G.OHW;
+
+                // The group's planes of this sample, only the rows this task's output rows read.
                 float* src = ThreadScratch.Get(ScratchSlot.Columns, ScratchLength(G));
-                Pad(G, X + ((((long)n * G.C) + ((long)grp * G.CG)) * G.HW), src, oh0 * G.SH, ((oh1 - 1) * G.SH) + ((G.KH - 1) * G.DH) + 1);
+                float* x = X + ((((long)n * G.C) + ((long)grp * G.CG)) * G.HW);
+                int r0 = oh0 * G.SH, r1 = ((oh1 - 1) * G.SH) + ((G.KH - 1) * G.DH) + 1;
+                for (int c = 0; c < G.CG; c++)
+                {
+                    G.PadRows(x + ((long)c * G.HW), src + ((long)c * hp * wp), r0, r1);
+                }
+
                 float* dst = Y + ((((long)n * G.M) + ((long)grp * mg)) * ohw);
                 float* packed = PackedW + (grp * PackedPerGroup);
                 float* bias = Bias == null ? null : Bias + ((nint)grp * mg);
                 float* tile = stackalloc float[MR * NR];
-                float* zeros = stackalloc float[MR];
-                new Span<float>(zeros, MR).Clear();
 
                 // Bias and Relu/Relu6 are applied in registers before the store; another activation afterwards.
                 bool clamp = Act is Activation.None or Activation.Relu or Activation.Relu6;
@@ -202,24 +166,19 @@ namespace Sdk.Runtime.Cpu
                                 int mr = Math.Min(MR, mg - m);
                                 float* c = dst + ((nint)m * ohw) + ((nint)oh * ow) + ow0;
                                 float* a = packed + ((nint)m * kg);
-                                float* b = zeros;
-                                if (bias != null)
+                                // The kernel adds MR biases: 0 without a bias and past the last channel.
+                                for (int i = 0; i < MR; i++)
                                 {
-                                    // The kernel reads MR biases: past the last channel they are 0.
-                                    b = rowBias;
-                                    for (int i = 0; i < MR; i++)
-                                    {
-                                        rowBias[i] = i < mr ? bias[m + i] : 0f;
-                                    }
+                                    rowBias[i] = bias != null && i < mr ? bias[m + i] : 0f;
                                 }
 
                                 if (mr == MR)
                                 {
-                                    Kernel(kg, a, rowIn + ow0, Offsets, c, ohw, nr, b, lo, hi);
+                                    Kernel(kg, a, rowIn + ow0, Offsets, c, ohw, nr, rowBias, lo, hi);
                                 }
                                 else
                                 {
-                                    Kernel(kg, a, rowIn + ow0, Offsets, tile, NR, NR, b, lo, hi);
+                                    Kernel(kg, a, rowIn + ow0, Offsets, tile, NR, NR, rowBias, lo, hi);
                                     for (int i = 0; i < mr; i++)
                                     {
                                         new ReadOnlySpan<float>(tile + (i * NR), nr).CopyTo(new Span<float>(c + ((nint)i * ohw), nr));
