@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Runtime.InteropServices;
 using Sdk.Runtime;
 using Sdk.Runtime.Data;
 using Sdk.Runtime.Weights;
@@ -72,17 +73,12 @@ public static class Throughput
         using var model = Model.Create(session.Network, session.Chips);
         var batch = Math.Min(options.Batch, train.Count);
         var logits = model.Run(train.Images.AsSpan(0, batch * train.SampleSize), batch);
-        using (var file = File.Create(Path.Combine(directory, "logits.f32")))
+        if (!BitConverter.IsLittleEndian)
         {
-            var bytes = new byte[logits.Length * sizeof(float)];
-            Buffer.BlockCopy(logits, 0, bytes, 0, bytes.Length);
-            if (!BitConverter.IsLittleEndian)
-            {
-                throw new PlatformNotSupportedException("The check file is written little-endian.");
-            }
-
-            file.Write(bytes);
+            throw new PlatformNotSupportedException("The check file is written little-endian.");
         }
+
+        File.WriteAllBytes(Path.Combine(directory, "logits.f32"), MemoryMarshal.AsBytes<float>(logits).ToArray());
 
         var names = new List<string>();
         foreach (var layer in FashionCnn.Plan.Layers)

@@ -61,7 +61,7 @@ public abstract class InferenceBenchmarks<TNetwork>
         var error = ours.Zip(theirs, (a, b) => Math.Abs(a - b) / Math.Max(1, Math.Abs(b))).Max();
         if (error > 1e-4)
         {
-            throw new InvalidOperationException($"{_chips} and ONNX Runtime disagree by {error:E2}");
+            throw new InvalidOperationException($"{typeof(TNetwork).Name}, batch {Batch}: {_chips} and ONNX Runtime disagree by {error:E2} (relative, 1e-4 allowed)");
         }
     }
 
