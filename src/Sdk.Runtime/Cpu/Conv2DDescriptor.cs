@@ -124,6 +124,12 @@ namespace Sdk.Runtime.Cpu
         /// of the input, no column matrix generated or packed (<see cref="RowConv"/>). Backward is im2col + GEMM.
         /// </summary>
         IndirectRows = 3,
+        /// <summary>
+        /// The AVX2 kernel with output channels filling 16-channel tiles: an indirect GEMM whose tiles are 6 output
+        /// positions (flattened across row ends, any stride) x 16 output channels, each position reading its taps from
+        /// a zero-padded copy of the input (<see cref="PositionConv"/>). Backward is im2col + GEMM.
+        /// </summary>
+        IndirectPositions = 4,
     }
 
     /// <summary>The descriptor flattened into an unmanaged struct that parallel jobs can carry.</summary>
@@ -161,6 +167,26 @@ namespace Sdk.Runtime.Cpu
 
         /// <summary>Columns of a zero-padded input plane: only the part the kernel can reach.</summary>
         public readonly int PaddedWidth => ((OW - 1) * SW) + ((KW - 1) * DW) + 1;
+
+        /// <summary>Offset of each row k = (c, kh, kw) of a group's column matrix in the group's zero-padded planes.</summary>
+        public readonly int[] TapOffsets()
+        {
+            int hp = PaddedHeight, wp = PaddedWidth;
+            var offsets = new int[KG];
+            int k = 0;
+            for (int c = 0; c < CG; c++)
+            {
+                for (int kh = 0; kh < KH; kh++)
+                {
+                    for (int kw = 0; kw < KW; kw++)
+                    {
+                        offsets[k++] = (c * hp * wp) + (kh * DH * wp) + (kw * DW);
+                    }
+                }
+            }
+
+            return offsets;
+        }
 
         /// <summary>
         /// Copies rows [r0, r1) of the zero-padded version of input plane <paramref name="src"/> (H x W) into

@@ -34,6 +34,9 @@ namespace Sdk.Runtime.Cpu
         /// <summary>Upper bound for one thread's column matrix (floats), so batching samples never blows the caches.</summary>
         private const long MaxColumnFloats = 2L << 20;
 
+        /// <summary>Floats allocated past a buffer whose start is rounded up to 64 bytes (<see cref="PinAligned"/>).</summary>
+        internal const int AlignmentSlack = 16;
+
         private readonly ConvGeometry _g;
         private float[]? _packedW;
         private float[]? _packedWB;
@@ -62,10 +65,24 @@ namespace Sdk.Runtime.Cpu
             {
                 Algorithm = ConvAlgorithm.PointwiseGemm;
             }
+            else if (RowConv.Applies(_g, Kernel) && _g.OW % RowConv.NR == 0)
+            {
+                // Rows that fill whole 16-wide tiles: contiguous vector loads beat broadcasts (ResNet-18's 16x16
+                // maps: 141 against 120 GFLOP/s; its 32x32 maps: even).
+                Algorithm = ConvAlgorithm.IndirectRows;
+                _taps = _g.TapOffsets();
+            }
+            else if (PositionConv.Applies(_g, Kernel))
+            {
+                // Ragged rows or strides: positions flattened across row ends fill every tile (the Fashion CNN's
+                // 14x14 maps: 143 against 103 GFLOP/s).
+                Algorithm = ConvAlgorithm.IndirectPositions;
+                _taps = _g.TapOffsets();
+            }
             else if (RowConv.Applies(_g, Kernel))
             {
                 Algorithm = ConvAlgorithm.IndirectRows;
-                _taps = RowConv.TapOffsets(_g);
+                _taps = _g.TapOffsets();
             }
             else
             {
@@ -79,7 +96,7 @@ namespace Sdk.Runtime.Cpu
                 samples--;
             }
 
-            SamplesPerGemm = Algorithm is ConvAlgorithm.Depthwise or ConvAlgorithm.IndirectRows ? 1 : samples;
+            SamplesPerGemm = Algorithm is ConvAlgorithm.Depthwise or ConvAlgorithm.IndirectRows or ConvAlgorithm.IndirectPositions ? 1 : samples;
 
             // Small maps and too few samples to fill a chunk: the GEMM would have fewer columns than a tile is wide.
             // Then each sample is computed transposed, Yᵀ = colᵀ·Wᵀ: output positions become tile rows (MR), output
@@ -104,7 +121,12 @@ namespace Sdk.Runtime.Cpu
                 ConvAlgorithm.PointwiseGemm when SamplesPerGemm == 1 => 0,
                 _ => (long)_g.KG * ohw * SamplesPerGemm,
             };
-            PackedWeightLength = Algorithm == ConvAlgorithm.Depthwise ? 0 : _g.G * GemmEngine.PackedASize(Kernel, _g.MG, _g.KG);
+            PackedWeightLength = Algorithm switch
+            {
+                ConvAlgorithm.Depthwise => 0,
+                ConvAlgorithm.IndirectPositions => (_g.G * PositionConv.PackedPerGroup(_g)) + AlignmentSlack,
+                _ => _g.G * GemmEngine.PackedASize(Kernel, _g.MG, _g.KG),
+            };
         }
 
         public Conv2DDescriptor Descriptor { get; }
@@ -231,6 +253,60 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>
+        /// Whether <paramref name="pool"/>, a max pool of this convolution's output, can run in the convolution's
+        /// epilogue (<see cref="ForwardPrepackedMaxPool"/>): 2x2 windows, stride 2, no padding, on the depthwise
+        /// stencil (pooled from a plane in L1) or indirect positions (pooled from the tile buffer), AVX2.
+        /// </summary>
+        public bool CanFuseMaxPool(Pool2DDescriptor pool)
+        {
+            ArgumentNullException.ThrowIfNull(pool);
+            bool shape = Pooling.FastWindow(pool) == 2 && pool.Channels == _g.M && pool.InHeight == _g.OH && pool.InWidth == _g.OW;
+            return shape && (Algorithm == ConvAlgorithm.Depthwise || (Algorithm == ConvAlgorithm.IndirectPositions && PositionConv.CanPool2x2(_g)));
+        }
+
+        /// <summary>
+        /// <see cref="ForwardPrepacked"/> followed by <paramref name="pool"/> (one <see cref="CanFuseMaxPool"/> accepts),
+        /// without writing the convolution's output: <paramref name="pooledOutput"/> is [batch, M, pooled height, pooled
+        /// width], the values <see cref="Pooling.MaxForward"/> gives on the convolution's output.
+        /// </summary>
+        public void ForwardPrepackedMaxPool(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Pool2DDescriptor pool, Span<float> pooledOutput, int batch)
+        {
+            if (!CanFuseMaxPool(pool))
+            {
+                throw new ArgumentException($"A {pool.KernelHeight}x{pool.KernelWidth} max pool with stride {pool.StrideHeight} of a {_g.M}x{_g.OH}x{_g.OW} output cannot run in a {Algorithm} convolution's epilogue.", nameof(pool));
+            }
+
+            if (!_prepacked || _packedW is null)
+            {
+                throw new InvalidOperationException("PackWeights must be called before ForwardPrepackedMaxPool (and after any Forward call).");
+            }
+
+            CheckInputs(input, bias, batch);
+            CheckLength(pooledOutput, (long)batch * _g.M * pool.OutHeight * pool.OutWidth, nameof(pooledOutput));
+            if (batch == 0)
+            {
+                return;
+            }
+
+            fixed (float* x = input)
+            fixed (float* b = bias)
+            fixed (float* y = pooledOutput)
+            {
+                float* bp = bias.IsEmpty ? null : b;
+                if (Algorithm == ConvAlgorithm.Depthwise)
+                {
+                    DepthwiseConv.Forward(_g, x, Pin(_packedW), bp, y, batch, Descriptor.Activation, pool.OutHeight, pool.OutWidth);
+                    return;
+                }
+
+                fixed (int* taps = _taps)
+                {
+                    PositionConv.Forward(_g, x, PinAligned(_packedW), taps, bp, y, batch, Descriptor.Activation, pool.OutHeight, pool.OutWidth);
+                }
+            }
+        }
+
+        /// <summary>
         /// Gradients of the convolution (before its fused activation: pass the gradient with respect to the
         /// pre-activation output, see <see cref="Activations.Backward"/>). Any of <paramref name="gradInput"/>,
         /// <paramref name="gradWeights"/>, <paramref name="gradBias"/> may be empty to skip it; each one that is given
@@ -312,6 +388,12 @@ namespace Sdk.Runtime.Cpu
                 return;
             }
 
+            if (Algorithm == ConvAlgorithm.IndirectPositions)
+            {
+                PositionConv.PackWeights(_g, w, PinAligned(_packedW));
+                return;
+            }
+
             for (int grp = 0; grp < _g.G; grp++)
             {
                 GemmEngine.PackA(Kernel, false, w + ((nint)grp * _g.MG * _g.KG), _g.KG, _g.MG, _g.KG, dst + (grp * PackedPerGroup), parallel: true);
@@ -376,6 +458,16 @@ namespace Sdk.Runtime.Cpu
                 fixed (int* taps = _taps)
                 {
                     RowConv.Forward(_g, x, Pin(_packedW!), PackedPerGroup, taps, bias, y, batch, Descriptor.Activation);
+                }
+
+                return;
+            }
+
+            if (Algorithm == ConvAlgorithm.IndirectPositions)
+            {
+                fixed (int* taps = _taps)
+                {
+                    PositionConv.Forward(_g, x, PinAligned(_packedW!), taps, bias, y, batch, Descriptor.Activation);
                 }
 
                 return;
@@ -482,13 +574,18 @@ namespace Sdk.Runtime.Cpu
 
         private void CheckForward(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, int batch)
         {
+            CheckInputs(input, bias, batch);
+            CheckLength(output, (long)batch * Descriptor.OutputSampleLength, nameof(output));
+        }
+
+        private void CheckInputs(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, int batch)
+        {
             if (batch < 0)
             {
                 throw new ArgumentOutOfRangeException(nameof(batch), batch, "Batch must not be negative.");
             }
 
             CheckLength(input, (long)batch * Descriptor.InputSampleLength, nameof(input));
-            CheckLength(output, (long)batch * Descriptor.OutputSampleLength, nameof(output));
             if (!bias.IsEmpty)
             {
                 CheckLength(bias, Descriptor.OutChannels, nameof(bias));
@@ -506,6 +603,9 @@ namespace Sdk.Runtime.Cpu
         internal static float[] AllocatePinned(long floats) => GC.AllocateUninitializedArray<float>((int)Math.Max(1, floats), pinned: true);
 
         internal static float* Pin(float[] pinned) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+
+        /// <summary>The first 64-byte aligned float of a pinned buffer allocated with <see cref="AlignmentSlack"/> extra floats.</summary>
+        internal static float* PinAligned(float[] pinned) => (float*)(((nint)Pin(pinned) + 63) & ~(nint)63);
 
         private struct ChannelSumJob : IParallelJob
         {

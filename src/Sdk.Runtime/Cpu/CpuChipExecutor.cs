@@ -10,6 +10,7 @@ namespace Sdk.Runtime.Cpu;
 internal sealed class CpuChipExecutor : ChipExecutor
 {
     private readonly CpuLayerStep?[] _steps;
+    private readonly Dictionary<int, int> _pooledConvolutions = new(); // convolution → the max pool in its epilogue
     private readonly Dictionary<int, Buffers> _buffersByBatch = new();
     private Buffers? _buffers;
 
@@ -24,6 +25,55 @@ internal sealed class CpuChipExecutor : ChipExecutor
                 _steps[layer.Index] = CpuLayerStep.Create(plan, layer);
             }
         }
+
+        FuseMaxPools();
+    }
+
+    /// <summary>
+    /// A max pool that alone reads a convolution's output (directly or through a folded BatchNorm, on this chip, not
+    /// sent over a cut) runs in the convolution's epilogue when its plan can do it: the convolution writes the pooled
+    /// tensor into the pool's buffer, its own output is never written, and the pool step does nothing.
+    /// </summary>
+    private void FuseMaxPools()
+    {
+        foreach (var pool in Plan.Layers)
+        {
+            if (_steps[pool.Index] is not CpuPoolStep poolStep || pool.Kind != LayerKind.MaxPool || pool.Inputs[0] < 0)
+            {
+                continue;
+            }
+
+            int source = pool.Inputs[0];
+            int conv = Plan.Layers[source].FoldedInto >= 0 ? Plan.Layers[source].FoldedInto : source;
+            if (_steps[conv] is CpuConvStep convStep && OnlyReader(pool.Index, source, conv) && convStep.TryFuseMaxPool(poolStep.Descriptor))
+            {
+                _steps[pool.Index] = new CpuNoStep(pool);
+                _pooledConvolutions[conv] = pool.Index;
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="reader"/> is the only layer and no cut reading the convolution's output (a folded BatchNorm aside).</summary>
+    private bool OnlyReader(int reader, int source, int conv)
+    {
+        foreach (var layer in Plan.Layers)
+        {
+            bool foldedBatchNorm = layer.Index == source && source != conv;
+            if (layer.Index != reader && !foldedBatchNorm && (Array.IndexOf(layer.Inputs, source) >= 0 || Array.IndexOf(layer.Inputs, conv) >= 0))
+            {
+                return false;
+            }
+        }
+
+        foreach (var cut in Plan.Cuts)
+        {
+            if (cut.SourceLayer == source || cut.SourceLayer == conv)
+            {
+                return false;
+            }
+        }
+
+        return source != Plan.Layers.Count - 1 && conv != Plan.Layers.Count - 1;
     }
 
     private Buffers Current => _buffers ?? throw new InvalidOperationException("Prepare(batch) was not called.");
@@ -41,7 +91,7 @@ internal sealed class CpuChipExecutor : ChipExecutor
     {
         if (!_buffersByBatch.TryGetValue(batch, out var buffers))
         {
-            buffers = new Buffers(Plan, Chip, batch);
+            buffers = new Buffers(Plan, Chip, batch, _pooledConvolutions);
             _buffersByBatch[batch] = buffers;
         }
 
@@ -72,7 +122,7 @@ internal sealed class CpuChipExecutor : ChipExecutor
     /// <summary>The chip's tensors for one batch size, and for each layer the arrays it reads, resolved once.</summary>
     private sealed class Buffers
     {
-        public Buffers(NetworkPlan plan, int chip, int batch)
+        public Buffers(NetworkPlan plan, int chip, int batch, Dictionary<int, int> pooledConvolutions)
         {
             Input = new float[batch * TensorShape.Elements(plan.InputShape)];
             Outputs = new float[plan.Layers.Count][];
@@ -88,10 +138,15 @@ internal sealed class CpuChipExecutor : ChipExecutor
 
             foreach (var layer in plan.Layers)
             {
-                if (layer.Chip == chip && layer.FoldedInto < 0)
+                if (layer.Chip == chip && layer.FoldedInto < 0 && !pooledConvolutions.ContainsKey(layer.Index))
                 {
                     Outputs[layer.Index] = new float[batch * TensorShape.Elements(layer.OutputShape)];
                 }
+            }
+
+            foreach (var (conv, pool) in pooledConvolutions)
+            {
+                Outputs[conv] = Outputs[pool]; // the convolution writes the pooled tensor
             }
 
             foreach (var layer in plan.Layers)

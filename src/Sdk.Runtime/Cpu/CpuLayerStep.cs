@@ -45,7 +45,10 @@ internal abstract class CpuLayerStep
     }
 }
 
-/// <summary>A BatchNorm folded into its convolution: nothing to run, its output is the convolution's.</summary>
+/// <summary>
+/// Nothing to run: a BatchNorm folded into its convolution (its output is the convolution's), or a max pool run in
+/// its convolution's epilogue (the convolution writes the pooled output).
+/// </summary>
 internal sealed class CpuNoStep(LayerInfo layer) : CpuLayerStep(layer)
 {
     public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch)
@@ -57,6 +60,7 @@ internal sealed class CpuConvStep : CpuLayerStep
 {
     private readonly ConvPlan _plan;
     private float[] _bias = Array.Empty<float>();
+    private Pool2DDescriptor? _pool;
 
     public CpuConvStep(NetworkPlan plan, LayerInfo layer, int[] input)
         : base(layer)
@@ -74,8 +78,29 @@ internal sealed class CpuConvStep : CpuLayerStep
         _bias = parameters.Length > 1 ? parameters[1] : Array.Empty<float>();
     }
 
-    public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch) =>
-        _plan.ForwardPrepacked(inputs[0], _bias, output, batch);
+    /// <summary>From now on writes the max pool <paramref name="pool"/> of its output instead, when the plan can.</summary>
+    public bool TryFuseMaxPool(Pool2DDescriptor pool)
+    {
+        if (!_plan.CanFuseMaxPool(pool))
+        {
+            return false;
+        }
+
+        _pool = pool;
+        return true;
+    }
+
+    public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch)
+    {
+        if (_pool is null)
+        {
+            _plan.ForwardPrepacked(inputs[0], _bias, output, batch);
+        }
+        else
+        {
+            _plan.ForwardPrepackedMaxPool(inputs[0], _bias, _pool, output, batch);
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static LayerInfo? FoldedBatchNorm(NetworkPlan plan, LayerInfo conv)
@@ -95,21 +120,25 @@ internal sealed class CpuConvStep : CpuLayerStep
 internal sealed class CpuDenseStep(LayerInfo layer, int inFeatures) : CpuLayerStep(layer)
 {
     private float[] _weight = Array.Empty<float>();
+    private float[] _packedWeight = Array.Empty<float>();
     private float[] _bias = Array.Empty<float>();
 
     public override void LoadParameters(float[][] parameters)
     {
         _weight = parameters[0];
+        _packedWeight = Dense.PackWeights(_weight, inFeatures, Layer.OutputShape[0]);
         _bias = parameters.Length > 1 ? parameters[1] : Array.Empty<float>();
     }
 
     public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch) =>
-        Dense.Forward(inputs[0], _weight, _bias, output, batch, inFeatures, Layer.OutputShape[0], Layer.Activation);
+        Dense.ForwardPrepacked(inputs[0], _weight, _packedWeight, _bias, output, batch, inFeatures, Layer.OutputShape[0], Layer.Activation);
 }
 
 internal sealed class CpuPoolStep(LayerInfo layer, int[] input) : CpuLayerStep(layer)
 {
     private readonly Pool2DDescriptor _pool = Pool2DDescriptor.Square(input[0], input[1], input[2], layer.Kernel, layer.Stride, layer.Padding);
+
+    public Pool2DDescriptor Descriptor => _pool;
 
     public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch)
     {

@@ -52,6 +52,56 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>
+        /// Packs W once as the GEMM's B operand (Wᵀ in the micro-kernel's column slivers, 64-byte aligned) for
+        /// <see cref="ForwardPrepacked"/>: inference then packs only the activations, not the weights, per call.
+        /// </summary>
+        internal static float[] PackWeights(ReadOnlySpan<float> weight, int inFeatures, int outFeatures)
+        {
+            Check(1, inFeatures, outFeatures);
+            ConvPlan.CheckLength(weight, (long)outFeatures * inFeatures, nameof(weight));
+            var packed = ConvPlan.AllocatePinned(GemmEngine.PackedBSize(Gemm.DefaultKernel, inFeatures, outFeatures) + ConvPlan.AlignmentSlack);
+            fixed (float* w = weight)
+            {
+                GemmEngine.PackB(Gemm.DefaultKernel, true, w, inFeatures, inFeatures, outFeatures, ConvPlan.PinAligned(packed), parallel: true);
+            }
+
+            return packed;
+        }
+
+        /// <summary>
+        /// <see cref="Forward"/> with <paramref name="packedWeight"/> from <see cref="PackWeights"/> of the same
+        /// <paramref name="weight"/>. Batches of the dot-product path, and products the GEMM would run with its
+        /// operands swapped (a narrow output such as 10 logits), take <see cref="Forward"/>.
+        /// </summary>
+        internal static void ForwardPrepacked(
+            ReadOnlySpan<float> input, ReadOnlySpan<float> weight, float[] packedWeight, ReadOnlySpan<float> bias, Span<float> output,
+            int batch, int inFeatures, int outFeatures, Activation activation = Activation.None)
+        {
+            if (batch <= DotProductBatchLimit || Gemm.ShouldSwap(Gemm.DefaultKernel, batch, outFeatures))
+            {
+                Forward(input, weight, bias, output, batch, inFeatures, outFeatures, activation);
+                return;
+            }
+
+            Check(batch, inFeatures, outFeatures);
+            ConvPlan.CheckLength(input, (long)batch * inFeatures, nameof(input));
+            ConvPlan.CheckLength(output, (long)batch * outFeatures, nameof(output));
+            ConvPlan.CheckLength(packedWeight, GemmEngine.PackedBSize(Gemm.DefaultKernel, inFeatures, outFeatures) + ConvPlan.AlignmentSlack, nameof(packedWeight));
+            if (!bias.IsEmpty)
+            {
+                ConvPlan.CheckLength(bias, outFeatures, nameof(bias));
+            }
+
+            fixed (float* x = input)
+            fixed (float* b = bias)
+            fixed (float* y = output)
+            {
+                GemmEngine.Multiply(Gemm.DefaultKernel, false, true, batch, outFeatures, inFeatures, 1f, x, inFeatures, null, inFeatures, 0f, y, outFeatures,
+                    transC: false, biasM: null, biasN: bias.IsEmpty ? null : b, activation, parallel: true, packedB: ConvPlan.PinAligned(packedWeight));
+            }
+        }
+
+        /// <summary>
         /// Gradients given dL/d(pre-activation output) <paramref name="gradOutput"/> [batch, out]. Any of the three
         /// outputs may be empty to skip it; the others are overwritten.
         /// </summary>

@@ -13,12 +13,20 @@ namespace Sdk.Runtime.Cpu
     /// </summary>
     internal static unsafe class DepthwiseConv
     {
-        public static void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, int batch, Activation act)
+        /// <summary>
+        /// y = act(conv(x) + bias); with <paramref name="poolHeight"/> &gt; 0, y is instead the 2x2, stride-2 max pool
+        /// (<paramref name="poolHeight"/> x <paramref name="poolWidth"/> per plane) of that, taken from a plane in L1.
+        /// </summary>
+        public static void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, int batch, Activation act, int poolHeight = 0, int poolWidth = 0)
         {
             int planes = batch * g.M;
             int threads = CpuWorkerPool.AvailableThreads;
             int tasks = threads <= 1 || (long)planes * g.OHW * g.KH * g.KW < 1 << 15 ? 1 : Math.Min(planes, threads * 8);
-            var job = new ForwardJob { G = g, X = x, W = w, Bias = bias, Y = y, Planes = planes, PerTask = (planes + tasks - 1) / tasks, Act = act };
+            var job = new ForwardJob
+            {
+                G = g, X = x, W = w, Bias = bias, Y = y, Planes = planes, PerTask = (planes + tasks - 1) / tasks, Act = act,
+                PoolHeight = poolHeight, PoolWidth = poolWidth,
+            };
             CpuWorkerPool.Current.Run(ref job, (planes + job.PerTask - 1) / job.PerTask);
         }
 
@@ -56,12 +64,21 @@ namespace Sdk.Runtime.Cpu
             public int Planes;
             public int PerTask;
             public Activation Act;
+            public int PoolHeight;
+            public int PoolWidth;
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int task)
             {
                 int hp = G.PaddedHeight, wp = G.PaddedWidth;
                 float* pad = ThreadScratch.Get(ScratchSlot.Plane, (long)hp * wp);
+                float* unpooled = PoolHeight > 0 ? ThreadScratch.Get(ScratchSlot.ConvTemp, G.OHW) : null;
+                int pooledPlane = PoolHeight * PoolWidth;
+
+                // Relu and Relu6 are clamped in the 3x3 kernel's registers; any other activation is a pass afterwards.
+                bool clamp = Act is Activation.Relu or Activation.Relu6 && IsStencil3x3(G);
+                float lo = clamp ? 0f : float.NegativeInfinity;
+                float hi = clamp && Act == Activation.Relu6 ? 6f : float.PositiveInfinity;
                 int mult = G.M / G.C;
                 int kk = G.KH * G.KW;
                 int p1 = Math.Min(Planes, (task + 1) * PerTask);
@@ -78,23 +95,32 @@ namespace Sdk.Runtime.Cpu
                         padded = source;
                     }
 
-                    float* o = Y + ((long)plane * G.OHW);
-                    Stencil(G, pad, wp, W + ((nint)oc * kk), Bias == null ? 0f : Bias[oc], o);
-                    if (Act != Activation.None)
+                    float* o = unpooled != null ? unpooled : Y + ((long)plane * G.OHW);
+                    Stencil(G, pad, wp, W + ((nint)oc * kk), Bias == null ? 0f : Bias[oc], o, lo, hi);
+                    if (Act != Activation.None && !clamp)
                     {
                         Activations.BiasActivateRun(o, G.OHW, 0f, null, Act);
+                    }
+
+                    if (unpooled != null)
+                    {
+                        Pooling.Plane2x2(unpooled, G.OW, PoolHeight, PoolWidth, Y + ((long)plane * pooledPlane), max: true);
                     }
                 }
             }
         }
 
+        private static bool IsStencil3x3(in ConvGeometry g) =>
+            g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.OW >= 8;
+
+        /// <summary>One output plane; the 3x3 fast path also clamps to [lo, hi], the others ignore them.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Stencil(in ConvGeometry g, float* pad, int wp, float* w, float bias, float* o)
+        private static void Stencil(in ConvGeometry g, float* pad, int wp, float* w, float bias, float* o, float lo, float hi)
         {
             int kh = g.KH, kw = g.KW, ow = g.OW;
-            if (kh == 3 && kw == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && ow >= 8)
+            if (IsStencil3x3(g))
             {
-                Stencil3x3(g.OH, ow, pad, wp, w, bias, o);
+                Stencil3x3(g.OH, ow, pad, wp, w, bias, o, lo, hi);
                 return;
             }
 
@@ -147,8 +173,10 @@ namespace Sdk.Runtime.Cpu
         /// kernel rows in separate chains (the FMA latency, not the loads, bounds a single chain).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Stencil3x3(int oh, int ow, float* pad, int wp, float* w, float bias, float* o)
+        private static void Stencil3x3(int oh, int ow, float* pad, int wp, float* w, float bias, float* o, float lo, float hi)
         {
+            bool clamp = lo != float.NegativeInfinity || hi != float.PositiveInfinity;
+            Vector256<float> vlo = Vector256.Create(lo), vhi = Vector256.Create(hi);
             Vector256<float> w0 = Vector256.Create(w[0]), w1 = Vector256.Create(w[1]), w2 = Vector256.Create(w[2]);
             Vector256<float> w3 = Vector256.Create(w[3]), w4 = Vector256.Create(w[4]), w5 = Vector256.Create(w[5]);
             Vector256<float> w6 = Vector256.Create(w[6]), w7 = Vector256.Create(w[7]), w8 = Vector256.Create(w[8]);
@@ -170,7 +198,13 @@ namespace Sdk.Runtime.Cpu
                     a0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + at + 2), w2, a0);
                     a1 = Vector256.FusedMultiplyAdd(Vector256.Load(r1 + at + 2), w5, a1);
                     a2 = Vector256.FusedMultiplyAdd(Vector256.Load(r2 + at + 2), w8, a2);
-                    (a0 + a1 + a2).Store(orow + at);
+                    Vector256<float> sum = a0 + a1 + a2;
+                    if (clamp)
+                    {
+                        sum = Activations.Clamp(sum, vlo, vhi);
+                    }
+
+                    sum.Store(orow + at);
                 }
             }
         }

@@ -276,7 +276,7 @@ namespace Sdk.Runtime.Cpu
 
         /// <summary>dst[c·ldd + r] = src[r·lds + c] for an 8x8 block (unpack/shuffle/permute, 24 shuffles).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
+        internal static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
         {
             Vector256<float> r0 = Avx.LoadVector256(src);
             Vector256<float> r1 = Avx.LoadVector256(src + lds);

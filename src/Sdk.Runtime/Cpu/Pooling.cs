@@ -334,6 +334,50 @@ namespace Sdk.Runtime.Cpu
             CpuWorkerPool.Current.Run(ref job, (planes + job.PerTask - 1) / job.PerTask);
         }
 
+        /// <summary>
+        /// One plane of 2x2 windows, stride 2, all inside the input (<paramref name="w"/> wide; <paramref name="oh"/> x
+        /// <paramref name="ow"/> outputs): the max or the mean, 8 outputs per AVX2 step (4 per SSE step for narrow
+        /// rows). The pooling layer's fast path, and the epilogue of a convolution with a fused max pool.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Plane2x2(float* x, int w, int oh, int ow, float* y, bool max)
+        {
+            for (int r = 0; r < oh; r++)
+            {
+                float* r0 = x + (2 * r * w);
+                float* r1 = r0 + w;
+                float* o = y + (r * ow);
+                int j = 0;
+                if (ow >= 8)
+                {
+                    for (; j <= ow - 8; j += 8)
+                    {
+                        PoolJob.Block2x8(r0 + (2 * j), r1 + (2 * j), o + j, max);
+                    }
+
+                    // The last, partial block overlaps the one before: its outputs are computed twice, identically.
+                    if (j < ow)
+                    {
+                        PoolJob.Block2x8(r0 + (2 * (ow - 8)), r1 + (2 * (ow - 8)), o + ow - 8, max);
+                    }
+
+                    continue;
+                }
+
+                if (ow >= 4)
+                {
+                    PoolJob.Block2x4(r0, r1, o, max);
+                    PoolJob.Block2x4(r0 + (2 * (ow - 4)), r1 + (2 * (ow - 4)), o + ow - 4, max);
+                    continue;
+                }
+
+                for (; j < ow; j++)
+                {
+                    o[j] = max ? PoolJob.WindowMax(r0 + (2 * j), w, 2) : PoolJob.WindowMean(r0 + (2 * j), w, 2);
+                }
+            }
+        }
+
         private struct PoolJob : IParallelJob
         {
             public Op Op;
@@ -378,46 +422,7 @@ namespace Sdk.Runtime.Cpu
                 }
             }
 
-            /// <summary>2x2 windows, stride 2, all inside the input: 8 outputs per AVX2 step (4 per SSE step for narrow rows).</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private readonly void FastPlane2(float* x, float* y)
-            {
-                bool max = Op == Op.MaxForward;
-                for (int oh = 0; oh < OH; oh++)
-                {
-                    float* r0 = x + (2 * oh * W);
-                    float* r1 = r0 + W;
-                    float* o = y + (oh * OW);
-                    int ow = 0;
-                    if (OW >= 8)
-                    {
-                        for (; ow <= OW - 8; ow += 8)
-                        {
-                            Block2x8(r0 + (2 * ow), r1 + (2 * ow), o + ow, max);
-                        }
-
-                        // The last, partial block overlaps the one before: its outputs are computed twice, identically.
-                        if (ow < OW)
-                        {
-                            Block2x8(r0 + (2 * (OW - 8)), r1 + (2 * (OW - 8)), o + OW - 8, max);
-                        }
-
-                        continue;
-                    }
-
-                    if (OW >= 4)
-                    {
-                        Block2x4(r0, r1, o, max);
-                        Block2x4(r0 + (2 * (OW - 4)), r1 + (2 * (OW - 4)), o + OW - 4, max);
-                        continue;
-                    }
-
-                    for (; ow < OW; ow++)
-                    {
-                        o[ow] = max ? WindowMax(r0 + (2 * ow), 2) : WindowMean(r0 + (2 * ow), 2);
-                    }
-                }
-            }
+            private readonly void FastPlane2(float* x, float* y) => Plane2x2(x, W, OH, OW, y, Op == Op.MaxForward);
 
             /// <summary>3x3 windows, stride 3, all inside the input: 8 outputs per AVX2 step.</summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -446,7 +451,7 @@ namespace Sdk.Runtime.Cpu
 
                     for (int ow = 0; ow < OW; ow++)
                     {
-                        o[ow] = max ? WindowMax(r0 + (3 * ow), 3) : WindowMean(r0 + (3 * ow), 3);
+                        o[ow] = max ? WindowMax(r0 + (3 * ow), W, 3) : WindowMean(r0 + (3 * ow), W, 3);
                     }
                 }
             }
@@ -456,7 +461,7 @@ namespace Sdk.Runtime.Cpu
             /// Shuffle(a, b, 0x88) takes the even columns of each 128-bit half ([a0 a2 b0 b2 | a4 a6 b4 b6]), 0xDD the
             /// odd ones; the result is in 64-bit order [0 2 1 3], which Permute4x64(0xD8) puts right.
             /// </summary>
-            private static void Block2x8(float* r0, float* r1, float* o, bool max)
+            internal static void Block2x8(float* r0, float* r1, float* o, bool max)
             {
                 Vector256<float> a0 = Avx.LoadVector256(r0), a1 = Avx.LoadVector256(r0 + 8);
                 Vector256<float> b0 = Avx.LoadVector256(r1), b1 = Avx.LoadVector256(r1 + 8);
@@ -478,7 +483,7 @@ namespace Sdk.Runtime.Cpu
             }
 
             /// <summary>Outputs j = 0..3 of 2x2 windows (rows of fewer than 8 outputs); SSE shuffles keep the order.</summary>
-            private static void Block2x4(float* r0, float* r1, float* o, bool max)
+            internal static void Block2x4(float* r0, float* r1, float* o, bool max)
             {
                 Vector128<float> a0 = Sse.LoadVector128(r0), a1 = Sse.LoadVector128(r0 + 4);
                 Vector128<float> b0 = Sse.LoadVector128(r1), b1 = Sse.LoadVector128(r1 + 4);
@@ -553,14 +558,14 @@ namespace Sdk.Runtime.Cpu
 
             /// <summary>The maximum of a k x k window at <paramref name="r"/> with the general path's comparisons (NaN wins).</summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private readonly float WindowMax(float* r, int k)
+            internal static float WindowMax(float* r, int w, int k)
             {
                 float best = r[0];
                 for (int i = 0; i < k; i++)
                 {
                     for (int j = 0; j < k; j++)
                     {
-                        float v = r[(i * W) + j];
+                        float v = r[(i * w) + j];
                         if (v > best || (float.IsNaN(v) && !float.IsNaN(best)))
                         {
                             best = v;
@@ -573,14 +578,14 @@ namespace Sdk.Runtime.Cpu
 
             /// <summary>The mean of a k x k window at <paramref name="r"/>, summed as the general path sums.</summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            private readonly float WindowMean(float* r, int k)
+            internal static float WindowMean(float* r, int w, int k)
             {
                 float s = -0f;
                 for (int i = 0; i < k; i++)
                 {
                     for (int j = 0; j < k; j++)
                     {
-                        s += r[(i * W) + j];
+                        s += r[(i * w) + j];
                     }
                 }
 

@@ -27,26 +27,6 @@ namespace Sdk.Runtime.Cpu
             return kernel == GemmKernel.Vector256x6x16 && g.SW == 1 && g.OW >= 12 && tiles * NR <= g.OW * 1.15;
         }
 
-        /// <summary>Offset of each row k = (c, kh, kw) of a group's column matrix in the padded planes.</summary>
-        public static int[] TapOffsets(in ConvGeometry g)
-        {
-            int hp = g.PaddedHeight, wp = g.PaddedWidth;
-            var offsets = new int[g.KG];
-            int k = 0;
-            for (int c = 0; c < g.CG; c++)
-            {
-                for (int kh = 0; kh < g.KH; kh++)
-                {
-                    for (int kw = 0; kw < g.KW; kw++)
-                    {
-                        offsets[k++] = (c * hp * wp) + (kh * g.DH * wp) + (kw * g.DW);
-                    }
-                }
-            }
-
-            return offsets;
-        }
-
         /// <summary>Floats of one task's padded input: the group's planes of one sample, plus slack for the last tile's over-read.</summary>
         public static long ScratchLength(in ConvGeometry g) => ((long)g.CG * g.PaddedHeight * g.PaddedWidth) + (2 * NR) + (g.KW * g.DW);
 
@@ -254,12 +234,12 @@ namespace Sdk.Runtime.Cpu
             if (lo != float.NegativeInfinity || hi != float.PositiveInfinity)
             {
                 Vector256<float> vlo = Vector256.Create(lo), vhi = Vector256.Create(hi);
-                c00 = Vector256.Min(Vector256.Max(c00, vlo), vhi); c01 = Vector256.Min(Vector256.Max(c01, vlo), vhi);
-                c10 = Vector256.Min(Vector256.Max(c10, vlo), vhi); c11 = Vector256.Min(Vector256.Max(c11, vlo), vhi);
-                c20 = Vector256.Min(Vector256.Max(c20, vlo), vhi); c21 = Vector256.Min(Vector256.Max(c21, vlo), vhi);
-                c30 = Vector256.Min(Vector256.Max(c30, vlo), vhi); c31 = Vector256.Min(Vector256.Max(c31, vlo), vhi);
-                c40 = Vector256.Min(Vector256.Max(c40, vlo), vhi); c41 = Vector256.Min(Vector256.Max(c41, vlo), vhi);
-                c50 = Vector256.Min(Vector256.Max(c50, vlo), vhi); c51 = Vector256.Min(Vector256.Max(c51, vlo), vhi);
+                c00 = Activations.Clamp(c00, vlo, vhi); c01 = Activations.Clamp(c01, vlo, vhi);
+                c10 = Activations.Clamp(c10, vlo, vhi); c11 = Activations.Clamp(c11, vlo, vhi);
+                c20 = Activations.Clamp(c20, vlo, vhi); c21 = Activations.Clamp(c21, vlo, vhi);
+                c30 = Activations.Clamp(c30, vlo, vhi); c31 = Activations.Clamp(c31, vlo, vhi);
+                c40 = Activations.Clamp(c40, vlo, vhi); c41 = Activations.Clamp(c41, vlo, vhi);
+                c50 = Activations.Clamp(c50, vlo, vhi); c51 = Activations.Clamp(c51, vlo, vhi);
             }
 
             if (columns == NR)
