@@ -219,9 +219,9 @@ namespace Sdk.Runtime.Cpu
                     float* b = a + (width * NR);
                     for (int h = 0; h < NR; h += 8)
                     {
-                        Vector256<float> left = Vector256.Max(Vector256.Load(a + h), Vector256.Load(b + h));
-                        Vector256<float> right = Vector256.Max(Vector256.Load(a + NR + h), Vector256.Load(b + NR + h));
-                        Vector256.Max(left, right).Store(o + h);
+                        Vector256<float> left = Pooling.MaxNaN(Vector256.Load(a + h), Vector256.Load(b + h));
+                        Vector256<float> right = Pooling.MaxNaN(Vector256.Load(a + NR + h), Vector256.Load(b + NR + h));
+                        Pooling.MaxNaN(left, right).Store(o + h);
                     }
 
                     o += NR;
