@@ -119,19 +119,17 @@ internal sealed class CpuConvStep : CpuLayerStep
 
 internal sealed class CpuDenseStep(LayerInfo layer, int inFeatures) : CpuLayerStep(layer)
 {
-    private float[] _weight = Array.Empty<float>();
-    private float[] _packedWeight = Array.Empty<float>();
+    private readonly DensePlan _plan = new(inFeatures, layer.OutputShape[0], layer.Activation);
     private float[] _bias = Array.Empty<float>();
 
     public override void LoadParameters(float[][] parameters)
     {
-        _weight = parameters[0];
-        _packedWeight = Dense.PackWeights(_weight, inFeatures, Layer.OutputShape[0]);
+        _plan.LoadWeights(parameters[0]);
         _bias = parameters.Length > 1 ? parameters[1] : Array.Empty<float>();
     }
 
     public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch) =>
-        Dense.ForwardPrepacked(inputs[0], _weight, _packedWeight, _bias, output, batch, inFeatures, Layer.OutputShape[0], Layer.Activation);
+        _plan.Forward(inputs[0], _bias, output, batch);
 }
 
 internal sealed class CpuPoolStep(LayerInfo layer, int[] input) : CpuLayerStep(layer)

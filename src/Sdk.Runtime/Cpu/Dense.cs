@@ -52,56 +52,6 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>
-        /// Packs W once as the GEMM's B operand (Wᵀ in the micro-kernel's column slivers, 64-byte aligned) for
-        /// <see cref="ForwardPrepacked"/>: inference then packs only the activations, not the weights, per call.
-        /// </summary>
-        internal static float[] PackWeights(ReadOnlySpan<float> weight, int inFeatures, int outFeatures)
-        {
-            Check(1, inFeatures, outFeatures);
-            ConvPlan.CheckLength(weight, (long)outFeatures * inFeatures, nameof(weight));
-            var packed = ConvPlan.AllocatePinned(GemmEngine.PackedBSize(Gemm.DefaultKernel, inFeatures, outFeatures) + ConvPlan.AlignmentSlack);
-            fixed (float* w = weight)
-            {
-                GemmEngine.PackB(Gemm.DefaultKernel, true, w, inFeatures, inFeatures, outFeatures, ConvPlan.PinAligned(packed), parallel: true);
-            }
-
-            return packed;
-        }
-
-        /// <summary>
-        /// <see cref="Forward"/> with <paramref name="packedWeight"/> from <see cref="PackWeights"/> of the same
-        /// <paramref name="weight"/>. Batches of the dot-product path, and products the GEMM would run with its
-        /// operands swapped (a narrow output such as 10 logits), take <see cref="Forward"/>.
-        /// </summary>
-        internal static void ForwardPrepacked(
-            ReadOnlySpan<float> input, ReadOnlySpan<float> weight, float[] packedWeight, ReadOnlySpan<float> bias, Span<float> output,
-            int batch, int inFeatures, int outFeatures, Activation activation = Activation.None)
-        {
-            if (batch <= DotProductBatchLimit || Gemm.ShouldSwap(Gemm.DefaultKernel, batch, outFeatures))
-            {
-                Forward(input, weight, bias, output, batch, inFeatures, outFeatures, activation);
-                return;
-            }
-
-            Check(batch, inFeatures, outFeatures);
-            ConvPlan.CheckLength(input, (long)batch * inFeatures, nameof(input));
-            ConvPlan.CheckLength(output, (long)batch * outFeatures, nameof(output));
-            ConvPlan.CheckLength(packedWeight, GemmEngine.PackedBSize(Gemm.DefaultKernel, inFeatures, outFeatures) + ConvPlan.AlignmentSlack, nameof(packedWeight));
-            if (!bias.IsEmpty)
-            {
-                ConvPlan.CheckLength(bias, outFeatures, nameof(bias));
-            }
-
-            fixed (float* x = input)
-            fixed (float* b = bias)
-            fixed (float* y = output)
-            {
-                GemmEngine.Multiply(Gemm.DefaultKernel, false, true, batch, outFeatures, inFeatures, 1f, x, inFeatures, null, inFeatures, 0f, y, outFeatures,
-                    transC: false, biasM: null, biasN: bias.IsEmpty ? null : b, activation, parallel: true, packedB: ConvPlan.PinAligned(packedWeight));
-            }
-        }
-
-        /// <summary>
         /// Gradients given dL/d(pre-activation output) <paramref name="gradOutput"/> [batch, out]. Any of the three
         /// outputs may be empty to skip it; the others are overwritten.
         /// </summary>
@@ -184,5 +134,92 @@ namespace Sdk.Runtime.Cpu
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A dense layer for inference with its weights packed once for the GEMM, in the orientation that fills the
+    /// micro-kernel's MR x NR tiles better for the batch: y = x·Wᵀ with Wᵀ as the B operand, or yᵀ = W·xᵀ with W as
+    /// the A operand (batch 32 in 6-row tiles fills 32/36, 128 outputs fill 128/132; measured 300 against 370 µs for
+    /// the Fashion CNN's 3136 → 128 layer). Each packed copy is made on the first call that needs it, like the
+    /// executor's per-batch buffers; batches of one or two take <see cref="Dense.Forward"/>'s dot products.
+    /// </summary>
+    internal sealed unsafe class DensePlan(int inFeatures, int outFeatures, Activation activation)
+    {
+        private float[] _weight = Array.Empty<float>();
+        private float[]? _packedA;
+        private float[]? _packedB;
+
+        public void LoadWeights(float[] weight)
+        {
+            ConvPlan.CheckLength(weight, (long)outFeatures * inFeatures, nameof(weight));
+            (_weight, _packedA, _packedB) = (weight, null, null);
+        }
+
+        public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Span<float> output, int batch)
+        {
+            GemmKernel kernel = Gemm.DefaultKernel;
+            int mr = GemmEngine.MR(kernel), nr = GemmEngine.NR(kernel);
+            if (batch <= Dense.DotProductBatchLimit)
+            {
+                Dense.Forward(input, _weight, bias, output, batch, inFeatures, outFeatures, activation);
+                return;
+            }
+
+            ConvPlan.CheckLength(input, (long)batch * inFeatures, nameof(input));
+            ConvPlan.CheckLength(output, (long)batch * outFeatures, nameof(output));
+            if (!bias.IsEmpty)
+            {
+                ConvPlan.CheckLength(bias, outFeatures, nameof(bias));
+            }
+
+            bool weightsAsA = Fill(outFeatures, mr) * Fill(batch, nr) >= Fill(batch, mr) * Fill(outFeatures, nr);
+            fixed (float* x = input)
+            fixed (float* w = _weight)
+            fixed (float* b = bias)
+            fixed (float* y = output)
+            {
+                float* bp = bias.IsEmpty ? null : b;
+                var p = new GemmProblem { K = inFeatures, Alpha = 1f, Beta = 0f, C = y, Ldc = outFeatures, Activation = activation };
+                if (weightsAsA)
+                {
+                    // yᵀ [out x batch] = W · xᵀ, written transposed into y [batch x out].
+                    if (_packedA is null)
+                    {
+                        _packedA = ConvPlan.AllocatePinned(GemmEngine.PackedASize(kernel, outFeatures, inFeatures) + ConvPlan.AlignmentSlack);
+                        GemmEngine.PackA(kernel, false, w, inFeatures, outFeatures, inFeatures, ConvPlan.PinAligned(_packedA), parallel: true);
+                    }
+
+                    p.M = outFeatures;
+                    p.N = batch;
+                    p.PackedA = ConvPlan.PinAligned(_packedA);
+                    p.B = x;
+                    p.Ldb = inFeatures;
+                    p.TransB = true;
+                    p.TransC = true;
+                    p.BiasM = bp;
+                }
+                else
+                {
+                    // y [batch x out] = x · Wᵀ: x is packed per call, Wᵀ once.
+                    if (_packedB is null)
+                    {
+                        _packedB = ConvPlan.AllocatePinned(GemmEngine.PackedBSize(kernel, inFeatures, outFeatures) + ConvPlan.AlignmentSlack);
+                        GemmEngine.PackB(kernel, true, w, inFeatures, inFeatures, outFeatures, ConvPlan.PinAligned(_packedB), parallel: true);
+                    }
+
+                    float* packedX = ThreadScratch.Get(ScratchSlot.PackA, GemmEngine.PackedASize(kernel, batch, inFeatures));
+                    GemmEngine.PackA(kernel, false, x, inFeatures, batch, inFeatures, packedX, parallel: true);
+                    p.M = batch;
+                    p.N = outFeatures;
+                    p.PackedA = packedX;
+                    p.PackedB = ConvPlan.PinAligned(_packedB);
+                    p.BiasN = bp;
+                }
+
+                GemmEngine.Compute(kernel, ref p, parallel: true);
+            }
+        }
+
+        private static double Fill(int x, int tile) => (double)x / ((x + tile - 1) / tile * tile);
     }
 }

@@ -136,14 +136,13 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>
-        /// Full GEMM: packs op(A) into this thread's scratch, then computes; <paramref name="packedB"/>, when given, is
-        /// op(B) already packed by <see cref="PackB"/> for the same kernel. Handles k == 0 and alpha == 0
+        /// Full GEMM: packs op(A) into this thread's scratch, then computes. Handles k == 0 and alpha == 0
         /// (C = beta·C, A and B not read) like BLAS.
         /// </summary>
         public static void Multiply(
             GemmKernel kernel, bool transA, bool transB, int m, int n, int k, float alpha,
             float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, bool transC,
-            float* biasM, float* biasN, Activation activation, bool parallel, float* packedB = null)
+            float* biasM, float* biasN, Activation activation, bool parallel)
         {
             if (m <= 0 || n <= 0)
             {
@@ -166,7 +165,6 @@ namespace Sdk.Runtime.Cpu
                 BiasM = biasM,
                 BiasN = biasN,
                 Activation = activation,
-                PackedB = packedB,
             };
 
             if (k == 0 || alpha == 0f)

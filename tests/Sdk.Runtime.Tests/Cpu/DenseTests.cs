@@ -14,9 +14,43 @@ namespace Sdk.Runtime.Tests.Cpu
         public void ForwardMatchesNaive(int batch, int inF, int outF, Activation act)
         {
             using var pool = TestUtil.PrivatePool();
-            float[] x = TestUtil.Random(batch * inF, 1), w = TestUtil.Random(outF * inF, 2), b = TestUtil.Random(outF, 3);
             var y = TestUtil.Random(batch * outF, 4);
-            Dense.Forward(x, w, b, y, batch, inF, outF, act);
+            Dense.Forward(TestUtil.Random(batch * inF, 1), TestUtil.Random(outF * inF, 2), TestUtil.Random(outF, 3), y, batch, inF, outF, act);
+            AssertNaive(batch, inF, outF, act, y, "Dense.Forward");
+        }
+
+        /// <summary>
+        /// The inference plan, weights packed once in whichever orientation fills the tiles better for the batch: W as
+        /// the A operand (32 samples, 128 outputs), Wᵀ as B (8 samples), the dot products (2 samples), with and without
+        /// a bias, and batches alternating so both packed copies serve several calls.
+        /// </summary>
+        [Fact]
+        public void PlanWithPackedWeightsMatchesNaive()
+        {
+            using var pool = TestUtil.PrivatePool();
+            foreach (var (inF, outF, act) in new[] { (3136, 128, Activation.Relu), (129, 10, Activation.None), (50, 70, Activation.Gelu) })
+            {
+                var plan = new DensePlan(inF, outF, act);
+                plan.LoadWeights(TestUtil.Random(outF * inF, 2));
+                foreach (int batch in new[] { 32, 8, 2, 32, 33, 8, 5 })
+                {
+                    var y = TestUtil.Random(batch * outF, 4);
+                    plan.Forward(TestUtil.Random(batch * inF, 1), TestUtil.Random(outF, 3), y, batch);
+                    AssertNaive(batch, inF, outF, act, y, "DensePlan");
+                }
+
+                var noBias = new float[3 * outF];
+                plan.Forward(TestUtil.Random(3 * inF, 1), default, noBias, 3);
+                var withZeroBias = new float[3 * outF];
+                plan.Forward(TestUtil.Random(3 * inF, 1), new float[outF], withZeroBias, 3);
+                Assert.Equal(withZeroBias, noBias);
+            }
+        }
+
+        /// <summary>y against a double-precision sum of the inputs the tests draw (seeds 1, 2 and 3).</summary>
+        private static void AssertNaive(int batch, int inF, int outF, Activation act, float[] y, string what)
+        {
+            float[] x = TestUtil.Random(batch * inF, 1), w = TestUtil.Random(outF * inF, 2), b = TestUtil.Random(outF, 3);
             var expected = new double[y.Length];
             var scale = new double[y.Length];
             for (int n = 0; n < batch; n++)
@@ -35,7 +69,7 @@ namespace Sdk.Runtime.Tests.Cpu
                 }
             }
 
-            TestUtil.AssertClose(expected, y, 1e-4, 1e-5, scale, $"dense {batch}x{inF}->{outF}");
+            TestUtil.AssertClose(expected, y, 1e-4, 1e-5, scale, $"{what} {batch}x{inF}->{outF}");
         }
 
         [Theory]
