@@ -13,9 +13,11 @@ namespace Sdk.Runtime.Cpu
     /// <remarks>
     /// <para>Algorithms (<see cref="Algorithm"/>): depthwise convolutions (groups = input channels, a single input
     /// channel included) run a direct vectorised stencil; 1x1 stride-1 unpadded convolutions multiply the weights by
-    /// the input itself; stride-1 rows whose width fills the AVX2 kernel's 16-column tiles run as an indirect GEMM on
-    /// a padded copy of the input (<see cref="RowConv"/>: no column matrix at all); all others
-    /// build an im2col column matrix per sample and group and multiply by the packed weights.</para>
+    /// the input itself; on the AVX2 kernel, stride-1 rows a whole number of 16 wide run as an indirect GEMM on a
+    /// padded copy of the input (<see cref="RowConv"/>: no column matrix at all), and other shallow convolutions
+    /// whose channels fill 16-wide tiles as an indirect GEMM over flattened output positions
+    /// (<see cref="PositionConv"/>); all others build an im2col column matrix per sample and group and multiply by
+    /// the packed weights. A 2x2 max pool of the output can run in the epilogue (<see cref="CanFuseMaxPool"/>).</para>
     /// <para>Small feature maps make narrow GEMMs (a 4x4 map is 16 columns, half an AVX-512 tile), so the plan puts
     /// the column matrices of <see cref="SamplesPerGemm"/> samples side by side until a GEMM has at least
     /// <see cref="TargetGemmColumns"/> columns, and scatters the result back to NCHW.</para>
