@@ -67,17 +67,10 @@ namespace Sdk.Runtime.Cpu
             {
                 Algorithm = ConvAlgorithm.PointwiseGemm;
             }
-            else if (RowConv.Applies(_g, Kernel) && _g.OW % RowConv.NR == 0)
-            {
-                // Rows that fill whole 16-wide tiles: contiguous vector loads beat broadcasts (ResNet-18's 16x16
-                // maps: 141 against 120 GFLOP/s; its 32x32 maps: even).
-                Algorithm = ConvAlgorithm.IndirectRows;
-                _taps = _g.TapOffsets();
-            }
             else if (PositionConv.Applies(_g, Kernel))
             {
-                // Ragged rows or strides: positions flattened across row ends fill every tile (the Fashion CNN's
-                // 14x14 maps: 143 against 103 GFLOP/s).
+                // Measured against the others on ResNet-18's and the Fashion CNN's shapes, 2 threads: 1.05-1.37x at
+                // batch 32, 1.13-1.33x at batch 1 (14-wide rows fill every tile; broadcasts never straddle a line).
                 Algorithm = ConvAlgorithm.IndirectPositions;
                 _taps = _g.TapOffsets();
             }

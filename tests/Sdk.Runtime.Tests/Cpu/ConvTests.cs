@@ -34,7 +34,7 @@ namespace Sdk.Runtime.Tests.Cpu
             ["depthwise mult2 5x5"] = (D(3, 12, 13, 6, 5, 5, pt: 2, pl: 2, pb: 2, pr: 2, groups: 3), 2),
             ["single channel 3x3 (grey image stem)"] = (D(1, 12, 11, 6, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 3),
             ["single channel 28x28, split over threads"] = (D(1, 28, 28, 32, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 4),
-            ["indirect rows 16 wide"] = (D(5, 10, 16, 13, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 3),
+            ["indirect rows 16 wide"] = (D(5, 10, 16, 7, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 3),
             ["indirect rows 14 wide, stride 2 down, dilated"] = (D(3, 15, 18, 7, 3, 3, sh: 2, pt: 2, pl: 1, pb: 1, pr: 1, dh: 2, dw: 2), 2),
             ["indirect rows grouped 30 wide"] = (D(4, 5, 30, 14, 2, 3, pt: 0, pl: 1, pb: 1, pr: 1, groups: 2), 2),
             ["indirect rows deep, ragged end under 8"] = (D(3, 3, 100, 7, 1, 3, pl: 1, pr: 1), 2),
@@ -42,11 +42,11 @@ namespace Sdk.Runtime.Tests.Cpu
             ["indirect rows, relu6 in the kernel"] = (D(2, 4, 14, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6), 2),
             ["indirect rows deep"] = (D(40, 4, 16, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 1),
             ["indirect positions 14x14"] = (D(5, 14, 14, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 3),
-            ["indirect positions stride 2, dilated, 13 of 16 channels"] = (D(3, 19, 17, 13, 3, 3, sh: 2, sw: 2, pt: 2, pl: 1, pb: 1, pr: 2, dh: 2, dw: 2), 2),
-            ["indirect positions grouped, 24 channels a group"] = (D(4, 9, 11, 48, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 2), 2),
-            ["indirect positions, map split into runs"] = (D(2, 20, 21, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 2),
-            ["indirect positions, sigmoid after the kernel"] = (D(2, 9, 9, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Sigmoid), 2),
-            ["indirect positions, relu6, one sample"] = (D(3, 10, 10, 32, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6), 1),
+            ["indirect positions stride 2, dilated, 13 of 16 channels"] = (D(4, 19, 17, 13, 3, 3, sh: 2, sw: 2, pt: 2, pl: 1, pb: 1, pr: 2, dh: 2, dw: 2), 2),
+            ["indirect positions grouped, 24 channels a group"] = (D(8, 9, 11, 48, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 2), 2),
+            ["indirect positions, map split into runs"] = (D(4, 20, 21, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 2),
+            ["indirect positions, sigmoid after the kernel"] = (D(4, 9, 9, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Sigmoid), 2),
+            ["indirect positions, relu6, one sample"] = (D(4, 10, 10, 32, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6), 1),
             ["single channel 5x5 stride 2"] = (D(1, 13, 12, 4, 5, 5, sh: 2, sw: 2, pt: 2, pl: 2, pb: 2, pr: 2), 2),
             ["depthwise 3x3 ragged width"] = (D(4, 6, 19, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 4), 2),
             ["small map many samples"] = (D(3, 4, 4, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), 37),
@@ -225,15 +225,20 @@ namespace Sdk.Runtime.Tests.Cpu
             Assert.Equal(ConvAlgorithm.Depthwise, new ConvPlan(D(8, 8, 8, 16, 3, 3, groups: 8)).Algorithm);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(8, 8, 8, 16, 3, 3, groups: 4)).Algorithm);
             Assert.Equal(ConvAlgorithm.Depthwise, new ConvPlan(D(1, 28, 28, 32, 3, 3)).Algorithm); // one input plane: a stencil
-            // Indirect rows: stride-1 rows that fill 16-column tiles (32 = 2 tiles, 14 of 16), on the AVX2 kernel only.
-            Assert.Equal(ConvAlgorithm.IndirectRows, new ConvPlan(D(64, 32, 32, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector256x6x16).Algorithm);
-            // Indirect positions: ragged rows or strides, channels filling 16-wide tiles, shallow enough for L1.
-            Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(32, 14, 14, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector256x6x16).Algorithm);
-            Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(16, 28, 28, 24, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector256x6x16).Algorithm);
-            Assert.Equal(ConvAlgorithm.IndirectRows, new ConvPlan(D(32, 14, 14, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector256x6x16).Algorithm); // 8 of 16 channels
-            Assert.Equal(ConvAlgorithm.IndirectRows, new ConvPlan(D(64, 14, 14, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector256x6x16).Algorithm); // KG = 576
-            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(64, 8, 8, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector256x6x16).Algorithm);
-            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(64, 32, 32, 64, 3, 3, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector256x6x16).Algorithm);
+            // Indirect positions on the AVX2 kernel: channels filling 16-wide tiles, at least 64 positions, depth >= 32,
+            // a window larger than 1x1; any stride, any row width.
+            var avx2 = GemmKernel.Vector256x6x16;
+            Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(64, 32, 32, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
+            Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(32, 14, 14, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
+            Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(16, 28, 28, 24, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
+            Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(256, 8, 8, 256, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm); // KG = 2304
+            // Indirect rows: stride-1 rows filling 16-column tiles where positions do not apply (8 of 16 channels, a 3-channel stem).
+            Assert.Equal(ConvAlgorithm.IndirectRows, new ConvPlan(D(32, 14, 14, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
+            Assert.Equal(ConvAlgorithm.IndirectRows, new ConvPlan(D(3, 32, 32, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
+            // im2col + GEMM: a map under 64 positions, a 1x1 strided projection, a strided stem.
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(64, 7, 7, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(64, 32, 32, 128, 1, 1, sh: 2, sw: 2), avx2).Algorithm);
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(3, 32, 32, 64, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(64, 32, 32, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector128x8x8).Algorithm);
             var late = new ConvPlan(Conv2DDescriptor.Square(512, 4, 4, 512, 3, padding: 1));
             Assert.Equal(16, late.SamplesPerGemm);
@@ -247,7 +252,7 @@ namespace Sdk.Runtime.Tests.Cpu
             new object[] { "positions 14x14, relu", D(32, 14, 14, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 3 },
             new object[] { "positions, one sample split into row pairs", D(8, 14, 14, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 1 },
             new object[] { "positions, odd map drops its last row and column", D(5, 15, 15, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6), 2 },
-            new object[] { "positions, wide map in several runs, gelu", D(3, 36, 30, 13, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Gelu), 2 },
+            new object[] { "positions, wide map in several runs, gelu", D(4, 36, 30, 13, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Gelu), 2 },
         };
 
         /// <summary>A max pool in the convolution's epilogue gives exactly the pooling layer's values on the convolution's output.</summary>
@@ -285,13 +290,14 @@ namespace Sdk.Runtime.Tests.Cpu
             Assert.False(positions.CanFuseMaxPool(Pool2DDescriptor.Square(64, 14, 14, 2, 1)));   // stride 1
             Assert.False(positions.CanFuseMaxPool(Pool2DDescriptor.Square(64, 14, 14, 2, 2, 1))); // padded
             Assert.False(positions.CanFuseMaxPool(Pool2DDescriptor.Square(32, 14, 14, 2)));      // not this output
-            var im2col = new ConvPlan(D(64, 8, 8, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1));
-            Assert.False(im2col.CanFuseMaxPool(Pool2DDescriptor.Square(64, 8, 8, 2)));
-            var wide = new ConvPlan(D(2, 4, 130, 16, 1, 3, pl: 1, pr: 1), GemmKernel.Vector256x6x16); // a row pair is 260 positions
+            var im2col = new ConvPlan(D(64, 7, 7, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1));
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, im2col.Algorithm);
+            Assert.False(im2col.CanFuseMaxPool(Pool2DDescriptor.Square(64, 7, 7, 2)));
+            var wide = new ConvPlan(D(4, 4, 130, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector256x6x16); // a row pair is 260 positions
             Assert.Equal(ConvAlgorithm.IndirectPositions, wide.Algorithm);
             Assert.False(wide.CanFuseMaxPool(Pool2DDescriptor.Square(16, 4, 130, 2)));
             var y = new float[16 * 2 * 65];
-            Assert.Throws<ArgumentException>(() => im2col.ForwardPrepackedMaxPool(new float[64 * 64], default, Pool2DDescriptor.Square(64, 8, 8, 2), y, 1));
+            Assert.Throws<ArgumentException>(() => im2col.ForwardPrepackedMaxPool(new float[64 * 49], default, Pool2DDescriptor.Square(64, 7, 7, 2), y, 1));
         }
 
         [Fact]
