@@ -27,8 +27,8 @@ namespace Sdk.Runtime.Cpu
         /// <summary>
         /// The AVX2 kernel; output channels that fill at least 3/4 of the 16-channel tiles; at least 64 output
         /// positions (a smaller map is one task at batch 1, where im2col + GEMM splits over the cores); a depth of at
-        /// least 32 and a window larger than 1x1 (a 3-channel stem, or a 1x1 strided projection whose im2col is a
-        /// plain subsample, measured 0-27% slower here than on the other algorithms).
+        /// least 32 and a window larger than 1x1 (a 3-channel stem at batch 1, and 1x1 strided projections, whose
+        /// im2col is a plain subsample, at batch 32, measured up to 17% slower here than on the other algorithms).
         /// </summary>
         public static bool Applies(in ConvGeometry g, GemmKernel kernel) =>
             kernel == GemmKernel.Vector256x6x16 && Fill(g.MG, NR) >= 0.75 && g.OHW >= 64 && g.KG >= 32 && g.KH * g.KW > 1;
