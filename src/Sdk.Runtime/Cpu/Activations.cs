@@ -335,6 +335,17 @@ namespace Sdk.Runtime.Cpu
         /// second operand when either is NaN, so NaN passes through). Vector256.Max/Min follow IEEE 754 (-0 &lt; +0)
         /// at nine instructions each; only the sign of a zero result differs.
         /// </summary>
+        /// <summary>
+        /// The [lo, hi] a kernel clamps to in registers before its store: [0, ∞) for Relu, [0, 6] for Relu6, no bounds
+        /// (infinities) for None. False for any other activation, which needs its own pass over the output.
+        /// </summary>
+        internal static bool InRegisters(Activation activation, out float lo, out float hi)
+        {
+            lo = activation is Activation.Relu or Activation.Relu6 ? 0f : float.NegativeInfinity;
+            hi = activation == Activation.Relu6 ? 6f : float.PositiveInfinity;
+            return activation is Activation.None or Activation.Relu or Activation.Relu6;
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static Vector256<float> Clamp(Vector256<float> x, Vector256<float> lo, Vector256<float> hi) =>
             Avx.IsSupported ? Avx.Min(hi, Avx.Max(lo, x)) : Vector256.Min(Vector256.Max(x, lo), hi);

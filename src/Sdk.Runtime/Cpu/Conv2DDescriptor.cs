@@ -189,6 +189,22 @@ namespace Sdk.Runtime.Cpu
         }
 
         /// <summary>
+        /// The zero-padded planes of group <paramref name="grp"/> of sample <paramref name="n"/> of input
+        /// <paramref name="x"/> (the layout <see cref="TapOffsets"/> indexes), only the rows output rows
+        /// [<paramref name="oh0"/>, <paramref name="oh1"/>) read, copied into <paramref name="dst"/>.
+        /// </summary>
+        public readonly unsafe void PadGroupRows(float* x, int n, int grp, float* dst, int oh0, int oh1)
+        {
+            float* planes = x + ((((long)n * C) + ((long)grp * CG)) * HW);
+            long padded = (long)PaddedHeight * PaddedWidth;
+            int r0 = oh0 * SH, r1 = ((oh1 - 1) * SH) + ((KH - 1) * DH) + 1;
+            for (int c = 0; c < CG; c++)
+            {
+                PadRows(planes + ((long)c * HW), dst + (c * padded), r0, r1);
+            }
+        }
+
+        /// <summary>
         /// Copies rows [r0, r1) of the zero-padded version of input plane <paramref name="src"/> (H x W) into
         /// <paramref name="dst"/> (PaddedHeight x PaddedWidth), so stencil loops need no bounds checks.
         /// </summary>

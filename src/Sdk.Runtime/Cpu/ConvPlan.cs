@@ -13,10 +13,10 @@ namespace Sdk.Runtime.Cpu
     /// <remarks>
     /// <para>Algorithms (<see cref="Algorithm"/>): depthwise convolutions (groups = input channels, a single input
     /// channel included) run a direct vectorised stencil; 1x1 stride-1 unpadded convolutions multiply the weights by
-    /// the input itself; on the AVX2 kernel, stride-1 rows a whole number of 16 wide run as an indirect GEMM on a
-    /// padded copy of the input (<see cref="RowConv"/>: no column matrix at all), and other shallow convolutions
-    /// whose channels fill 16-wide tiles as an indirect GEMM over flattened output positions
-    /// (<see cref="PositionConv"/>); all others build an im2col column matrix per sample and group and multiply by
+    /// the input itself; on the AVX2 kernel, convolutions whose channels fill 16-wide tiles run as an indirect GEMM
+    /// over flattened output positions (<see cref="PositionConv"/>), and stride-1 rows that fill 16-column tiles
+    /// otherwise as an indirect GEMM along the rows (<see cref="RowConv"/>), both reading a padded copy of the input
+    /// with no column matrix at all; all others build an im2col column matrix per sample and group and multiply by
     /// the packed weights. A 2x2 max pool of the output can run in the epilogue (<see cref="CanFuseMaxPool"/>).</para>
     /// <para>Small feature maps make narrow GEMMs (a 4x4 map is 16 columns, half an AVX-512 tile), so the plan puts
     /// the column matrices of <see cref="SamplesPerGemm"/> samples side by side until a GEMM has at least
@@ -101,10 +101,10 @@ namespace Sdk.Runtime.Cpu
             TransposedBelowBatch = 0;
             if (Algorithm != ConvAlgorithm.Depthwise && SamplesPerGemm > 1)
             {
-                double transposedFill = Fill(ohw, mr) * Fill(_g.MG, nr);
+                double transposedFill = GemmEngine.Fill(ohw, mr) * GemmEngine.Fill(_g.MG, nr);
                 for (int batch = 1; batch < SamplesPerGemm; batch++)
                 {
-                    if (Fill(batch * ohw, nr) * 1.25 < transposedFill)
+                    if (GemmEngine.Fill(batch * ohw, nr) * 1.25 < transposedFill)
                     {
                         TransposedBelowBatch = batch + 1;
                     }
@@ -152,8 +152,6 @@ namespace Sdk.Runtime.Cpu
         private long PackedPerGroup => GemmEngine.PackedASize(Kernel, _g.MG, _g.KG);
 
         private long PackedBPerGroup => GemmEngine.PackedBSize(Kernel, _g.KG, _g.MG);
-
-        private static double Fill(int x, int tile) => (double)x / ((x + tile - 1) / tile * tile);
 
         private long PackedTPerGroup => GemmEngine.PackedASize(Kernel, _g.KG, _g.MG);
 
@@ -291,12 +289,10 @@ namespace Sdk.Runtime.Cpu
                 if (Algorithm == ConvAlgorithm.Depthwise)
                 {
                     DepthwiseConv.Forward(_g, x, Pin(_packedW), bp, y, batch, Descriptor.Activation, pool.OutHeight, pool.OutWidth);
-                    return;
                 }
-
-                fixed (int* taps = _taps)
+                else
                 {
-                    PositionConv.Forward(_g, x, PinAligned(_packedW), taps, bp, y, batch, Descriptor.Activation, pool.OutHeight, pool.OutWidth);
+                    RunPositions(x, bp, y, batch, pool.OutHeight, pool.OutWidth);
                 }
             }
         }
@@ -440,6 +436,15 @@ namespace Sdk.Runtime.Cpu
             }
         }
 
+        /// <summary>The indirect-positions forward, with a fused 2x2 max pool of the given pooled size (0 x 0: none).</summary>
+        private void RunPositions(float* x, float* bias, float* y, int batch, int poolHeight, int poolWidth)
+        {
+            fixed (int* taps = _taps)
+            {
+                PositionConv.Forward(_g, x, PinAligned(_packedW!), taps, bias, y, batch, Descriptor.Activation, poolHeight, poolWidth);
+            }
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunForward(float* x, float* bias, float* y, int batch)
         {
@@ -460,11 +465,7 @@ namespace Sdk.Runtime.Cpu
 
             if (Algorithm == ConvAlgorithm.IndirectPositions)
             {
-                fixed (int* taps = _taps)
-                {
-                    PositionConv.Forward(_g, x, PinAligned(_packedW!), taps, bias, y, batch, Descriptor.Activation);
-                }
-
+                RunPositions(x, bias, y, batch, 0, 0);
                 return;
             }
 

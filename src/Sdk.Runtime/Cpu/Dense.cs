@@ -172,7 +172,7 @@ namespace Sdk.Runtime.Cpu
                 ConvPlan.CheckLength(bias, outFeatures, nameof(bias));
             }
 
-            bool weightsAsA = Fill(outFeatures, mr) * Fill(batch, nr) >= Fill(batch, mr) * Fill(outFeatures, nr);
+            bool weightsAsA = GemmEngine.Fill(outFeatures, mr) * GemmEngine.Fill(batch, nr) >= GemmEngine.Fill(batch, mr) * GemmEngine.Fill(outFeatures, nr);
             fixed (float* x = input)
             fixed (float* w = _weight)
             fixed (float* b = bias)
@@ -219,7 +219,5 @@ namespace Sdk.Runtime.Cpu
                 GemmEngine.Compute(kernel, ref p, parallel: true);
             }
         }
-
-        private static double Fill(int x, int tile) => (double)x / ((x + tile - 1) / tile * tile);
     }
 }

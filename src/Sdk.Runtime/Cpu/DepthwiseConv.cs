@@ -76,9 +76,7 @@ namespace Sdk.Runtime.Cpu
                 int pooledPlane = PoolHeight * PoolWidth;
 
                 // Relu and Relu6 are clamped in the 3x3 kernel's registers; any other activation is a pass afterwards.
-                bool clamp = Act is Activation.Relu or Activation.Relu6 && IsStencil3x3(G);
-                float lo = clamp ? 0f : float.NegativeInfinity;
-                float hi = clamp && Act == Activation.Relu6 ? 6f : float.PositiveInfinity;
+                bool clamp = Activations.InRegisters(Act, out float lo, out float hi) && IsStencil3x3(G);
                 int mult = G.M / G.C;
                 int kk = G.KH * G.KW;
                 int p1 = Math.Min(Planes, (task + 1) * PerTask);
@@ -97,7 +95,7 @@ namespace Sdk.Runtime.Cpu
 
                     float* o = unpooled != null ? unpooled : Y + ((long)plane * G.OHW);
                     Stencil(G, pad, wp, W + ((nint)oc * kk), Bias == null ? 0f : Bias[oc], o, lo, hi);
-                    if (Act != Activation.None && !clamp)
+                    if (!clamp && Act != Activation.None)
                     {
                         Activations.BiasActivateRun(o, G.OHW, 0f, null, Act);
                     }

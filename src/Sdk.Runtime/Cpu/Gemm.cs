@@ -107,12 +107,10 @@ namespace Sdk.Runtime.Cpu
         internal static bool ShouldSwap(GemmKernel kernel, int m, int n)
         {
             int mr = GemmEngine.MR(kernel), nr = GemmEngine.NR(kernel);
-            double direct = Fill(m, mr) * Fill(n, nr);
-            double swapped = Fill(n, mr) * Fill(m, nr);
+            double direct = GemmEngine.Fill(m, mr) * GemmEngine.Fill(n, nr);
+            double swapped = GemmEngine.Fill(n, mr) * GemmEngine.Fill(m, nr);
             return swapped > direct * 1.25;
         }
-
-        private static double Fill(int x, int tile) => (double)x / ((x + tile - 1) / tile * tile);
 
         internal static void Validate(bool transA, bool transB, int m, int n, int k, int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
         {

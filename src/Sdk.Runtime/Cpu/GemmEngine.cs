@@ -50,6 +50,9 @@ namespace Sdk.Runtime.Cpu
             _ => Kernel128x8x8.NR,
         };
 
+        /// <summary>The share of tile slots a dimension of <paramref name="x"/> fills when cut into tiles of <paramref name="tile"/>.</summary>
+        public static double Fill(int x, int tile) => (double)x / GemmDriver<Kernel128x8x8>.RoundUp(x, tile);
+
         public static long PackedASize(GemmKernel kernel, int m, int k)
             => (long)GemmDriver<Kernel128x8x8>.RoundUp(m, MR(kernel)) * k;
 

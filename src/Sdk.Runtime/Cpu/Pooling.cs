@@ -168,7 +168,7 @@ namespace Sdk.Runtime.Cpu
     /// the window columns deinterleaved with shuffles (2x2) or blends and permutes (3x3), and 8 outputs computed
     /// at once (4 for 2x2 rows narrower than 8 outputs). Averages sum in the general path's order (row-major), so
     /// both paths give the same bits; a maximum is the same value, except that a window whose maximum is a zero of
-    /// both signs gives +0, and a window holding a NaN gives a NaN (not necessarily the first one's payload).
+    /// both signs gives either zero, and a window holding a NaN gives a NaN (not necessarily the first one's payload).
     /// </remarks>
     public static unsafe class Pooling
     {

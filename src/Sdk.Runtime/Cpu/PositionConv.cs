@@ -31,7 +31,7 @@ namespace Sdk.Runtime.Cpu
         /// im2col is a plain subsample, at batch 32, measured up to 17% slower here than on the other algorithms).
         /// </summary>
         public static bool Applies(in ConvGeometry g, GemmKernel kernel) =>
-            kernel == GemmKernel.Vector256x6x16 && Fill(g.MG, NR) >= 0.75 && g.OHW >= 64 && g.KG >= 32 && g.KH * g.KW > 1;
+            kernel == GemmKernel.Vector256x6x16 && GemmEngine.Fill(g.MG, NR) >= 0.75 && g.OHW >= 64 && g.KG >= 32 && g.KH * g.KW > 1;
 
         /// <summary>Floats of the packed weights of one group: 16-channel slivers, channels past MG zero.</summary>
         public static long PackedPerGroup(in ConvGeometry g) => (long)RoundUp(g.MG, NR) * g.KG;
@@ -102,9 +102,7 @@ namespace Sdk.Runtime.Cpu
             CpuWorkerPool.Current.Run(ref job, units * runs);
         }
 
-        private static double Fill(int x, int tile) => (double)x / RoundUp(x, tile);
-
-        private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+        private static int RoundUp(int x, int multiple) => GemmDriver<Kernel256x6x16>.RoundUp(x, multiple);
 
         private struct PositionJob : IParallelJob
         {
@@ -133,7 +131,7 @@ namespace Sdk.Runtime.Cpu
                 int run = task - (unit * Runs);
                 int n = unit / G.G;
                 int grp = unit - (n * G.G);
-                int ohw = G.OHW, ow = G.OW, wp = G.PaddedWidth, hp = G.PaddedHeight;
+                int ohw = G.OHW, ow = G.OW, wp = G.PaddedWidth;
                 int pr0 = run * PerRun, pr1 = Math.Min(PoolHeight, pr0 + PerRun); // pooled rows, with a pool
                 int q0 = PoolHeight > 0 ? 2 * pr0 * ow : run * PerRun;
                 int q1 = PoolHeight > 0 ? 2 * pr1 * ow : Math.Min(ohw, q0 + PerRun);
@@ -145,12 +143,7 @@ namespace Sdk.Runtime.Cpu
 
                 // The group's planes of this sample, only the rows these positions read.
                 float* src = ThreadScratch.Get(ScratchSlot.Columns, ScratchLength(G));
-                float* x = X + ((((long)n * G.C) + ((long)grp * G.CG)) * G.HW);
-                int r0 = q0 / ow * G.SH, r1 = ((q1 - 1) / ow * G.SH) + ((G.KH - 1) * G.DH) + 1;
-                for (int c = 0; c < G.CG; c++)
-                {
-                    G.PadRows(x + ((long)c * G.HW), src + ((long)c * hp * wp), r0, r1);
-                }
+                G.PadGroupRows(X, n, grp, src, q0 / ow, ((q1 - 1) / ow) + 1);
 
                 // Where each position's receptive field starts; the last tile repeats the last position.
                 int tiles = (count + MR - 1) / MR;
@@ -163,9 +156,7 @@ namespace Sdk.Runtime.Cpu
                 }
 
                 // Bias and Relu/Relu6 are applied in registers before the store; another activation afterwards.
-                bool clamp = Act is Activation.None or Activation.Relu or Activation.Relu6;
-                float lo = clamp && Act != Activation.None ? 0f : float.NegativeInfinity;
-                float hi = Act == Activation.Relu6 ? 6f : float.PositiveInfinity;
+                bool clamp = Activations.InRegisters(Act, out float lo, out float hi);
                 float* blockBias = stackalloc float[NR];
                 float* buffer = ThreadScratch.Get(ScratchSlot.ConvTemp, (long)MaxPositionsPerTask * NR);
                 int mg = G.MG, kg = G.KG;

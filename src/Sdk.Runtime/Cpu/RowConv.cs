@@ -110,17 +110,12 @@ namespace Sdk.Runtime.Cpu
                     return;
                 }
 
-                int hp = G.PaddedHeight, wp = G.PaddedWidth;
+                int wp = G.PaddedWidth;
                 int mg = G.MG, kg = G.KG, ow = G.OW, ohw = G.OHW;
 
                 // The group's planes of this sample, only the rows this task's output rows read.
                 float* src = ThreadScratch.Get(ScratchSlot.Columns, ScratchLength(G));
-                float* x = X + ((((long)n * G.C) + ((long)grp * G.CG)) * G.HW);
-                int r0 = oh0 * G.SH, r1 = ((oh1 - 1) * G.SH) + ((G.KH - 1) * G.DH) + 1;
-                for (int c = 0; c < G.CG; c++)
-                {
-                    G.PadRows(x + ((long)c * G.HW), src + ((long)c * hp * wp), r0, r1);
-                }
+                G.PadGroupRows(X, n, grp, src, oh0, oh1);
 
                 float* dst = Y + ((((long)n * G.M) + ((long)grp * mg)) * ohw);
                 float* packed = PackedW + (grp * PackedPerGroup);
@@ -128,9 +123,7 @@ namespace Sdk.Runtime.Cpu
                 float* tile = stackalloc float[MR * NR];
 
                 // Bias and Relu/Relu6 are applied in registers before the store; another activation afterwards.
-                bool clamp = Act is Activation.None or Activation.Relu or Activation.Relu6;
-                float lo = clamp && Act != Activation.None ? 0f : float.NegativeInfinity;
-                float hi = Act == Activation.Relu6 ? 6f : float.PositiveInfinity;
+                bool clamp = Activations.InRegisters(Act, out float lo, out float hi);
                 float* rowBias = stackalloc float[MR];
                 for (int ic = 0; ic < mg; ic += MC)
                 {
