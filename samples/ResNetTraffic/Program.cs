@@ -6,6 +6,7 @@ using System;
 using System.Diagnostics;
 using System.Linq;
 using ResNetTraffic;
+using Sdk.Compiler;
 using Sdk.Runtime;
 
 Print(ResNet18TwoChips.Plan);

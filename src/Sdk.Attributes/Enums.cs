@@ -29,7 +29,9 @@ namespace Sdk
     {
         /// <summary>The <see cref="OnChipAttribute"/> annotations decide.</summary>
         Manual = 0,
-        /// <summary>The compiler picks the chips that minimise the pipeline's max-load.</summary>
+        /// <summary>The compiler picks the chips that minimise the pipeline's max-load in inference.</summary>
         Auto = 1,
+        /// <summary>The compiler picks the chips that minimise the pipeline's max-load in training (forward and backward passes, gradients on the links).</summary>
+        AutoTraining = 2,
     }
 }

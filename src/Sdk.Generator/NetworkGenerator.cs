@@ -1,5 +1,10 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
-using Sdk.Generator.Analysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Sdk.Compiler;
 using Sdk.Generator.Diagnostics;
 using Sdk.Generator.Emit;
 using Sdk.Generator.Model;
@@ -8,9 +13,11 @@ using Sdk.Generator.Parsing;
 namespace Sdk.Generator;
 
 /// <summary>
-/// The model compiler: <c>[Network]</c> class in; plan, layer bodies, traffic report and diagnostics out.
-/// Stages: Parsing (attributes to <see cref="NetworkSpec"/>) then Analysis (spec to <see cref="PlanModel"/>) then Emit.
-/// Diagnostics and sources are separate outputs, so a changed message never re-emits unchanged code.
+/// The model compiler's build-time front end: <c>[Network]</c> class in; plan, layer bodies, traffic report,
+/// per-chip kernels and diagnostics out. Parsing (Roslyn symbols to a location-free <see cref="NetworkSpec"/>)
+/// then the compiler core's stages (<see cref="Placement"/>, then <see cref="NetworkCompiler"/>) then Emit.
+/// Diagnostics and sources are separate outputs, and placement and compilation see no source locations, so an
+/// edit that only moves text (a comment) re-reports diagnostics at their new places and recomputes nothing.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetworkGenerator : IIncrementalGenerator
@@ -19,6 +26,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     public static class Steps
     {
         public const string Parse = nameof(Parse);
+        public const string Network = nameof(Network);
+        public const string Place = nameof(Place);
         public const string Compile = nameof(Compile);
         public const string Diagnostics = nameof(Diagnostics);
         public const string Output = nameof(Output);
@@ -26,44 +35,92 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var compiled = context.SyntaxProvider
+        var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 SdkNames.Network,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
-                static (ctx, ct) => NetworkParser.Parse(ctx, ct))
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (ctx, ct) => Guard(
+                    () => NetworkParser.Parse(ctx, ct),
+                    ctx.TargetSymbol.Name,
+                    d => new ParsedNetwork(null, null, EquatableArray.Of(new DiagnosticInfo(d.Id, LocationInfo.From(ctx.TargetNode), d.Arguments)))))
             .Where(static r => r is not null)
-            .WithTrackingName(Steps.Parse)
-            .Select(static (r, _) => NetworkCompiler.Compile(r!))
+            .Select(static (r, _) => r!)
+            .WithTrackingName(Steps.Parse);
+
+        var compiled = parsed
+            .Where(static p => p.Network is not null)
+            .Select(static (p, _) => p.Network!)
+            .WithTrackingName(Steps.Network)
+            .Select(static (n, _) => new PlacedNetwork(n, Guard(
+                () => n.Compilable ? Placement.Place(n.Spec) : new PlacementOutcome(null, EquatableArray<CompilerDiagnostic>.Empty),
+                n.Spec.Name,
+                d => new PlacementOutcome(null, EquatableArray.Of(d)))))
+            .WithTrackingName(Steps.Place)
+            .Select(static (p, _) => Guard(
+                () => NetworkEmitter.Emit(p),
+                p.Input.Spec.Name,
+                d => NetworkEmitter.Failed(p.Input, d)))
             .WithTrackingName(Steps.Compile);
 
-        var diagnostics = compiled.Select(static (r, _) => r.Diagnostics).WithTrackingName(Steps.Diagnostics);
+        // Diagnostics: the parser's (already located) and the compiler's, placed through the parser's locations.
+        var diagnostics = parsed.Collect()
+            .Combine(compiled.Collect())
+            .Select(static (pair, _) => Locate(pair.Left, pair.Right))
+            .WithTrackingName(Steps.Diagnostics);
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
         {
             foreach (var info in list)
             {
                 if (DiagnosticDescriptors.Find(info.Id) is { } descriptor)
                 {
-                    spc.ReportDiagnostic(Diagnostic.Create(descriptor, info.Location?.ToLocation(), System.Linq.Enumerable.ToArray<object>(info.Arguments)));
+                    spc.ReportDiagnostic(Diagnostic.Create(descriptor, info.Location?.ToLocation(), info.Arguments.Cast<object>().ToArray()));
                 }
             }
         });
 
-        var outputs = compiled.Select(static (r, _) => r.Output).Where(static o => o is not null).WithTrackingName(Steps.Output);
-        context.RegisterSourceOutput(outputs, static (spc, output) => Emit(spc, output!));
+        var outputs = compiled.Select(static (o, _) => o.Files).WithTrackingName(Steps.Output);
+        context.RegisterSourceOutput(outputs, static (spc, files) =>
+        {
+            foreach (var file in files)
+            {
+                spc.AddSource(file.HintName, file.Text);
+            }
+        });
     }
 
-    private static void Emit(SourceProductionContext context, GeneratorOutput output)
+    private static EquatableArray<DiagnosticInfo> Locate(ImmutableArray<ParsedNetwork> parsed, ImmutableArray<GeneratorOutput> compiled)
     {
-        var hint = output.Type.HintName;
-        context.AddSource($"{hint}.Layers.g.cs", LayersEmitter.Emit(output));
-        if (output.Plan is { } plan)
+        var all = new List<DiagnosticInfo>();
+        foreach (var network in parsed)
         {
-            context.AddSource($"{hint}.Plan.g.cs", PlanEmitter.Emit(output.Type, plan));
-            context.AddSource($"{hint}.Traffic.g.cs", TrafficEmitter.Emit(output.Type, plan));
-            foreach (var chip in plan.Chips)
+            all.AddRange(network.Diagnostics);
+            var output = network.Network is { } input ? compiled.FirstOrDefault(o => o.HintName == input.Type.HintName) : null;
+            foreach (var diagnostic in output?.Diagnostics ?? EquatableArray<CompilerDiagnostic>.Empty)
             {
-                context.AddSource($"{hint}.Chip{chip.Id}.g.cs", ChipEmitter.Emit(output.Type, plan, chip.Id));
+                all.Add(DiagnosticDescriptors.Locate(diagnostic, network.Locations));
             }
+        }
+
+        return all.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// The generator never throws: a failure of its own (a bug) becomes SDK0040 on the network, and the step's
+    /// <paramref name="failed"/> result, instead of the compiler's CS8785, which would drop every other diagnostic.
+    /// </summary>
+    private static T Guard<T>(Func<T> step, string network, Func<CompilerDiagnostic, T> failed)
+    {
+        try
+        {
+            return step();
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            return failed(CompilerDiagnostic.Create(DiagnosticRules.InternalError, DiagnosticTarget.Network, network, e.GetType().Name, e.Message));
         }
     }
 }

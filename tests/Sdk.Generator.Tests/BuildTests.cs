@@ -38,8 +38,12 @@ public class BuildTests
                   </PropertyGroup>
                   <ItemGroup>
                     <Reference Include="{bin}Sdk.Attributes.dll" />
+                    <Reference Include="{bin}Sdk.Compiler.dll" />
                     <Reference Include="{bin}Sdk.Runtime.dll" />
+                    <!-- The generator and what it loads beside it: the compiler core and the attributes' enums. -->
                     <Analyzer Include="{bin}Sdk.Generator.dll" />
+                    <Analyzer Include="{bin}Sdk.Compiler.dll" />
+                    <Analyzer Include="{bin}Sdk.Attributes.dll" />
                   </ItemGroup>
                 </Project>
                 """);

@@ -11,7 +11,11 @@ namespace Sdk.Generator.Tests;
 public class DocsExamplesTests
 {
     public static IEnumerable<object[]> Pages() =>
-        Directory.GetFiles(Path.Combine(RepoRoot.Path, "docs", "diagnostics"), "SDK*.md").OrderBy(p => p).Select(p => new object[] { Path.GetFileNameWithoutExtension(p) });
+        Directory.GetFiles(Path.Combine(RepoRoot.Path, "docs", "diagnostics"), "SDK*.md")
+            .Select(Path.GetFileNameWithoutExtension)
+            .Where(id => !DiagnosticTests.Untriggerable.Contains(id))
+            .Order()
+            .Select(id => new object[] { id! });
 
     [Theory]
     [MemberData(nameof(Pages))]

@@ -16,7 +16,8 @@ public class SnapshotTests
         var run = GeneratorHarness.Generate(GeneratorHarness.Network(network));
 
         Assert.Empty(run.Errors);
-        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Warning);
+        var warnings = run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(d => d.ToString()).ToList();
+        Assert.True(warnings.Count == 0, string.Join("\n", warnings));
         var chips = run.LoadPlan($"Samples.Nets.{network}").Chips.Count;
         Assert.Equal(3 + chips, run.Result.GeneratedSources.Length);
         foreach (var part in new[] { "Plan", "Traffic", "Layers" }.Concat(Enumerable.Range(0, chips).Select(c => $"Chip{c}")))

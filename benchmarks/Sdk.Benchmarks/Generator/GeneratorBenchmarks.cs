@@ -27,7 +27,7 @@ public class GeneratorBenchmarks
     {
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Append(typeof(Sdk.NetworkAttribute).Assembly.Location)
-            .Append(typeof(Sdk.Runtime.NetworkPlan).Assembly.Location)
+            .Append(typeof(Sdk.Compiler.NetworkPlan).Assembly.Location)
             .Distinct()
             .Select(p => MetadataReference.CreateFromFile(p));
         _compilation = CSharpCompilation.Create(

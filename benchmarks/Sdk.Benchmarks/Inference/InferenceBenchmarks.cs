@@ -6,6 +6,7 @@ using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Running;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Sdk.Compiler;
 using Sdk.Runtime;
 using Sdk.Runtime.Onnx;
 
@@ -43,8 +44,8 @@ public abstract class InferenceBenchmarks<TNetwork>
         var network = new TNetwork();
         var plan = TNetwork.Plan;
         var random = new Random(1);
-        _input = Enumerable.Range(0, Batch * (int)TensorShape.Elements(plan.InputShape)).Select(_ => random.NextSingle()).ToArray();
-        _output = new float[Batch * (int)TensorShape.Elements(plan.Layers[^1].OutputShape)];
+        _input = Enumerable.Range(0, Batch * (int)Shapes.Elements(plan.InputShape)).Select(_ => random.NextSingle()).ToArray();
+        _output = new float[Batch * (int)Shapes.Elements(plan.Layers[^1].OutputShape)];
 
         var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, InterOpNumThreads = 1 };
         _onnx = new InferenceSession(OnnxExporter.ExportToBytes(plan, network.Parameters), options);

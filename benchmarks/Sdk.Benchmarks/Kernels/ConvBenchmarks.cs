@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using Sdk;
-using Sdk.Runtime.Cpu;
+using Sdk.Runtime.Backends.Cpu;
 
 namespace Sdk.Benchmarks.Kernels
 {

@@ -1,7 +1,7 @@
 using System;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
-using Sdk.Runtime.Cpu;
+using Sdk.Runtime.Backends.Cpu;
 
 namespace Sdk.Benchmarks.Kernels
 {

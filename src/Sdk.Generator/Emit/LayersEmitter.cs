@@ -1,42 +1,43 @@
-using Sdk.Generator.Analysis;
+using Sdk.Compiler;
 using Sdk.Generator.Model;
 
 namespace Sdk.Generator.Emit;
 
-/// <summary>Emits <c>X.Layers.g.cs</c>: the bodies of the partial layer properties.</summary>
+/// <summary>Emits <c>X.Layers.g.cs</c>: the bodies of the partial layer properties and the instance's parameters.</summary>
 internal static class LayersEmitter
 {
-    public static string Emit(GeneratorOutput output)
+    public static string Emit(NetworkInput network, NetworkPlan? plan)
     {
         var w = new SourceWriter();
-        w.InType(output.Type, null, () =>
+        w.InType(network.Type, null, () =>
         {
-            if (output.Plan is { } plan)
+            if (plan is not null)
             {
-                w.Line("private global::Sdk.Runtime.ParameterSet? __sdkParameters;");
-                w.Line("private global::Sdk.Layer[]? __sdkLayers;");
+                w.Line("private global::Sdk.Runtime.ParameterSet? __SdkParameters;");
+                w.Line("private global::Sdk.Layer[]? __SdkLayers;");
                 w.Line();
                 w.Line("/// <summary>This instance's parameters, initialised from seed 0 until weights are loaded.</summary>");
                 w.Line("public global::Sdk.Runtime.ParameterSet Parameters =>");
-                w.Line("    global::System.Threading.LazyInitializer.EnsureInitialized(ref __sdkParameters, static () => new global::Sdk.Runtime.ParameterSet(Plan));");
+                w.Line("    global::System.Threading.LazyInitializer.EnsureInitialized(ref __SdkParameters, static () => new global::Sdk.Runtime.ParameterSet(Plan));");
                 w.Line();
                 w.Line("private global::Sdk.Layer __SdkLayer(int index) =>");
-                w.Line("    global::System.Threading.LazyInitializer.EnsureInitialized(ref __sdkLayers, () => global::Sdk.Layer.CreateAll(Parameters))[index];");
-                foreach (var property in output.Properties)
+                w.Line("    global::System.Threading.LazyInitializer.EnsureInitialized(ref __SdkLayers, () => global::Sdk.Layer.CreateAll(Parameters))[index];");
+                foreach (var property in network.Properties)
                 {
-                    var layer = plan.Layers[property.LayerIndex];
+                    var layer = plan.Layer(network.Spec.Layers[property.LayerIndex].Name);
                     w.Line();
-                    w.Line($"/// <summary>{layer.Name}: {layer.Kind} on chip {layer.Chip}, output {Shapes.Format(layer.OutputShape)}.</summary>");
-                    w.Line($"{property.Accessibility} partial global::Sdk.Layer {property.Name} => __SdkLayer({property.LayerIndex});");
+                    w.Line($"/// <summary>{System.Security.SecurityElement.Escape(layer.Name)}: {layer.Kind} on chip {layer.Chip}, output {Shapes.Format(layer.OutputShape)}.</summary>");
+                    w.Line($"{property.Accessibility} partial global::Sdk.Layer {property.Name} => __SdkLayer({layer.Index});");
                 }
             }
             else
             {
-                // The network has SDK errors (reported on its attributes); these bodies only keep the build's
-                // error list about the network, not about missing property implementations.
-                foreach (var property in output.Properties)
+                // The network has errors (reported on its attributes); these bodies keep the build's error list
+                // about the network, not about missing property implementations.
+                var message = Literals.Quoted($"Network '{network.Spec.Name}' did not compile; see the SDK diagnostics of the build.");
+                foreach (var property in network.Properties)
                 {
-                    w.Line($"{property.Accessibility} partial global::Sdk.Layer {property.Name} => throw new global::System.InvalidOperationException({Literals.Quoted($"Network '{output.Type.Name}' did not compile; see the SDK diagnostics of the build.")});");
+                    w.Line($"{property.Accessibility} partial global::Sdk.Layer {property.Name} => throw new global::System.InvalidOperationException({message});");
                 }
             }
         });

@@ -1,37 +1,25 @@
+using Sdk.Compiler;
 using Sdk.Generator.Model;
 
 namespace Sdk.Generator.Emit;
 
-/// <summary>Emits <c>X.Traffic.g.cs</c>: every cut as data, and the report rendered as Markdown and JSON.</summary>
+/// <summary>
+/// Emits <c>X.Traffic.g.cs</c>: the traffic report the build computed, as Markdown, to read beside the network
+/// (<c>Plan.TrafficMarkdown</c> renders the same at run time; the build output carries it as SDK0024/SDK0025).
+/// </summary>
 internal static class TrafficEmitter
 {
-    private const string Runtime = "global::Sdk.Runtime";
-
-    public static string Emit(TypeSpec type, PlanModel plan)
+    public static string Emit(TypeSpec type, NetworkPlan plan)
     {
         var w = new SourceWriter();
         w.InType(type, null, () =>
         {
-            // A method, not a field: static field initialisers in different partial files run in no fixed order.
-            w.Line($"private static {Runtime}.CutInfo[] __SdkCuts() => new {Runtime}.CutInfo[]");
-            w.Open();
-            foreach (var cut in plan.Cuts)
-            {
-                w.Line($"new() {{ Index = {cut.Index}, SourceLayer = {cut.SourceLayer}, From = {Literals.Quoted(cut.From)}, To = {Literals.Strings(cut.To)}, " +
-                    $"FromChip = {cut.FromChip}, ToChip = {cut.ToChip}, Shape = {Literals.Ints(cut.Shape)}, Format = {Literals.WireFormat(cut.Format)}, " +
-                    $"BottleneckRatio = {cut.BottleneckRatio}, ForwardBytesPerSample = {Literals.Long(cut.ForwardBytesPerSample)}, " +
-                    $"BackwardBytesPerSample = {Literals.Long(cut.BackwardBytesPerSample)}, " +
-                    $"ModelledSecondsPerSample = {(cut.SecondsPerSample is { } s ? Literals.Double(s) : "null")} }},");
-            }
-
-            w.Close(";");
-            w.Line();
-            w.Line("/// <summary>The compile-time traffic report, Markdown.</summary>");
-            w.Line($"private const string __SdkTrafficMarkdown = {Literals.String(TrafficReport.Markdown(plan))};");
-            w.Line();
-            w.Line("/// <summary>The compile-time traffic report, JSON.</summary>");
-            w.Line($"private const string __SdkTrafficJson = {Literals.String(TrafficReport.Json(plan))};");
+            w.Line("/// <summary>The traffic report of the build: bytes per sample on every cut, per chip pair, per chip, per layer.</summary>");
+            w.Line($"private const string __SdkTrafficReport = {Verbatim(plan.TrafficMarkdown)};");
         });
         return w.ToString();
     }
+
+    /// <summary>A verbatim string literal: line breaks stay line breaks, so the report reads as it prints.</summary>
+    private static string Verbatim(string value) => "@\"" + value.Replace("\"", "\"\"") + "\"";
 }

@@ -1,14 +1,16 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Sdk.Compiler;
 
 namespace Sdk.Generator.Parsing;
 
 /// <summary>
-/// Typed access to one attribute's arguments. Arguments the compiler could not bind (wrong type, missing) make
-/// <see cref="IsBroken"/> true instead of throwing: the compiler has already reported them.
+/// Typed access to one attribute's arguments, for the compiler's <see cref="LayerDefinition.Read"/>. Arguments
+/// the compiler could not bind (wrong type, missing) make <see cref="IsBroken"/> true instead of throwing: the C#
+/// compiler has already reported them.
 /// </summary>
-internal sealed class AttributeReader
+internal sealed class AttributeReader : IAttributeArguments
 {
     private readonly AttributeData _data;
 
@@ -29,7 +31,7 @@ internal sealed class AttributeReader
 
     public bool IsBroken { get; private set; }
 
-    public int Int(int position, int fallback = 0) => Ctor(position) is { Value: int v } ? v : Fail(fallback);
+    public int Int(int position, string name) => Ctor(position) is { Value: int v } ? v : Fail(0);
 
     public int Int(string name, int fallback) => Named(name) is { } c ? (c.Value is int v ? v : Fail(fallback)) : fallback;
 
@@ -50,7 +52,7 @@ internal sealed class AttributeReader
         _ => Fail(fallback),
     };
 
-    public double Double(int position) => Ctor(position) switch
+    public double Double(int position, string name) => Ctor(position) switch
     {
         { Value: double v } => v,
         { Value: float v } => v,
@@ -62,12 +64,23 @@ internal sealed class AttributeReader
 
     public string? String(string name) => Named(name)?.Value as string;
 
-    /// <summary>An enum argument as its underlying int.</summary>
+    /// <summary>An enum argument by its value (the compiler checks the range).</summary>
+    public Activation Activation(string name) => (Activation)Enum(name, 0);
+
+    public Activation Activation(int position, string name) => Ctor(position) is { Value: int v } ? (Activation)v : (Activation)Fail(0);
+
     public int Enum(string name, int fallback) => Named(name) is { } c ? (c.Value is int v ? v : Fail(fallback)) : fallback;
 
-    public int Enum(int position) => Ctor(position) is { Value: int v } ? v : Fail(0);
+    public IReadOnlyList<string> Names(int position)
+    {
+        var names = new List<string>();
+        foreach (var value in Array(position) ?? ImmutableArray<object?>.Empty)
+        {
+            names.Add(value as string ?? string.Empty);
+        }
 
-    public bool Has(string name) => Named(name) is not null;
+        return names;
+    }
 
     /// <summary>An <c>int[]</c> or <c>params string[]</c> argument; null when absent.</summary>
     public ImmutableArray<object?>? Array(int position) => Ctor(position) is { Kind: TypedConstantKind.Array } c ? Values(c) : null;

@@ -4,104 +4,129 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Sdk.Generator.Diagnostics;
+using Sdk.Compiler;
 using Sdk.Generator.Model;
 
 namespace Sdk.Generator.Parsing;
 
-/// <summary>Reads a <c>[Network]</c> class's attributes into a <see cref="NetworkSpec"/>. Never throws.</summary>
+/// <summary>
+/// Reads a <c>[Network]</c> class into a <see cref="ParsedNetwork"/>: the location-free spec the compiler works
+/// on, where each attribute is, and the problems only the parser sees (the class's form, members that are not
+/// layers, names the generated code needs). The only stage that touches Roslyn symbols. Never throws.
+/// </summary>
 internal static class NetworkParser
 {
-    /// <summary>The parser's result: the spec (null when the class cannot be compiled at all) and what went wrong.</summary>
-    public sealed record Result(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
-
-    public static Result? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static ParsedNetwork? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration)
         {
             return null;
         }
 
         // A partial class can carry [Network] on several declarations (a compiler error); handle it once.
-        var networkAttribute = context.Attributes[0];
         if (!IsFirstNetworkDeclaration(type, declaration))
         {
             return null;
         }
 
         var diagnostics = new List<DiagnosticInfo>();
+        var classLocation = LocationInfo.From(declaration.Identifier.GetLocation());
+        var networkAttribute = context.Attributes[0];
         var networkLocation = LocationInfo.From(networkAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
-
         if (!IsPartialAll(type, cancellationToken))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkNotPartial, LocationInfo.From(declaration.Identifier.GetLocation()), type.Name));
-            return new Result(null, diagnostics.ToEquatableArray());
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.NetworkNotPartial, classLocation, type.Name));
+            return new ParsedNetwork(null, null, diagnostics.ToEquatableArray());
+        }
+
+        if (Unsupported(type) is { } reason)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.UnsupportedNetworkClass, classLocation, type.Name, reason));
+            return new ParsedNetwork(null, null, diagnostics.ToEquatableArray());
+        }
+
+        if (Names.IsReserved(type.Name))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.ReservedName, classLocation, type.Name, "a network class name", "the generated code adds members Plan, Parameters and Programs (and __Sdk...) to the class"));
         }
 
         var network = new AttributeReader(networkAttribute);
         var inputShape = ReadInts(network.Array("InputShape"));
-        var autoPlacement = network.Enum("Placement", 0) == 1;
-        if (network.IsBroken)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnreadableAttribute, networkLocation, "Network", type.Name));
-        }
+        var placement = (PlacementMode)network.Enum("Placement", 0);
+        var readable = Report(network, "Network", type.Name, networkLocation, diagnostics);
 
         var chips = new List<ChipSpec>();
+        var chipLocations = new List<LocationInfo>();
         var links = new List<LinkSpec>();
+        var linkLocations = new List<LocationInfo>();
         foreach (var attribute in type.GetAttributes())
         {
             var name = attribute.AttributeClass?.ToDisplayString();
             var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
+            var reader = new AttributeReader(attribute);
             if (name == SdkNames.Chip)
             {
-                var reader = new AttributeReader(attribute);
-                var id = reader.Int(0);
-                var chip = new ChipSpec(id, reader.String("Name") ?? $"chip{id}", reader.Double("Gflops", 0), reader.Long("MemoryKiB", 0), location);
-                if (Report(reader, "Chip", type.Name, location, diagnostics))
-                {
-                    chips.Add(chip);
-                }
+                var chip = new ChipSpec(reader.Int(0, "Id"), reader.String("Name"), reader.Double("Gflops", 0), reader.Long("MemoryKiB", 0));
+                readable &= Report(reader, "Chip", type.Name, location, diagnostics);
+                chips.Add(chip);
+                chipLocations.Add(location!);
             }
             else if (name == SdkNames.Link)
             {
-                var reader = new AttributeReader(attribute);
                 var link = new LinkSpec(
-                    reader.Int(0),
-                    reader.Int(1),
+                    reader.Int(0, "ChipA"),
+                    reader.Int(1, "ChipB"),
                     reader.Double("GigabytesPerSecond", 0),
                     reader.Double("LatencyMicroseconds", 0),
-                    reader.Long("BudgetBytesPerSample", 0),
-                    location);
-                if (Report(reader, "Link", type.Name, location, diagnostics))
-                {
-                    links.Add(link);
-                }
+                    reader.Long("BudgetBytesPerSample", 0));
+                readable &= Report(reader, "Link", type.Name, location, diagnostics);
+                links.Add(link);
+                linkLocations.Add(location!);
             }
         }
 
-        var layers = new List<LayerSpec>();
+        var layers = new List<LayerParser.Parsed>();
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsImplicitlyDeclared)
+            {
+                continue;
+            }
+
+            if (Names.IsReserved(member.Name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.ReservedName, LocationInfo.From(member.Locations.FirstOrDefault()), member.Name, "a member name of a network class", "the generated code defines it"));
+            }
+
             // A second member of the same name is already a compiler error (CS0102); it is not a second layer.
-            if (member is IPropertySymbol property && !layers.Any(l => l.Name == property.Name) &&
-                LayerParser.Parse(property, diagnostics, cancellationToken) is { } layer)
+            if (member is IPropertySymbol property && !layers.Any(l => l.Spec.Name == property.Name) &&
+                LayerParser.Parse(property, layers.Count, diagnostics, cancellationToken) is { } layer)
             {
                 layers.Add(layer);
             }
         }
 
         var spec = new NetworkSpec(
-            ReadType(type),
+            type.Name,
             inputShape,
-            networkLocation,
-            autoPlacement,
+            placement,
             chips.ToEquatableArray(),
             links.ToEquatableArray(),
-            layers.ToEquatableArray());
-        return new Result(spec, diagnostics.ToEquatableArray());
+            layers.Select(l => l.Spec).ToEquatableArray());
+        var locations = new NetworkLocations(
+            classLocation,
+            networkLocation,
+            chipLocations.ToEquatableArray(),
+            linkLocations.ToEquatableArray(),
+            layers.Select(l => l.Locations).ToEquatableArray());
+        var properties = layers.Where(l => l.Property is not null).Select(l => l.Property!).ToEquatableArray();
+        readable &= layers.All(l => l.Readable);
+        var clean = !diagnostics.Any(d => DiagnosticRules.Find(d.Id)?.Severity == Severity.Error);
+        return new ParsedNetwork(new NetworkInput(ReadType(type), properties, spec, readable, clean), locations, diagnostics.ToEquatableArray());
     }
 
+    /// <summary>Reports an attribute whose arguments could not be read; true when they could.</summary>
     internal static bool Report(AttributeReader reader, string attribute, string owner, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         if (!reader.IsBroken)
@@ -109,20 +134,59 @@ internal static class NetworkParser
             return true;
         }
 
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnreadableAttribute, location, attribute, owner));
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.UnreadableAttribute, location, attribute, owner));
         return false;
     }
 
     internal static EquatableArray<int> ReadInts(ImmutableArray<object?>? values) =>
         values is { } array ? array.Select(v => v is int i ? i : 0).ToEquatableArray() : EquatableArray<int>.Empty;
 
-    private static bool IsFirstNetworkDeclaration(INamedTypeSymbol type, ClassDeclarationSyntax declaration)
+    /// <summary>Why a class cannot hold a network, or null when it can.</summary>
+    private static string? Unsupported(INamedTypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Class || type.IsRecord)
+        {
+            return "it must be a class (not a record, struct or interface)";
+        }
+
+        if (type.IsStatic)
+        {
+            return "it must not be static: its instances hold the network's parameters";
+        }
+
+        if (type.IsFileLocal)
+        {
+            return "it must not be file-local: the generated code is in other files";
+        }
+
+        if (type.IsGenericType)
+        {
+            return "it must not be generic: its plan is one for the class";
+        }
+
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (outer.IsGenericType)
+            {
+                return $"it must not be nested in generic type '{outer.ToDisplayString()}': its plan would exist once per type argument";
+            }
+
+            if (outer.IsFileLocal)
+            {
+                return $"it must not be nested in file-local type '{outer.Name}'";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsFirstNetworkDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration)
     {
         foreach (var attribute in type.GetAttributes())
         {
             if (attribute.AttributeClass?.ToDisplayString() == SdkNames.Network)
             {
-                return attribute.ApplicationSyntaxReference?.GetSyntax().FirstAncestorOrSelf<ClassDeclarationSyntax>() == declaration;
+                return attribute.ApplicationSyntaxReference?.GetSyntax().FirstAncestorOrSelf<TypeDeclarationSyntax>() == declaration;
             }
         }
 
@@ -151,20 +215,23 @@ internal static class NetworkParser
         var containing = new List<string>();
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
-            containing.Insert(0, $"partial {TypeKeyword(outer)} {NameWithTypeParameters(outer)}");
+            containing.Insert(0, $"partial {TypeKeyword(outer)} {Names.Identifier(outer.Name)}");
         }
 
-        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
-        var metadataName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)
-            .Replace("global::", string.Empty)
-            .Replace('<', '{')
-            .Replace('>', '}');
-        return new TypeSpec(
-            NameWithTypeParameters(type),
-            ns,
-            metadataName,
-            Accessibility(type.DeclaredAccessibility),
-            containing.ToEquatableArray());
+        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? Names.Dotted(n.ToDisplayString()) : null;
+        return new TypeSpec(Names.Identifier(type.Name), ns, Names.Hint(MetadataName(type)), containing.ToEquatableArray());
+    }
+
+    /// <summary>Namespace.Outer+Inner, unique per type.</summary>
+    private static string MetadataName(INamedTypeSymbol type)
+    {
+        var name = type.MetadataName;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            name = outer.MetadataName + "+" + name;
+        }
+
+        return type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." + name : name;
     }
 
     private static string TypeKeyword(INamedTypeSymbol type) => (type.IsRecord, type.TypeKind) switch
@@ -175,9 +242,6 @@ internal static class NetworkParser
         (_, TypeKind.Interface) => "interface",
         _ => "class",
     };
-
-    private static string NameWithTypeParameters(INamedTypeSymbol type) =>
-        type.TypeParameters.IsEmpty ? type.Name : $"{type.Name}<{string.Join(", ", type.TypeParameters.Select(p => p.Name))}>";
 
     internal static string Accessibility(Accessibility accessibility) => accessibility switch
     {

@@ -11,4 +11,7 @@ internal static class SdkNames
     public const string Transfer = "Sdk.TransferAttribute";
     public const string LayerBase = "Sdk.LayerAttribute";
     public const string LayerType = "Sdk.Layer";
+
+    /// <summary>The full name of a layer kind's attribute (<c>Conv2D</c> to <c>Sdk.Conv2DAttribute</c>).</summary>
+    public static string Attribute(string shortName) => "Sdk." + shortName + "Attribute";
 }

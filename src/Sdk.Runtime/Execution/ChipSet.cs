@@ -1,26 +1,23 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Sdk.Runtime.Cpu;
-using Sdk.Runtime.Ilgpu;
+using Sdk.Runtime.Backends;
 
 namespace Sdk.Runtime;
 
 /// <summary>
 /// The chips a model runs on, chip i running the plan's chip i. Owns its chips: disposing the set disposes them,
-/// and models built on it then refuse to run.
+/// and models built on it then refuse to run. Chips come from the kinds in <see cref="ChipKind.All"/>.
 /// </summary>
 public sealed class ChipSet : IDisposable
 {
+    /// <summary>The most chips one set may hold, so a typo cannot ask for a billion threads and buffers.</summary>
+    public const int MaxChips = 1024;
+
     private readonly ChipDevice[] _chips;
 
     private ChipSet(ChipDevice[] chips)
     {
-        if (chips.Length == 0)
-        {
-            throw new ArgumentException("A chip set needs at least one chip.", nameof(chips));
-        }
-
         _chips = chips;
     }
 
@@ -31,31 +28,65 @@ public sealed class ChipSet : IDisposable
     public bool IsDisposed { get; private set; }
 
     /// <summary><paramref name="count"/> CPU chips on the vectorised backend: runs on every machine (the embedded default).</summary>
-    public static ChipSet Cpu(int count) => new(Create(count, _ => new CpuChip()));
+    public static ChipSet Cpu(int count) => Create(ChipKind.Cpu, count);
 
     /// <summary><paramref name="count"/> chips on ILGPU's CPU accelerator (simulated GPU threads: slow, for checking GPU kernels).</summary>
-    public static ChipSet IlgpuCpu(int count) => new(Create(count, _ => IlgpuChip.Cpu()));
+    public static ChipSet IlgpuCpu(int count) => Create(ChipKind.IlgpuCpu, count);
+
+    /// <summary><paramref name="count"/> chips of the kind named <paramref name="kind"/> (<c>cpu</c>, <c>ilgpu-cpu</c>, <c>cuda</c>, <c>opencl</c>).</summary>
+    public static ChipSet Create(string kind, int count) => Create(ChipKind.Find(kind), count);
+
+    /// <summary><paramref name="count"/> chips of <paramref name="kind"/>: one per device while devices last, then sharing them round-robin.</summary>
+    public static ChipSet Create(ChipKind kind, int count)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        CheckCount(count);
+        var devices = kind.Available();
+        if (devices <= 0)
+        {
+            throw new InvalidOperationException($"This machine has no '{kind.Name}' device ({kind.Description}).");
+        }
+
+        return Build(Enumerable.Range(0, count).Select(i => (kind, i % devices)));
+    }
 
     /// <summary>
-    /// <paramref name="count"/> chips preferring GPUs: CUDA devices first, then OpenCL, each GPU one chip; the
-    /// remaining chips are CPU chips.
+    /// <paramref name="count"/> chips preferring GPUs: each GPU of the kinds in <see cref="ChipKind.All"/> (CUDA
+    /// first, then OpenCL) is one chip; the remaining chips are CPU chips.
     /// </summary>
     public static ChipSet Auto(int count)
     {
-        var gpus = Math.Min(IlgpuChip.GpuCount, count);
-        var chips = Enumerable.Range(0, gpus).Select(i => (ChipDevice)IlgpuChip.Gpu(i)).ToList();
-        if (count > gpus)
+        CheckCount(count);
+        var picks = new List<(ChipKind, int)>();
+        foreach (var kind in ChipKind.All.Where(k => k.IsGpu))
         {
-            chips.AddRange(Cpu(count - gpus).DetachChips());
+            var devices = Math.Min(kind.Available(), count - picks.Count);
+            picks.AddRange(Enumerable.Range(0, devices).Select(i => (kind, i)));
         }
 
-        return new ChipSet(chips.ToArray());
+        picks.AddRange(Enumerable.Range(0, count - picks.Count).Select(i => (ChipKind.Cpu, i)));
+        return Build(picks);
     }
 
-    /// <summary>A chip set of the given chips (mixed backends allowed), in chip order.</summary>
+    /// <summary>A chip set of the given chips (mixed backends allowed), in chip order; the set owns them from now on.</summary>
     public static ChipSet Of(params ChipDevice[] chips)
     {
         ArgumentNullException.ThrowIfNull(chips);
+        CheckCount(chips.Length);
+        for (var i = 0; i < chips.Length; i++)
+        {
+            if (chips[i] is null)
+            {
+                throw new ArgumentNullException(nameof(chips), $"Chip {i} of the {chips.Length} given is null.");
+            }
+
+            chips[i].ThrowIfDisposed();
+            if (Array.IndexOf(chips, chips[i]) != i)
+            {
+                throw new ArgumentException($"Chips {Array.IndexOf(chips, chips[i])} and {i} are the same object; a chip runs one plan chip.", nameof(chips));
+            }
+        }
+
         return new ChipSet((ChipDevice[])chips.Clone());
     }
 
@@ -82,25 +113,31 @@ public sealed class ChipSet : IDisposable
     public override string ToString() =>
         $"{Count} chips ({string.Join(", ", _chips.GroupBy(c => c.Name).Select(g => g.Count() == 1 ? g.Key : $"{g.Count()} x {g.Key}"))})";
 
-    private ChipDevice[] DetachChips()
+    private static void CheckCount(int count)
     {
-        IsDisposed = true; // the chips now belong to another set
-        return _chips;
+        if (count is < 1 or > MaxChips)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"A chip set holds 1 to {MaxChips} chips.");
+        }
     }
 
-    private static ChipDevice[] Create(int count, Func<int, ChipDevice> create)
+    /// <summary>Makes every chip, disposing those already made if one fails.</summary>
+    private static ChipSet Build(IEnumerable<(ChipKind Kind, int Device)> picks)
     {
-        if (count < 0)
+        var chips = new List<ChipDevice>();
+        try
         {
-            throw new ArgumentOutOfRangeException(nameof(count), count, "A chip count cannot be negative.");
+            foreach (var (kind, device) in picks)
+            {
+                chips.Add(kind.Create(device));
+            }
+        }
+        catch
+        {
+            chips.ForEach(c => c.Dispose());
+            throw;
         }
 
-        var chips = new ChipDevice[count];
-        for (var i = 0; i < count; i++)
-        {
-            chips[i] = create(i);
-        }
-
-        return chips;
+        return new ChipSet(chips.ToArray());
     }
 }

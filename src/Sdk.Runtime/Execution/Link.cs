@@ -39,11 +39,26 @@ public sealed class Link
         Bytes += bytes;
         Transfers++;
         Elapsed += Stopwatch.GetElapsedTime(0, elapsedTicks);
-        if (Declared is not null)
-        {
-            Modelled += Declared.ModelledTime(bytes);
-        }
+        Modelled = Sum(Modelled, ModelledTime(Declared, bytes));
     }
+
+    /// <summary>
+    /// The declared link's time for one transfer (latency + bytes / bandwidth), zero without a link; saturates at
+    /// <see cref="TimeSpan.MaxValue"/> rather than overflowing for extreme link figures.
+    /// </summary>
+    public static TimeSpan ModelledTime(LinkInfo? link, long bytes)
+    {
+        if (link is null)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var seconds = link.ModelledSeconds(bytes);
+        return seconds >= TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>a + b, or <see cref="TimeSpan.MaxValue"/> when that overflows.</summary>
+    internal static TimeSpan Sum(TimeSpan a, TimeSpan b) => a.Ticks > TimeSpan.MaxValue.Ticks - b.Ticks ? TimeSpan.MaxValue : a + b;
 
     internal void Reset()
     {

@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Linq;
 using System.Numerics.Tensors;
-using Sdk.Runtime.Ilgpu;
+using Sdk.Runtime.Backends;
 
 namespace Sdk.Runtime;
 
@@ -20,16 +20,17 @@ namespace Sdk.Runtime;
 public sealed class Model : IDisposable
 {
     private readonly ChipSet _chips;
-    private readonly ChipExecutor[] _executors;
+    private readonly InferenceExecutor[] _executors;
     private readonly object _gate = new();
     private readonly int _outputLayer;
     private readonly int[] _inputChips;
-    private readonly CutInfo[][] _cutsBySource;
-    private byte[] _wire = Array.Empty<byte>();
+    private readonly int[][] _cutsBySource;
+    private readonly CutTransport _transport;
+    private readonly BatchLimit _batchLimit;
     private PipelineEngine? _pipeline;
     private bool _disposed;
 
-    private Model(NetworkPlan plan, ParameterSet parameters, ChipSet chips, Func<int, IlgpuChipProgram> programs, NanPolicy nanPolicy)
+    private Model(NetworkPlan plan, ParameterSet parameters, ChipSet chips, ChipPrograms programs, NanPolicy nanPolicy)
     {
         chips.ThrowIfDisposed();
         if (chips.Count != plan.Chips.Count)
@@ -37,19 +38,26 @@ public sealed class Model : IDisposable
             throw new ArgumentException($"Network '{plan.Name}' is planned for {plan.Chips.Count} chips, but the chip set has {chips.Count}.", nameof(chips));
         }
 
+        if (!ReferenceEquals(parameters.Plan, plan) && !parameters.Fits(plan))
+        {
+            throw new ArgumentException($"The parameters are those of network '{parameters.Plan.Name}', which does not have the parameter tensors of '{plan.Name}'.", nameof(parameters));
+        }
+
         Plan = plan;
         NanPolicy = nanPolicy;
         _chips = chips;
         _outputLayer = plan.Layers.Count - 1;
-        _inputChips = plan.Layers.Where(l => Array.IndexOf(l.Inputs, -1) >= 0).Select(l => l.Chip).Distinct().ToArray();
-        _cutsBySource = plan.Layers.Select(l => plan.Cuts.Where(c => c.SourceLayer == l.Index).ToArray()).ToArray();
+        _inputChips = plan.Layers.Where(l => l.Inputs.Contains(-1)).Select(l => l.Chip).Distinct().ToArray();
+        _cutsBySource = plan.Layers.Select(l => plan.Cuts.Where(c => c.SourceLayer == l.Index).Select(c => c.Index).ToArray()).ToArray();
+        _batchLimit = new BatchLimit(plan);
         Ledger = new TrafficLedger(plan);
-        _executors = new ChipExecutor[chips.Count];
+        _transport = new CutTransport(plan, Ledger);
+        _executors = new InferenceExecutor[chips.Count];
         try
         {
             for (var c = 0; c < chips.Count; c++)
             {
-                _executors[c] = chips.Chips[c].CreateExecutor(plan, c, programs);
+                _executors[c] = chips.Chips[c].CreateInference(plan, c, programs);
                 _executors[c].LoadParameters(parameters);
             }
         }
@@ -68,7 +76,7 @@ public sealed class Model : IDisposable
     public TrafficLedger Ledger { get; }
 
     /// <summary>Per-sample output shape.</summary>
-    public int[] OutputShape => Plan.Layers[_outputLayer].OutputShape;
+    public EquatableArray<int> OutputShape => Plan.Layers[_outputLayer].OutputShape;
 
     /// <summary>Compiles <paramref name="network"/> with its current parameters onto <paramref name="chips"/>.</summary>
     public static Model Create<TNetwork>(TNetwork network, ChipSet chips, NanPolicy nanPolicy = NanPolicy.Propagate)
@@ -76,14 +84,27 @@ public sealed class Model : IDisposable
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(chips);
-        var programs = TNetwork.CreateIlgpuPrograms();
-        return new Model(TNetwork.Plan, network.Parameters, chips, chip => programs[chip], nanPolicy);
+        return new Model(TNetwork.Plan, network.Parameters, chips, TNetwork.Programs, nanPolicy);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="plan"/> (a plan made at run time: a variant, an imported network) with
+    /// <paramref name="parameters"/> on <paramref name="chips"/>. Backends that need the generator's compiled kernels
+    /// (ILGPU) decline such a plan with a named error.
+    /// </summary>
+    public static Model Create(NetworkPlan plan, ParameterSet parameters, ChipSet chips, NanPolicy nanPolicy = NanPolicy.Propagate)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(chips);
+        return new Model(plan, parameters, chips, ChipPrograms.None, nanPolicy);
     }
 
     /// <summary>Runs a batch: <paramref name="input"/> holds batch x input shape values (NCHW); returns batch x output shape.</summary>
     public float[] Run(ReadOnlySpan<float> input, int batch)
     {
-        var output = new float[batch * TensorShape.Elements(OutputShape)];
+        _batchLimit.Check(batch);
+        var output = new float[batch * Shapes.Elements(OutputShape)];
         Run(input, batch, output);
         return output;
     }
@@ -94,7 +115,7 @@ public sealed class Model : IDisposable
         ArgumentNullException.ThrowIfNull(input);
         var lengths = input.Lengths;
         var expected = Plan.InputShape;
-        if (lengths.Length != expected.Length + 1 || !lengths[1..].SequenceEqual(expected.Select(d => (nint)d).ToArray()))
+        if (lengths.Length != expected.Count + 1 || !lengths[1..].SequenceEqual(expected.Select(d => (nint)d).ToArray()))
         {
             throw new ArgumentException(
                 $"Network '{Plan.Name}' takes input of shape [batch, {string.Join(", ", expected)}], but the tensor has shape [{string.Join(", ", lengths.ToArray())}].",
@@ -137,7 +158,8 @@ public sealed class Model : IDisposable
     /// </summary>
     public float[] RunPipelined(ReadOnlySpan<float> input, int batch, PipelineOptions options)
     {
-        var output = new float[Math.Max(0, batch) * TensorShape.Elements(OutputShape)];
+        _batchLimit.Check(batch);
+        var output = new float[batch * Shapes.Elements(OutputShape)];
         RunPipelined(input, batch, output, options);
         return output;
     }
@@ -185,7 +207,7 @@ public sealed class Model : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            _pipeline ??= new PipelineEngine(Plan, _executors, Ledger);
+            _pipeline ??= new PipelineEngine(Plan, _executors, _transport);
             stats = _pipeline.Run(input, batch, output, options);
         }
 
@@ -215,12 +237,9 @@ public sealed class Model : IDisposable
 
     private void Validate(ReadOnlySpan<float> input, int batch, Span<float> output)
     {
-        if (batch <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(batch), batch, $"Network '{Plan.Name}': the batch size must be positive.");
-        }
+        _batchLimit.Check(batch);
 
-        var inputLength = batch * TensorShape.Elements(Plan.InputShape);
+        var inputLength = batch * Shapes.Elements(Plan.InputShape);
         if (input.Length != inputLength)
         {
             throw new ArgumentException(
@@ -228,7 +247,7 @@ public sealed class Model : IDisposable
                 nameof(input));
         }
 
-        var outputLength = batch * TensorShape.Elements(OutputShape);
+        var outputLength = batch * Shapes.Elements(OutputShape);
         if (output.Length != outputLength)
         {
             throw new ArgumentException(
@@ -264,37 +283,13 @@ public sealed class Model : IDisposable
 
             foreach (var cut in _cutsBySource[index])
             {
-                Transfer(cut, batch, timing?.Codec);
+                var info = Plan.Cuts[cut];
+                _transport.Transfer(cut, CutDirection.Forward, batch, _executors[info.FromChip], _executors[info.ToChip], timing?.Codec, timing?.Codec);
             }
         }
 
         _executors[Plan.Layers[_outputLayer].Chip].ReadOutput(_outputLayer, output);
         Ledger.CountForward(batch);
-    }
-
-    private void Transfer(CutInfo cut, int batch, long[]? codecTicks)
-    {
-        var bytes = checked((int)(cut.ForwardBytesPerSample * batch));
-        if (_wire.Length < bytes)
-        {
-            _wire = new byte[bytes];
-        }
-
-        var wire = _wire.AsSpan(0, bytes);
-        var start = Stopwatch.GetTimestamp();
-        _executors[cut.FromChip].Send(cut.Index, wire);
-        var sent = Stopwatch.GetTimestamp();
-        _executors[cut.ToChip].Receive(cut.Index, wire);
-        var end = Stopwatch.GetTimestamp();
-        if (codecTicks is not null)
-        {
-            _executors[cut.ToChip].Synchronize();
-            end = Stopwatch.GetTimestamp();
-            codecTicks[cut.FromChip] += sent - start;
-            codecTicks[cut.ToChip] += end - sent;
-        }
-
-        Ledger.RecordForward(cut.Index, bytes, end - start);
     }
 
     private void ThrowIfDisposed()
@@ -309,24 +304,11 @@ public sealed class Model : IDisposable
 
     private static void RejectNaN(ReadOnlySpan<float> values, string what)
     {
-        var index = IndexOfNaN(values);
+        var index = NanPolicies.IndexOfNaN(values);
         if (index >= 0)
         {
             throw new ArithmeticException($"NaN in {what} at element {index} (NanPolicy.Reject).");
         }
-    }
-
-    private static int IndexOfNaN(ReadOnlySpan<float> values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (float.IsNaN(values[i]))
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     public void Dispose()

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Threading;
+using Sdk.Runtime.Backends;
 
 namespace Sdk.Runtime;
 
@@ -21,7 +22,8 @@ namespace Sdk.Runtime;
 internal sealed unsafe class PipelineEngine : IDisposable
 {
     private readonly NetworkPlan _plan;
-    private readonly ChipExecutor[] _executors;
+    private readonly InferenceExecutor[] _executors;
+    private readonly CutTransport _transport;
     private readonly TrafficLedger _ledger;
     private readonly ChipSchedule[] _schedules;
     private readonly int[] _cutLink; // directed ledger link of each cut
@@ -39,14 +41,15 @@ internal sealed unsafe class PipelineEngine : IDisposable
     private int _running; // workers that have not finished the current run
     private bool _stopping;
 
-    public PipelineEngine(NetworkPlan plan, ChipExecutor[] executors, TrafficLedger ledger)
+    public PipelineEngine(NetworkPlan plan, InferenceExecutor[] executors, CutTransport transport)
     {
         _plan = plan;
         _executors = executors;
-        _ledger = ledger;
+        _transport = transport;
+        var ledger = _ledger = transport.Ledger;
         _outputLayer = plan.Layers.Count - 1;
-        _inputElements = (int)TensorShape.Elements(plan.InputShape);
-        _outputElements = (int)TensorShape.Elements(plan.Layers[_outputLayer].OutputShape);
+        _inputElements = (int)Shapes.Elements(plan.InputShape);
+        _outputElements = (int)Shapes.Elements(plan.Layers[_outputLayer].OutputShape);
         _schedules = Enumerable.Range(0, executors.Length).Select(c => ChipSchedule.Create(plan, c)).ToArray();
         _cutLink = plan.Cuts
             .Select(c => ledger.Links.Select((l, i) => (l, i)).First(p => p.l.FromChip == c.FromChip && p.l.ToChip == c.ToChip).i)
@@ -154,7 +157,7 @@ internal sealed unsafe class PipelineEngine : IDisposable
         }
 
         _mailboxes = Array.Empty<Mailbox>(); // let the old ones go before allocating the new ones
-        _mailboxes = _plan.Cuts.Select(c => new Mailbox(depth, checked((int)(c.ForwardBytesPerSample * micro)))).ToArray();
+        _mailboxes = _plan.Cuts.Select(c => new Mailbox(depth, _transport.Capacity(c.Index, CutDirection.Forward, micro))).ToArray();
         _mailboxMicroBatch = micro;
         _mailboxDepth = depth;
     }
@@ -185,7 +188,7 @@ internal sealed unsafe class PipelineEngine : IDisposable
     /// <summary>Stopwatch ticks of the modelled time, rounded up and one TimeSpan tick more, so a held transfer measures at least its modelled time.</summary>
     private static long HoldTicks(LinkInfo link, long bytes)
     {
-        var modelled = link.ModelledTime(bytes).Ticks + 1;
+        var modelled = Link.ModelledTime(link, bytes).Ticks + 1;
         return (long)Math.Ceiling(modelled * (double)Stopwatch.Frequency / TimeSpan.TicksPerSecond);
     }
 
@@ -214,7 +217,7 @@ internal sealed unsafe class PipelineEngine : IDisposable
                 {
                     // Receive each incoming cut right before the first layer on this chip that reads it.
                     var receive = plan.Cuts
-                        .Where(c => c.ToChip == chip && !received[c.Index] && Array.IndexOf(layer.Inputs, c.SourceLayer) >= 0)
+                        .Where(c => c.ToChip == chip && !received[c.Index] && layer.Inputs.Contains(c.SourceLayer))
                         .Select(c => c.Index)
                         .ToArray();
                     foreach (var cut in receive)
@@ -227,8 +230,8 @@ internal sealed unsafe class PipelineEngine : IDisposable
                 })
                 .ToArray();
             return new ChipSchedule(
-                plan.Layers.Any(l => l.Chip == chip && Array.IndexOf(l.Inputs, -1) >= 0),
-                plan.Layers[^1].Chip == chip,
+                plan.Layers.Any(l => l.Chip == chip && l.Inputs.Contains(-1)),
+                plan.Output.Chip == chip,
                 steps);
         }
     }
@@ -355,7 +358,6 @@ internal sealed unsafe class PipelineEngine : IDisposable
             var engine = _engine;
             var executor = engine._executors[_chip];
             var schedule = engine._schedules[_chip];
-            var cuts = engine._plan.Cuts;
             var mailboxes = engine._mailboxes;
             var ticks = run.Chips[_chip];
             executor.BindToCurrentThread();
@@ -390,13 +392,11 @@ internal sealed unsafe class PipelineEngine : IDisposable
 
                         var receiveStart = Stopwatch.GetTimestamp();
                         ticks.Wait += receiveStart - waitStart;
-                        var bytes = checked((int)(cuts[cut].ForwardBytesPerSample * samples));
-                        executor.Receive(cut, mailbox.Slots[slot].AsSpan(0, bytes));
-                        var end = Stopwatch.GetTimestamp();
-                        ticks.Receive += end - receiveStart;
 
                         // A pipelined transfer lasts from the start of packing to the end of unpacking.
-                        engine._ledger.RecordForward(cut, bytes, end - mailbox.SentAt[slot]);
+                        var packet = mailbox.Packets[slot];
+                        engine._transport.Unpack(packet, samples, executor, mailbox.Slots[slot].AsSpan(0, packet.Bytes));
+                        ticks.Receive += Stopwatch.GetTimestamp() - receiveStart;
                         mailbox.Release(k);
                     }
 
@@ -416,19 +416,18 @@ internal sealed unsafe class PipelineEngine : IDisposable
                         var slot = k % mailbox.Depth;
                         var sendStart = Stopwatch.GetTimestamp();
                         ticks.Wait += sendStart - waitStart;
-                        var bytes = checked((int)(cuts[cut].ForwardBytesPerSample * samples));
-                        executor.Send(cut, mailbox.Slots[slot].AsSpan(0, bytes));
+                        var packet = engine._transport.Pack(cut, CutDirection.Forward, executor, mailbox.Slots[slot], sendStart);
                         var packed = Stopwatch.GetTimestamp();
                         ticks.Send += packed - sendStart;
                         var arrives = packed;
                         if (run.Emulate && engine._declared[cut] is { } link)
                         {
                             var l = engine._cutLink[cut];
-                            arrives = Math.Max(packed, run.LinkFreeAt[l]) + HoldTicks(link, bytes);
+                            arrives = Math.Max(packed, run.LinkFreeAt[l]) + HoldTicks(link, packet.Bytes);
                             run.LinkFreeAt[l] = arrives;
                         }
 
-                        mailbox.Post(k, sendStart, arrives);
+                        mailbox.Post(k, packet, arrives);
                     }
                 }
 
@@ -465,7 +464,7 @@ internal sealed unsafe class PipelineEngine : IDisposable
         {
             Depth = depth;
             Slots = Enumerable.Range(0, depth).Select(_ => new byte[bytes]).ToArray();
-            SentAt = new long[depth];
+            Packets = new CutTransport.Packet[depth];
             ArrivesAt = new long[depth];
         }
 
@@ -473,8 +472,8 @@ internal sealed unsafe class PipelineEngine : IDisposable
 
         public byte[][] Slots { get; }
 
-        /// <summary>When the sender started packing the micro-batch in each slot.</summary>
-        public long[] SentAt { get; }
+        /// <summary>What the sender packed into each slot (its bytes, when it started).</summary>
+        public CutTransport.Packet[] Packets { get; }
 
         /// <summary>When the micro-batch in each slot may be unpacked (link emulation).</summary>
         public long[] ArrivesAt { get; }
@@ -504,12 +503,12 @@ internal sealed unsafe class PipelineEngine : IDisposable
         }
 
         /// <summary>Sender: micro-batch <paramref name="k"/> is in its slot.</summary>
-        public void Post(int k, long sentAt, long arrivesAt)
+        public void Post(int k, CutTransport.Packet packet, long arrivesAt)
         {
             var slot = k % Depth;
             lock (_gate)
             {
-                SentAt[slot] = sentAt;
+                Packets[slot] = packet;
                 ArrivesAt[slot] = arrivesAt;
                 _posted = k + 1;
                 Monitor.PulseAll(_gate);

@@ -110,7 +110,7 @@ public sealed class PipelineForecast
             throw new ArgumentOutOfRangeException(nameof(links), links, $"Network '{plan.Name}': unknown link emulation {links}.");
         }
 
-        var sampleLength = (int)TensorShape.Elements(plan.InputShape);
+        var sampleLength = (int)Shapes.Elements(plan.InputShape);
         if (input.Length < microBatch * sampleLength)
         {
             throw new ArgumentException(
@@ -119,7 +119,7 @@ public sealed class PipelineForecast
         }
 
         var samples = input[..(microBatch * sampleLength)];
-        var output = new float[microBatch * TensorShape.Elements(model.OutputShape)];
+        var output = new float[microBatch * Shapes.Elements(model.OutputShape)];
         var chips = plan.Chips.Count;
         var compute = new long[runs][];
         var codec = new long[runs][];

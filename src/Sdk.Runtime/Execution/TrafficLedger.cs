@@ -7,8 +7,9 @@ using System.Text;
 namespace Sdk.Runtime;
 
 /// <summary>
-/// What every cut actually carried, measured at the links, beside what the plan predicted for the samples
-/// that went through. For the same number of samples the two agree to the byte.
+/// What every cut actually carried, beside what the plan predicted for the transfers that happened. Measured
+/// bytes are what the codecs wrote and the receivers unpacked (<see cref="CutTransport"/>); predicted bytes are
+/// the plan's count for each transfer's samples. A correct runtime makes the two agree to the byte.
 /// </summary>
 /// <remarks>
 /// Recording is thread-safe (the pipelined executor records from every chip's thread): each record, count and
@@ -114,22 +115,13 @@ public sealed class TrafficLedger
         }
     }
 
-    internal void RecordForward(int cut, long bytes, long elapsedTicks) => Record(cut, bytes, elapsedTicks, backward: false);
-
-    internal void RecordBackward(int cut, long bytes, long elapsedTicks) => Record(cut, bytes, elapsedTicks, backward: true);
-
-    /// <summary>Predicted (plan bytes per sample x samples) against measured, per cut.</summary>
+    /// <summary>Predicted (the plan's bytes for every transfer's samples) against measured, per cut.</summary>
     public IReadOnlyList<TrafficComparison> Compare()
     {
         lock (_gate)
         {
             return _cuts
-                .Select(c => new TrafficComparison(
-                    c.Cut,
-                    c.Cut.ForwardBytesPerSample * ForwardSamples,
-                    c.ForwardBytes,
-                    c.Cut.BackwardBytesPerSample * BackwardSamples,
-                    c.BackwardBytes))
+                .Select(c => new TrafficComparison(c.Cut, c.PredictedForwardBytes, c.ForwardBytes, c.PredictedBackwardBytes, c.BackwardBytes))
                 .ToArray();
         }
     }
@@ -158,12 +150,14 @@ public sealed class TrafficLedger
         }
     }
 
-    private void Record(int cut, long bytes, long elapsedTicks, bool backward)
+    /// <summary>One transfer: <paramref name="measured"/> bytes crossed where the plan predicts <paramref name="predicted"/>.</summary>
+    internal void Record(int cut, Backends.CutDirection direction, int samples, long predicted, long measured, long elapsedTicks)
     {
+        var backward = direction == Backends.CutDirection.Backward;
         lock (_gate)
         {
-            _cuts[cut].Add(bytes, elapsedTicks, backward, _cutLinks[cut]);
-            (backward ? _backwardLinks : _forwardLinks)[cut]?.Record(bytes, elapsedTicks);
+            _cuts[cut].Add(predicted, measured, elapsedTicks, backward, _cutLinks[cut]);
+            (backward ? _backwardLinks : _forwardLinks)[cut]?.Record(measured, elapsedTicks);
         }
     }
 
@@ -174,9 +168,17 @@ public sealed class TrafficLedger
 
         public CutInfo Cut { get; }
 
+        /// <summary>Bytes that crossed forward (what the codecs wrote).</summary>
         public long ForwardBytes { get; private set; }
 
+        /// <summary>Bytes of gradients that crossed back (training).</summary>
         public long BackwardBytes { get; private set; }
+
+        /// <summary>What the plan predicts for the forward transfers that happened.</summary>
+        public long PredictedForwardBytes { get; private set; }
+
+        /// <summary>What the plan predicts for the backward transfers that happened.</summary>
+        public long PredictedBackwardBytes { get; private set; }
 
         public long Transfers { get; private set; }
 
@@ -184,26 +186,30 @@ public sealed class TrafficLedger
 
         public TimeSpan Modelled { get; private set; }
 
-        internal void Add(long bytes, long elapsedTicks, bool backward, LinkInfo? link)
+        internal void Add(long predicted, long measured, long elapsedTicks, bool backward, LinkInfo? link)
         {
             if (backward)
             {
-                BackwardBytes += bytes;
+                BackwardBytes += measured;
+                PredictedBackwardBytes += predicted;
             }
             else
             {
-                ForwardBytes += bytes;
+                ForwardBytes += measured;
+                PredictedForwardBytes += predicted;
             }
 
             Transfers++;
             Elapsed += System.Diagnostics.Stopwatch.GetElapsedTime(0, elapsedTicks);
-            Modelled += link?.ModelledTime(bytes) ?? TimeSpan.Zero;
+            Modelled = Link.Sum(Modelled, Link.ModelledTime(link, measured));
         }
 
         internal void Reset()
         {
             ForwardBytes = 0;
             BackwardBytes = 0;
+            PredictedForwardBytes = 0;
+            PredictedBackwardBytes = 0;
             Transfers = 0;
             Elapsed = TimeSpan.Zero;
             Modelled = TimeSpan.Zero;

@@ -87,14 +87,14 @@ namespace Sdk.Runtime.Onnx
                 {
                     foreach (ParameterInfo p in layer.Parameters)
                     {
-                        if (!_parameters.Contains(p.Name) || !_parameters.Info(p.Name).Shape.AsSpan().SequenceEqual(p.Shape))
+                        if (!_parameters.Contains(p.Name) || _parameters.Info(p.Name).Shape != p.Shape)
                         {
                             throw new ArgumentException(
-                                $"The parameters do not fit network '{_plan.Name}': it needs '{p.Name}' {TensorShape.Format(p.Shape)}.", "parameters");
+                                $"The parameters do not fit network '{_plan.Name}': it needs '{p.Name}' {Shapes.Format(p.Shape)}.", "parameters");
                         }
 
                         _names.Add(p.Name);
-                        _builder.AddInitializer(p.Name, (int[])p.Shape.Clone(), (float[])_parameters[p.Name].Clone());
+                        _builder.AddInitializer(p.Name, p.Shape.ToArray(), (float[])_parameters[p.Name].Clone());
                     }
                 }
 
@@ -103,7 +103,7 @@ namespace Sdk.Runtime.Onnx
                     _values[layer.Index] = EmitLayer(layer);
                 }
 
-                LayerInfo last = _plan.Layers[^1];
+                LayerInfo last = _plan.Output;
                 _builder.AddNode("Identity", [_values[last.Index]], [OutputName]);
                 _builder.AddOutput(OutputName, Dims(last.OutputShape));
                 return _builder;
@@ -196,7 +196,7 @@ namespace Sdk.Runtime.Onnx
                         $"Network '{_plan.Name}': layer '{reader.Name}' on chip {reader.Chip} reads '{from.Name}' on chip {from.Chip}, but the plan has no such cut.");
                 if (!_wireValues.TryGetValue(cut.Index, out string? wire))
                 {
-                    wire = EmulateWire(_values[source], cut, from.OutputShape.Length);
+                    wire = EmulateWire(_values[source], cut, from.OutputShape.Count);
                     _wireValues.Add(cut.Index, wire);
                 }
 
@@ -328,9 +328,9 @@ namespace Sdk.Runtime.Onnx
             }
 
             private int InputRank(LayerInfo layer) =>
-                layer.Inputs[0] < 0 ? _plan.InputShape.Length : _plan.Layers[layer.Inputs[0]].OutputShape.Length;
+                layer.Inputs[0] < 0 ? _plan.InputShape.Count : _plan.Layers[layer.Inputs[0]].OutputShape.Count;
 
-            private static OnnxDim[] Dims(int[] sampleShape) => [OnnxDim.Batch, .. sampleShape.Select(d => (OnnxDim)d)];
+            private static OnnxDim[] Dims(EquatableArray<int> sampleShape) => [OnnxDim.Batch, .. sampleShape.Select(d => (OnnxDim)d)];
         }
     }
 }

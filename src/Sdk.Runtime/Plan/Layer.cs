@@ -33,7 +33,7 @@ public sealed class Layer
         var name = $"{Info.Name}.{suffix}";
         if (!_parameters.Contains(name))
         {
-            throw new InvalidOperationException($"Layer '{Info.Name}' ({Info.Kind}) has no parameter '{suffix}'; it has {Info.Parameters.Length} parameter tensors.");
+            throw new InvalidOperationException($"Layer '{Info.Name}' ({Info.Kind}) has no parameter '{suffix}'; it has {Info.Parameters.Count} parameter tensors.");
         }
 
         return _parameters[name];

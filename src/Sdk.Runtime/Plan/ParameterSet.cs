@@ -37,6 +37,24 @@ public sealed class ParameterSet
 
     public bool Contains(string name) => _tensors.ContainsKey(name);
 
+    /// <summary>Whether this set holds every parameter tensor of <paramref name="plan"/>, each with the plan's shape.</summary>
+    public bool Fits(NetworkPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        foreach (var layer in plan.Layers)
+        {
+            foreach (var p in layer.Parameters)
+            {
+                if (!_tensors.TryGetValue(p.Name, out var entry) || entry.Info.Shape != p.Shape)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     public ParameterInfo Info(string name) => Entry(name).Info;
 
     /// <summary>The tensor's values, row-major in its PyTorch layout; writes change the network.</summary>
@@ -61,13 +79,13 @@ public sealed class ParameterSet
                 continue;
             }
 
-            if (layer.Parameters.Length == 0)
+            if (layer.Parameters.Count == 0)
             {
                 continue;
             }
 
             var weightShape = layer.Parameters[0].Shape;
-            var fanIn = TensorShape.Elements(weightShape) / weightShape[0];
+            var fanIn = Shapes.Elements(weightShape) / weightShape[0];
             var bound = (float)(1 / Math.Sqrt(fanIn));
             foreach (var p in layer.Parameters)
             {

@@ -1,16 +1,18 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
-using Sdk.Runtime.Cpu;
+using Sdk.Runtime.Backends;
+using Sdk.Runtime.Backends.Cpu;
 
 namespace Sdk.Runtime.Training;
 
 /// <summary>
-/// Trains a network split over chips on the vectorised CPU backend: forward chip by chip in plan order with
-/// training semantics, softmax cross-entropy, backward in reverse plan order, an optimiser step on the network's
-/// <see cref="ParameterSet"/> (in place). Every cut travels over its link in its wire format forward, and its
-/// gradient travels back in the same format, both counted by <see cref="Ledger"/>.
+/// Trains a network split over chips: forward chip by chip in plan order with training semantics, softmax
+/// cross-entropy, backward in reverse plan order, an optimiser step on the network's <see cref="ParameterSet"/>
+/// (in place). Each chip trains through its backend's <see cref="TrainingExecutor"/> (the vectorised CPU backend
+/// trains; a backend that cannot declines with a named error). Every cut travels in its wire format forward and its
+/// gradient travels back, both through the same <see cref="CutTransport"/> as inference and counted by
+/// <see cref="Ledger"/>.
 /// </summary>
 /// <remarks>
 /// <para>Training semantics: BatchNorm normalises with the batch statistics and updates the running statistics with
@@ -27,7 +29,8 @@ namespace Sdk.Runtime.Training;
 public sealed partial class Trainer : IDisposable
 {
     private readonly ChipSet _chipSet;
-    private readonly TrainingChip[] _chips;
+    private readonly TrainingExecutor[] _chips;
+    private readonly CutTransport _transport;
     private readonly List<TrainableTensor> _trainable = new();
     private readonly Dictionary<string, float[]> _gradients = new(StringComparer.Ordinal);
     private readonly OptimizerState _optimizer;
@@ -36,7 +39,8 @@ public sealed partial class Trainer : IDisposable
     private readonly int _lossInput;
     private readonly int _classes;
     private readonly int[][] _cutsBySource;
-    private byte[] _wire = Array.Empty<byte>();
+    private readonly BatchLimit _batchLimit;
+    private float[] _lossGradient = Array.Empty<float>();
     private bool _disposed;
 
     private Trainer(NetworkPlan plan, ParameterSet parameters, ChipSet chips, TrainerOptions options)
@@ -47,22 +51,25 @@ public sealed partial class Trainer : IDisposable
             throw new ArgumentException($"Network '{plan.Name}' is planned for {plan.Chips.Count} chips, but the chip set has {chips.Count}.", nameof(chips));
         }
 
-        for (var c = 0; c < chips.Count; c++)
+        if (!ReferenceEquals(parameters.Plan, plan) && !parameters.Fits(plan))
         {
-            if (chips.Chips[c] is not CpuChip)
-            {
-                throw new NotSupportedException(
-                    $"Training runs on the vectorised CPU backend (ChipSet.Cpu); chip {c} of the set is '{chips.Chips[c].Name}'.");
-            }
+            throw new ArgumentException($"The parameters are those of network '{parameters.Plan.Name}', which does not have the parameter tensors of '{plan.Name}'.", nameof(parameters));
         }
 
         options.Optimizer.Validate();
+        if (!Enum.IsDefined(options.NanPolicy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.NanPolicy, $"Network '{plan.Name}': unknown NaN policy {options.NanPolicy}.");
+        }
+
         Plan = plan;
         Parameters = parameters;
         Options = options;
         Seed = options.Seed;
         _chipSet = chips;
         Ledger = new TrafficLedger(plan);
+        _transport = new CutTransport(plan, Ledger);
+        _batchLimit = new BatchLimit(plan);
         foreach (var p in parameters.Tensors.Where(p => p.Trainable))
         {
             var gradient = new float[p.Elements];
@@ -71,13 +78,14 @@ public sealed partial class Trainer : IDisposable
         }
 
         _optimizer = options.Optimizer.CreateState();
-        _chips = Enumerable.Range(0, plan.Chips.Count).Select(c => new TrainingChip(plan, c, parameters, _gradients)).ToArray();
+        var state = new TrainingState(parameters, _gradients);
+        _chips = Enumerable.Range(0, plan.Chips.Count).Select(c => chips.Chips[c].CreateTraining(plan, c, state)).ToArray();
         _cutsBySource = plan.Layers.Select(l => plan.Cuts.Where(c => c.SourceLayer == l.Index).Select(c => c.Index).ToArray()).ToArray();
 
-        var last = plan.Layers[^1];
+        var last = plan.Output;
         (_lossLayer, _lossInput) = last.Kind == LayerKind.Softmax ? (last.Index, 0) : (last.Index, -1);
         var logitsShape = _lossInput < 0 ? last.OutputShape : last.Inputs[0] < 0 ? plan.InputShape : plan.Layers[last.Inputs[0]].OutputShape;
-        _classes = (int)TensorShape.Elements(logitsShape);
+        _classes = (int)Shapes.Elements(logitsShape);
     }
 
     public NetworkPlan Plan { get; }
@@ -108,14 +116,23 @@ public sealed partial class Trainer : IDisposable
     /// <summary>Names of the trainable tensors, in plan order.</summary>
     public IReadOnlyList<string> TrainableParameters => _trainable.Select(t => t.Name).ToArray();
 
-    /// <summary>Creates a trainer of <paramref name="network"/> (its current parameters) on the CPU chips of <paramref name="chips"/>.</summary>
-    /// <exception cref="NotSupportedException">A chip of the set is not a vectorised CPU chip.</exception>
+    /// <summary>Creates a trainer of <paramref name="network"/> (its current parameters) on <paramref name="chips"/>.</summary>
+    /// <exception cref="NotSupportedException">A chip's backend cannot train (the message names the chip).</exception>
     public static Trainer Create<TNetwork>(TNetwork network, ChipSet chips, TrainerOptions? options = null)
         where TNetwork : INetwork
     {
         ArgumentNullException.ThrowIfNull(network);
+        return Create(TNetwork.Plan, network.Parameters, chips, options);
+    }
+
+    /// <summary>Creates a trainer of <paramref name="plan"/> (a plan made at run time, say a variant) with <paramref name="parameters"/>.</summary>
+    /// <exception cref="NotSupportedException">A chip's backend cannot train (the message names the chip).</exception>
+    public static Trainer Create(NetworkPlan plan, ParameterSet parameters, ChipSet chips, TrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(chips);
-        return new Trainer(TNetwork.Plan, network.Parameters, chips, options ?? new TrainerOptions());
+        return new Trainer(plan, parameters, chips, options ?? new TrainerOptions());
     }
 
     /// <summary>
@@ -165,6 +182,11 @@ public sealed partial class Trainer : IDisposable
     {
         ThrowIfDisposed();
         Validate(images, labels, batch);
+        if (Options.NanPolicy == NanPolicy.Reject)
+        {
+            RejectNaN(images, batch, "the input images");
+        }
+
         foreach (var chip in _chips)
         {
             chip.Prepare(batch);
@@ -180,14 +202,20 @@ public sealed partial class Trainer : IDisposable
             _chips[layer.Chip].Forward(layer.Index, Seed, Step);
             foreach (var cut in _cutsBySource[layer.Index])
             {
-                TransferForward(Plan.Cuts[cut], batch);
+                var info = Plan.Cuts[cut];
+                _transport.Transfer(cut, CutDirection.Forward, batch, _chips[info.FromChip], _chips[info.ToChip]);
             }
         }
 
         Ledger.CountForward(batch);
 
         var lossChip = _chips[Plan.Layers[_lossLayer].Chip];
-        var logits = _lossInput < 0 ? lossChip.Output(_lossLayer) : lossChip.InputTensor(_lossLayer, _lossInput);
+        var logits = lossChip.ReadLogits(_lossLayer, _lossInput);
+        if (Options.NanPolicy == NanPolicy.Reject)
+        {
+            RejectNaN(logits, batch, $"the logits (layer '{Plan.Layers[_lossLayer].Name}'{(_lossInput < 0 ? string.Empty : ", input of the final softmax")})");
+        }
+
         var correct = CountCorrect(logits, labels, batch);
         var learningRate = LearningRate;
         if (!backward)
@@ -200,10 +228,14 @@ public sealed partial class Trainer : IDisposable
             chip.BeginBackward();
         }
 
-        var lossSlot = _lossInput < 0 ? _lossLayer : lossChip.InputSlot(_lossLayer, _lossInput);
-        var gradLogits = lossChip.BeginGradient(lossSlot, out var accumulate);
+        if (_lossGradient.Length < logits.Length)
+        {
+            _lossGradient = new float[logits.Length];
+        }
+
+        var gradLogits = _lossGradient.AsSpan(0, logits.Length);
         var loss = Softmax.CrossEntropy(logits, labels, batch, _classes, gradLogits);
-        lossChip.EndGradient(lossSlot, accumulate);
+        lossChip.WriteLogitsGradient(_lossLayer, _lossInput, gradLogits);
 
         // Backward: reverse plan order; a cut's gradient goes back just before its source layer's backward, when
         // every reader of the cut (all later in plan order) has added its share.
@@ -211,7 +243,8 @@ public sealed partial class Trainer : IDisposable
         {
             foreach (var cut in _cutsBySource[i])
             {
-                TransferBackward(Plan.Cuts[cut], batch);
+                var info = Plan.Cuts[cut];
+                _transport.Transfer(cut, CutDirection.Backward, batch, _chips[info.ToChip], _chips[info.FromChip]);
             }
 
             if (i == _lossLayer && _lossInput >= 0)
@@ -226,41 +259,24 @@ public sealed partial class Trainer : IDisposable
         return new TrainStepResult(loss, correct, batch, learningRate);
     }
 
-    private void TransferForward(CutInfo cut, int batch)
+    /// <summary>Under <see cref="NanPolicy.Reject"/>: stops the step before anything is updated, naming the sample and element.</summary>
+    private void RejectNaN(ReadOnlySpan<float> values, int batch, string what)
     {
-        var wire = Wire(cut.ForwardBytesPerSample * batch);
-        var start = Stopwatch.GetTimestamp();
-        _chips[cut.FromChip].Send(cut.Index, wire);
-        _chips[cut.ToChip].Receive(cut.Index, wire);
-        Ledger.RecordForward(cut.Index, wire.Length, Stopwatch.GetTimestamp() - start);
-    }
-
-    private void TransferBackward(CutInfo cut, int batch)
-    {
-        var wire = Wire(cut.BackwardBytesPerSample * batch);
-        var start = Stopwatch.GetTimestamp();
-        _chips[cut.ToChip].SendGradient(cut.Index, wire);
-        _chips[cut.FromChip].ReceiveGradient(cut.Index, wire);
-        Ledger.RecordBackward(cut.Index, wire.Length, Stopwatch.GetTimestamp() - start);
-    }
-
-    private Span<byte> Wire(long bytes)
-    {
-        var length = checked((int)bytes);
-        if (_wire.Length < length)
+        var index = NanPolicies.IndexOfNaN(values);
+        if (index >= 0)
         {
-            _wire = new byte[length];
+            var perSample = values.Length / batch;
+            throw new ArithmeticException(
+                $"Network '{Plan.Name}', step {Step}: NaN in {what} at element {index} (sample {index / perSample}, element {index % perSample} of it); NanPolicy.Reject stopped the step before any update.");
         }
-
-        return _wire.AsSpan(0, length);
     }
 
-    private int CountCorrect(float[] logits, ReadOnlySpan<int> labels, int batch)
+    private int CountCorrect(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int batch)
     {
         var correct = 0;
         for (var n = 0; n < batch; n++)
         {
-            var row = logits.AsSpan(n * _classes, _classes);
+            var row = logits.Slice(n * _classes, _classes);
             var best = 0;
             for (var c = 1; c < row.Length; c++)
             {
@@ -278,12 +294,9 @@ public sealed partial class Trainer : IDisposable
 
     private void Validate(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, int batch)
     {
-        if (batch <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(batch), batch, $"Network '{Plan.Name}': the batch size must be positive.");
-        }
+        _batchLimit.Check(batch);
 
-        var inputLength = batch * TensorShape.Elements(Plan.InputShape);
+        var inputLength = batch * Shapes.Elements(Plan.InputShape);
         if (images.Length != inputLength)
         {
             throw new ArgumentException(
@@ -333,6 +346,12 @@ public sealed record TrainerOptions
 
     /// <summary>Seed of the dropout masks.</summary>
     public int Seed { get; init; }
+
+    /// <summary>
+    /// What a NaN in a step's input images or logits does: <see cref="NanPolicy.Propagate"/> (the default) trains
+    /// on, <see cref="NanPolicy.Reject"/> throws before the step updates anything, naming the sample.
+    /// </summary>
+    public NanPolicy NanPolicy { get; init; }
 }
 
 /// <summary>What one step computed: the mean loss over the batch, how many samples the logits classified correctly, and the learning rate used.</summary>

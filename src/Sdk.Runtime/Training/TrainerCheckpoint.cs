@@ -33,7 +33,7 @@ public sealed partial class Trainer
             var tensors = new List<NamedTensor>();
             foreach (var p in Parameters.Tensors)
             {
-                tensors.Add(new NamedTensor(p.Name, (int[])p.Shape.Clone(), Parameters[p.Name]));
+                tensors.Add(new NamedTensor(p.Name, p.Shape.ToArray(), Parameters[p.Name]));
             }
 
             foreach (var t in _trainable)
@@ -41,7 +41,7 @@ public sealed partial class Trainer
                 var state = _optimizer.For(t);
                 for (var i = 0; i < state.Length; i++)
                 {
-                    tensors.Add(new NamedTensor($"{OptimizerPrefix}{t.Name}.{_optimizer.StateNames[i]}", (int[])t.Info.Shape.Clone(), state[i]));
+                    tensors.Add(new NamedTensor($"{OptimizerPrefix}{t.Name}.{_optimizer.StateNames[i]}", t.Info.Shape.ToArray(), state[i]));
                 }
             }
 
@@ -145,7 +145,7 @@ public sealed partial class Trainer
         }
     }
 
-    private static float[] Tensor(SafeTensorsFile file, string path, string name, int[] shape)
+    private static float[] Tensor(SafeTensorsFile file, string path, string name, EquatableArray<int> shape)
     {
         var entry = file.Entries.FirstOrDefault(e => e.Name == name)
             ?? throw new CheckpointException(path, $"tensor '{name}' is missing.");
@@ -154,9 +154,9 @@ public sealed partial class Trainer
             throw new CheckpointException(path, $"tensor '{name}' is stored as {entry.Dtype.HeaderName()}; checkpoints are F32.");
         }
 
-        if (!entry.Shape.AsSpan().SequenceEqual(shape))
+        if (!entry.Shape.AsSpan().SequenceEqual(shape.AsSpan()))
         {
-            throw new CheckpointException(path, $"tensor '{name}' has shape {TensorShape.Format(entry.Shape)}, expected {TensorShape.Format(shape)}.");
+            throw new CheckpointException(path, $"tensor '{name}' has shape {Shapes.Format(entry.Shape)}, expected {Shapes.Format(shape)}.");
         }
 
         return file.Get(name).Data;

@@ -59,9 +59,9 @@ namespace Sdk.Runtime.Weights
                 {
                     problems.Add((info.Name, $"tensor '{info.Name}' is stored as {entry.Dtype.HeaderName()}; weights must be F32, F16 or BF16"));
                 }
-                else if (!entry.Shape.AsSpan().SequenceEqual(info.Shape))
+                else if (!entry.Shape.AsSpan().SequenceEqual(info.Shape.AsSpan()))
                 {
-                    problems.Add((info.Name, $"tensor '{info.Name}' has shape {TensorShape.Format(entry.Shape)}, expected {TensorShape.Format(info.Shape)}"));
+                    problems.Add((info.Name, $"tensor '{info.Name}' has shape {Shapes.Format(entry.Shape)}, expected {Shapes.Format(info.Shape)}"));
                 }
                 else
                 {
@@ -113,7 +113,7 @@ namespace Sdk.Runtime.Weights
                 throw new ArgumentException($"Weights are saved as F32, F16 or BF16, not {dtype.HeaderName()}.", nameof(dtype));
             }
 
-            var tensors = parameters.Tensors.Select(t => new NamedTensor(t.Name, (int[])t.Shape.Clone(), parameters[t.Name]));
+            var tensors = parameters.Tensors.Select(t => new NamedTensor(t.Name, t.Shape.ToArray(), parameters[t.Name]));
             var metadata = new Dictionary<string, string> { ["format"] = "pt" };
             SafeTensorsFile.Write(path, tensors, dtype, metadata);
         }

@@ -18,7 +18,7 @@ public static class GeneratorHarness
     {
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
         paths.Add(typeof(NetworkAttribute).Assembly.Location);
-        paths.Add(typeof(Sdk.Runtime.NetworkPlan).Assembly.Location);
+        paths.Add(typeof(Sdk.Compiler.NetworkPlan).Assembly.Location);
         paths.Add(typeof(ILGPU.Context).Assembly.Location);
         paths.Add(typeof(ILGPU.Algorithms.XMath).Assembly.Location);
         return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
@@ -57,14 +57,14 @@ public static class GeneratorHarness
         public IEnumerable<Diagnostic> Errors => Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
 
         /// <summary>Builds the generated assembly and returns the generated network type's static plan.</summary>
-        public Sdk.Runtime.NetworkPlan LoadPlan(string typeName)
+        public Sdk.Compiler.NetworkPlan LoadPlan(string typeName)
         {
             using var stream = new MemoryStream();
             var emit = Output.Emit(stream);
             Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
             var assembly = System.Reflection.Assembly.Load(stream.ToArray());
             var type = assembly.GetType(typeName, throwOnError: true)!;
-            return (Sdk.Runtime.NetworkPlan)type.GetProperty("Plan")!.GetValue(null)!;
+            return (Sdk.Compiler.NetworkPlan)type.GetProperty("Plan")!.GetValue(null)!;
         }
     }
 

@@ -5,7 +5,7 @@ namespace Samples.Nets;
 // Three chips, three ways to cross: a 1/4 bottleneck sent as Int8, a BFloat16 feature map, and a
 // vector through a 1/3 dense bottleneck as Float16.
 [Network(InputShape = new[] { 3, 32, 32 })]
-[Chip(0, Name = "sensor", Gflops = 5)]
+[Chip(0, Name = "sensor", Gflops = 10)]
 [Chip(1, Name = "npu", Gflops = 40)]
 [Chip(2, Name = "mcu", Gflops = 1)]
 [Link(0, 1, GigabytesPerSecond = 0.1, LatencyMicroseconds = 10, BudgetBytesPerSample = 8192)]

@@ -8,35 +8,35 @@ namespace Samples.Nets
     partial class CompressedNet
     {
         /// <summary>Chip 0's kernels (shapes are constants) and the host code that launches them.</summary>
-        private sealed class __SdkChip0 : global::Sdk.Runtime.Ilgpu.IlgpuChipProgram
+        private sealed class __SdkChip0 : global::Sdk.Runtime.Backends.Ilgpu.IlgpuChipProgram
         {
             public __SdkChip0() : base(0) { }
 
-            private static void L0_Stem(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L0(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(3, 32, 32, 24, 5, 5, 2, 2, 2, 2, 1, 1, 1, 16, 16, 1, 2));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(3, 32, 32, 24, 5, 5, 2, 2, 2, 2, 1, 1, 1, 16, 16, 1, 2));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L0_Stem;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L0;
 
-            private static void L1_Body_encoder(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L1(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(24, 16, 16, 6, 1, 1, 1, 1, 0, 0, 1, 1, 1, 16, 16, 1, 0));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(24, 16, 16, 6, 1, 1, 1, 1, 0, 0, 1, 1, 1, 16, 16, 1, 0));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L1_Body_encoder;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L1;
 
             private static void Pack0_Scale(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView scales)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Int8Scale(k, x, scales, 1536);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Int8Scale(k, x, scales, 1536);
                 }
             }
 
@@ -46,7 +46,7 @@ namespace Samples.Nets
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Int8Quantize(k, x, scales, wire, 1536);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Int8Quantize(k, x, scales, wire, 1536);
                 }
             }
 
@@ -55,22 +55,22 @@ namespace Samples.Nets
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L0_Stem = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L0_Stem);
-                _L1_Body_encoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L1_Body_encoder);
+                _L0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L0);
+                _L1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L1);
                 _Pack0_Scale = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, Pack0_Scale);
                 _Pack0_Quantize = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, global::ILGPU.ArrayView<sbyte>>(accelerator, Pack0_Quantize);
             }
 
             /// <summary>Runs the kernels of plan layer <paramref name="layer"/> for the buffers' batch.</summary>
-            public override void Compute(int layer, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Compute(int layer, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (layer)
                 {
                     case 0:
-                        _L0_Stem!(b.Stream, b.Threads(6144), b.Batch * 6144, b.Threads(6144), b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0));
+                        _L0!(b.Stream, b.Threads(6144), b.Batch * 6144, b.Threads(6144), b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0));
                         break;
                     case 1:
-                        _L1_Body_encoder!(b.Stream, b.Threads(1536), b.Batch * 1536, b.Threads(1536), b.Input(1, 0), b.Parameter(1, 0), b.Parameter(1, 1), b.Output(1));
+                        _L1!(b.Stream, b.Threads(1536), b.Batch * 1536, b.Threads(1536), b.Input(1, 0), b.Parameter(1, 0), b.Parameter(1, 1), b.Output(1));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "not a layer of chip " + Chip);
@@ -78,7 +78,7 @@ namespace Samples.Nets
             }
 
             /// <summary>Packs the tensor of cut <paramref name="cut"/> into its wire buffer (this chip sends it).</summary>
-            public override void Pack(int cut, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Pack(int cut, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (cut)
                 {
@@ -92,7 +92,7 @@ namespace Samples.Nets
             }
 
             /// <summary>Unpacks the wire buffer of cut <paramref name="cut"/> into a float tensor (this chip receives it).</summary>
-            public override void Unpack(int cut, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Unpack(int cut, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (cut)
                 {

@@ -8,95 +8,95 @@ namespace Samples.Nets
     partial class CompressedNet
     {
         /// <summary>Chip 1's kernels (shapes are constants) and the host code that launches them.</summary>
-        private sealed class __SdkChip1 : global::Sdk.Runtime.Ilgpu.IlgpuChipProgram
+        private sealed class __SdkChip1 : global::Sdk.Runtime.Backends.Ilgpu.IlgpuChipProgram
         {
             public __SdkChip1() : base(1) { }
 
-            private static void L2_Body_decoder(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L2(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(6, 16, 16, 24, 1, 1, 1, 1, 0, 0, 1, 1, 1, 16, 16, 1, 0));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(6, 16, 16, 24, 1, 1, 1, 1, 0, 0, 1, 1, 1, 16, 16, 1, 0));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L2_Body_decoder;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L2;
 
-            private static void L3_Body(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L3(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(24, 16, 16, 48, 3, 3, 1, 1, 2, 2, 2, 2, 1, 16, 16, 1, 5));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(24, 16, 16, 48, 3, 3, 1, 1, 2, 2, 2, 2, 1, 16, 16, 1, 5));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L3_Body;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L3;
 
-            private static void L4_Joined_0(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            private static void L4_0(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.ConcatPart(k, x, y, new global::Sdk.Runtime.Ilgpu.ConcatShape(48, 256, 72, 0));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.ConcatPart(k, x, y, new global::Sdk.Runtime.Backends.ConcatShape(48, 256, 72, 0));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L4_Joined_0;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L4_0;
 
-            private static void L4_Joined_1(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            private static void L4_1(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.ConcatPart(k, x, y, new global::Sdk.Runtime.Ilgpu.ConcatShape(24, 256, 72, 48));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.ConcatPart(k, x, y, new global::Sdk.Runtime.Backends.ConcatShape(24, 256, 72, 48));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L4_Joined_1;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L4_1;
 
-            private static void L5_Pool(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            private static void L5(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Pool(k, x, y, new global::Sdk.Runtime.Ilgpu.PoolShape(0, 72, 16, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 8, 8, 0));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Pool(k, x, y, new global::Sdk.Runtime.Backends.PoolShape(0, 72, 16, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 8, 8, 0));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L5_Pool;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L5;
 
-            private static void L6_Features(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L6(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(4608, 96, 1, 4));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(4608, 96, 1, 4));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L6_Features;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L6;
 
-            private static void L7_Drop(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            private static void L7(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(k, x, y);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Copy(k, x, y);
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L7_Drop;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L7;
 
-            private static void L8_Head_encoder(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L8(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(96, 32, 1, 0));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(96, 32, 1, 0));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L8_Head_encoder;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L8;
 
             private static void Pack1(global::ILGPU.Index1D i, int total, int stride, __SdkView x, global::ILGPU.ArrayView<ushort> wire)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.PackFloat16(k, x, wire);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.PackFloat16(k, x, wire);
                 }
             }
 
@@ -106,7 +106,7 @@ namespace Samples.Nets
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Int8Dequantize(k, wire, scales, x, 1536);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Int8Dequantize(k, wire, scales, x, 1536);
                 }
             }
 
@@ -115,44 +115,44 @@ namespace Samples.Nets
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L2_Body_decoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L2_Body_decoder);
-                _L3_Body = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L3_Body);
-                _L4_Joined_0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L4_Joined_0);
-                _L4_Joined_1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L4_Joined_1);
-                _L5_Pool = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L5_Pool);
-                _L6_Features = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L6_Features);
-                _L7_Drop = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L7_Drop);
-                _L8_Head_encoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L8_Head_encoder);
+                _L2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L2);
+                _L3 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L3);
+                _L4_0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L4_0);
+                _L4_1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L4_1);
+                _L5 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L5);
+                _L6 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L6);
+                _L7 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L7);
+                _L8 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L8);
                 _Pack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, global::ILGPU.ArrayView<ushort>>(accelerator, Pack1);
                 _Unpack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<sbyte>, __SdkView, __SdkView>(accelerator, Unpack0);
             }
 
             /// <summary>Runs the kernels of plan layer <paramref name="layer"/> for the buffers' batch.</summary>
-            public override void Compute(int layer, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Compute(int layer, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (layer)
                 {
                     case 2:
-                        _L2_Body_decoder!(b.Stream, b.Threads(6144), b.Batch * 6144, b.Threads(6144), b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2));
+                        _L2!(b.Stream, b.Threads(6144), b.Batch * 6144, b.Threads(6144), b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2));
                         break;
                     case 3:
-                        _L3_Body!(b.Stream, b.Threads(12288), b.Batch * 12288, b.Threads(12288), b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3));
+                        _L3!(b.Stream, b.Threads(12288), b.Batch * 12288, b.Threads(12288), b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3));
                         break;
                     case 4:
-                        _L4_Joined_0!(b.Stream, b.Threads(12288), b.Batch * 12288, b.Threads(12288), b.Input(4, 0), b.Output(4));
-                        _L4_Joined_1!(b.Stream, b.Threads(6144), b.Batch * 6144, b.Threads(6144), b.Input(4, 1), b.Output(4));
+                        _L4_0!(b.Stream, b.Threads(12288), b.Batch * 12288, b.Threads(12288), b.Input(4, 0), b.Output(4));
+                        _L4_1!(b.Stream, b.Threads(6144), b.Batch * 6144, b.Threads(6144), b.Input(4, 1), b.Output(4));
                         break;
                     case 5:
-                        _L5_Pool!(b.Stream, b.Threads(4608), b.Batch * 4608, b.Threads(4608), b.Input(5, 0), b.Output(5));
+                        _L5!(b.Stream, b.Threads(4608), b.Batch * 4608, b.Threads(4608), b.Input(5, 0), b.Output(5));
                         break;
                     case 6:
-                        _L6_Features!(b.Stream, b.Threads(96), b.Batch * 96, b.Threads(96), b.Input(6, 0), b.Parameter(6, 0), b.Parameter(6, 1), b.Output(6));
+                        _L6!(b.Stream, b.Threads(96), b.Batch * 96, b.Threads(96), b.Input(6, 0), b.Parameter(6, 0), b.Parameter(6, 1), b.Output(6));
                         break;
                     case 7:
-                        _L7_Drop!(b.Stream, b.Threads(96), b.Batch * 96, b.Threads(96), b.Input(7, 0), b.Output(7));
+                        _L7!(b.Stream, b.Threads(96), b.Batch * 96, b.Threads(96), b.Input(7, 0), b.Output(7));
                         break;
                     case 8:
-                        _L8_Head_encoder!(b.Stream, b.Threads(32), b.Batch * 32, b.Threads(32), b.Input(8, 0), b.Parameter(8, 0), b.Parameter(8, 1), b.Output(8));
+                        _L8!(b.Stream, b.Threads(32), b.Batch * 32, b.Threads(32), b.Input(8, 0), b.Parameter(8, 0), b.Parameter(8, 1), b.Output(8));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "not a layer of chip " + Chip);
@@ -160,7 +160,7 @@ namespace Samples.Nets
             }
 
             /// <summary>Packs the tensor of cut <paramref name="cut"/> into its wire buffer (this chip sends it).</summary>
-            public override void Pack(int cut, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Pack(int cut, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (cut)
                 {
@@ -173,7 +173,7 @@ namespace Samples.Nets
             }
 
             /// <summary>Unpacks the wire buffer of cut <paramref name="cut"/> into a float tensor (this chip receives it).</summary>
-            public override void Unpack(int cut, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Unpack(int cut, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (cut)
                 {

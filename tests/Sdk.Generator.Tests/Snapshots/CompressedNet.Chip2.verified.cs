@@ -8,35 +8,35 @@ namespace Samples.Nets
     partial class CompressedNet
     {
         /// <summary>Chip 2's kernels (shapes are constants) and the host code that launches them.</summary>
-        private sealed class __SdkChip2 : global::Sdk.Runtime.Ilgpu.IlgpuChipProgram
+        private sealed class __SdkChip2 : global::Sdk.Runtime.Backends.Ilgpu.IlgpuChipProgram
         {
             public __SdkChip2() : base(2) { }
 
-            private static void L9_Head_decoder(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L9(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(32, 96, 1, 0));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(32, 96, 1, 0));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L9_Head_decoder;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L9;
 
-            private static void L10_Head(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L10(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(96, 10, 1, 3));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(96, 10, 1, 3));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L10_Head;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L10;
 
             private static void Unpack1(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<ushort> wire, __SdkView x)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.UnpackFloat16(k, wire, x);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.UnpackFloat16(k, wire, x);
                 }
             }
 
@@ -45,21 +45,21 @@ namespace Samples.Nets
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L9_Head_decoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L9_Head_decoder);
-                _L10_Head = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L10_Head);
+                _L9 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L9);
+                _L10 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L10);
                 _Unpack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<ushort>, __SdkView>(accelerator, Unpack1);
             }
 
             /// <summary>Runs the kernels of plan layer <paramref name="layer"/> for the buffers' batch.</summary>
-            public override void Compute(int layer, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Compute(int layer, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (layer)
                 {
                     case 9:
-                        _L9_Head_decoder!(b.Stream, b.Threads(96), b.Batch * 96, b.Threads(96), b.Input(9, 0), b.Parameter(9, 0), b.Parameter(9, 1), b.Output(9));
+                        _L9!(b.Stream, b.Threads(96), b.Batch * 96, b.Threads(96), b.Input(9, 0), b.Parameter(9, 0), b.Parameter(9, 1), b.Output(9));
                         break;
                     case 10:
-                        _L10_Head!(b.Stream, b.Threads(10), b.Batch * 10, b.Threads(10), b.Input(10, 0), b.Parameter(10, 0), b.Parameter(10, 1), b.Output(10));
+                        _L10!(b.Stream, b.Threads(10), b.Batch * 10, b.Threads(10), b.Input(10, 0), b.Parameter(10, 0), b.Parameter(10, 1), b.Output(10));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "not a layer of chip " + Chip);
@@ -67,7 +67,7 @@ namespace Samples.Nets
             }
 
             /// <summary>Packs the tensor of cut <paramref name="cut"/> into its wire buffer (this chip sends it).</summary>
-            public override void Pack(int cut, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Pack(int cut, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (cut)
                 {
@@ -77,7 +77,7 @@ namespace Samples.Nets
             }
 
             /// <summary>Unpacks the wire buffer of cut <paramref name="cut"/> into a float tensor (this chip receives it).</summary>
-            public override void Unpack(int cut, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Unpack(int cut, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (cut)
                 {

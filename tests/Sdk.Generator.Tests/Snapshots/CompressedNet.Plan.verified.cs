@@ -6,140 +6,31 @@ namespace Samples.Nets
     partial class CompressedNet : global::Sdk.Runtime.INetwork
     {
         /// <summary>The compiled plan of <c>CompressedNet</c>: 11 layers on 3 chips, 2 cuts.</summary>
-        public static global::Sdk.Runtime.NetworkPlan Plan { get; } = new global::Sdk.Runtime.NetworkPlan
-        {
-            Name = "CompressedNet",
-            InputShape = new int[] { 3, 32, 32 },
-            Chips = new global::Sdk.Runtime.ChipInfo[]
-            {
-                new() { Id = 0, Name = "sensor", Gflops = 5.0, MemoryBytes = 0L, LayerCount = 2, Flops = 1009152L, Parameters = 1974L, ParameterBytes = 7896L, PeakActivationBytes = 36864L },
-                new() { Id = 1, Name = "npu", Gflops = 40.0, MemoryBytes = 0L, LayerCount = 7, Flops = 6345440L, Parameters = 456152L, ParameterBytes = 1824608L, PeakActivationBytes = 147456L },
-                new() { Id = 2, Name = "mcu", Gflops = 1.0, MemoryBytes = 0L, LayerCount = 2, Flops = 8180L, Parameters = 4138L, ParameterBytes = 16552L, PeakActivationBytes = 512L },
-            },
-            Links = new global::Sdk.Runtime.LinkInfo[]
-            {
-                new() { ChipA = 0, ChipB = 1, GigabytesPerSecond = 0.1, LatencyMicroseconds = 10.0, BudgetBytesPerSample = 8192L },
-                new() { ChipA = 1, ChipB = 2, GigabytesPerSecond = 0.01, LatencyMicroseconds = 50.0, BudgetBytesPerSample = 0L },
-            },
-            Layers = new global::Sdk.Runtime.LayerInfo[]
-            {
-                // 0: Stem, Conv2D on chip 0, output [24, 16, 16]
-                new()
-                {
-                    Index = 0, Name = "Stem", Kind = global::Sdk.Runtime.LayerKind.Conv2D, Chip = 0, Declared = true,
-                    Inputs = new int[] { -1 }, OutputShape = new int[] { 24, 16, 16 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Stem.weight", Shape = new int[] { 24, 3, 5, 5 }, Trainable = true }, new() { Name = "Stem.bias", Shape = new int[] { 24 }, Trainable = true } },
-                    Macs = 460800L, Flops = 933888L, FoldedInto = -1,
-                    Size = 24, Kernel = 5, Stride = 2, Padding = 2, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.Relu6, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 1: Body.encoder, BottleneckEncoder on chip 0, output [6, 16, 16]
-                new()
-                {
-                    Index = 1, Name = "Body.encoder", Kind = global::Sdk.Runtime.LayerKind.BottleneckEncoder, Chip = 0, Declared = false,
-                    Inputs = new int[] { 0 }, OutputShape = new int[] { 6, 16, 16 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Body.encoder.weight", Shape = new int[] { 6, 24, 1, 1 }, Trainable = true }, new() { Name = "Body.encoder.bias", Shape = new int[] { 6 }, Trainable = true } },
-                    Macs = 36864L, Flops = 75264L, FoldedInto = -1,
-                    Size = 6, Kernel = 1, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 2: Body.decoder, BottleneckDecoder on chip 1, output [24, 16, 16]
-                new()
-                {
-                    Index = 2, Name = "Body.decoder", Kind = global::Sdk.Runtime.LayerKind.BottleneckDecoder, Chip = 1, Declared = false,
-                    Inputs = new int[] { 1 }, OutputShape = new int[] { 24, 16, 16 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Body.decoder.weight", Shape = new int[] { 24, 6, 1, 1 }, Trainable = true }, new() { Name = "Body.decoder.bias", Shape = new int[] { 24 }, Trainable = true } },
-                    Macs = 36864L, Flops = 79872L, FoldedInto = -1,
-                    Size = 24, Kernel = 1, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 3: Body, Conv2D on chip 1, output [48, 16, 16]
-                new()
-                {
-                    Index = 3, Name = "Body", Kind = global::Sdk.Runtime.LayerKind.Conv2D, Chip = 1, Declared = true,
-                    Inputs = new int[] { 2 }, OutputShape = new int[] { 48, 16, 16 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Body.weight", Shape = new int[] { 48, 24, 3, 3 }, Trainable = true }, new() { Name = "Body.bias", Shape = new int[] { 48 }, Trainable = true } },
-                    Macs = 2654208L, Flops = 5332992L, FoldedInto = -1,
-                    Size = 48, Kernel = 3, Stride = 1, Padding = 2, Dilation = 2, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.Gelu, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 4: Joined, Concat on chip 1, output [72, 16, 16]
-                new()
-                {
-                    Index = 4, Name = "Joined", Kind = global::Sdk.Runtime.LayerKind.Concat, Chip = 1, Declared = true,
-                    Inputs = new int[] { 3, 2 }, OutputShape = new int[] { 72, 16, 16 },
-                    Parameters = global::System.Array.Empty<global::Sdk.Runtime.ParameterInfo>(),
-                    Macs = 0L, Flops = 0L, FoldedInto = -1,
-                    Size = 0, Kernel = 0, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = false,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 5: Pool, MaxPool on chip 1, output [72, 8, 8]
-                new()
-                {
-                    Index = 5, Name = "Pool", Kind = global::Sdk.Runtime.LayerKind.MaxPool, Chip = 1, Declared = true,
-                    Inputs = new int[] { 4 }, OutputShape = new int[] { 72, 8, 8 },
-                    Parameters = global::System.Array.Empty<global::Sdk.Runtime.ParameterInfo>(),
-                    Macs = 0L, Flops = 41472L, FoldedInto = -1,
-                    Size = 3, Kernel = 3, Stride = 2, Padding = 1, Dilation = 1, Groups = 1, Bias = false,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 6: Features, Dense on chip 1, output [96]
-                new()
-                {
-                    Index = 6, Name = "Features", Kind = global::Sdk.Runtime.LayerKind.Dense, Chip = 1, Declared = true,
-                    Inputs = new int[] { 5 }, OutputShape = new int[] { 96 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Features.weight", Shape = new int[] { 96, 4608 }, Trainable = true }, new() { Name = "Features.bias", Shape = new int[] { 96 }, Trainable = true } },
-                    Macs = 442368L, Flops = 884928L, FoldedInto = -1,
-                    Size = 96, Kernel = 0, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.Tanh, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 7: Drop, Dropout on chip 1, output [96]
-                new()
-                {
-                    Index = 7, Name = "Drop", Kind = global::Sdk.Runtime.LayerKind.Dropout, Chip = 1, Declared = true,
-                    Inputs = new int[] { 6 }, OutputShape = new int[] { 96 },
-                    Parameters = global::System.Array.Empty<global::Sdk.Runtime.ParameterInfo>(),
-                    Macs = 0L, Flops = 0L, FoldedInto = -1,
-                    Size = 0, Kernel = 0, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = false,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.25,
-                },
-                // 8: Head.encoder, BottleneckEncoder on chip 1, output [32]
-                new()
-                {
-                    Index = 8, Name = "Head.encoder", Kind = global::Sdk.Runtime.LayerKind.BottleneckEncoder, Chip = 1, Declared = false,
-                    Inputs = new int[] { 7 }, OutputShape = new int[] { 32 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Head.encoder.weight", Shape = new int[] { 32, 96 }, Trainable = true }, new() { Name = "Head.encoder.bias", Shape = new int[] { 32 }, Trainable = true } },
-                    Macs = 3072L, Flops = 6176L, FoldedInto = -1,
-                    Size = 32, Kernel = 1, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 9: Head.decoder, BottleneckDecoder on chip 2, output [96]
-                new()
-                {
-                    Index = 9, Name = "Head.decoder", Kind = global::Sdk.Runtime.LayerKind.BottleneckDecoder, Chip = 2, Declared = false,
-                    Inputs = new int[] { 8 }, OutputShape = new int[] { 96 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Head.decoder.weight", Shape = new int[] { 96, 32 }, Trainable = true }, new() { Name = "Head.decoder.bias", Shape = new int[] { 96 }, Trainable = true } },
-                    Macs = 3072L, Flops = 6240L, FoldedInto = -1,
-                    Size = 96, Kernel = 1, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 10: Head, Dense on chip 2, output [10]
-                new()
-                {
-                    Index = 10, Name = "Head", Kind = global::Sdk.Runtime.LayerKind.Dense, Chip = 2, Declared = true,
-                    Inputs = new int[] { 9 }, OutputShape = new int[] { 10 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Head.weight", Shape = new int[] { 10, 96 }, Trainable = true }, new() { Name = "Head.bias", Shape = new int[] { 10 }, Trainable = true } },
-                    Macs = 960L, Flops = 1940L, FoldedInto = -1,
-                    Size = 10, Kernel = 0, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.Sigmoid, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-            },
-            Cuts = __SdkCuts(),
-            TrafficMarkdown = __SdkTrafficMarkdown,
-            TrafficJson = __SdkTrafficJson,
-        };
+        public static global::Sdk.Compiler.NetworkPlan Plan => __SdkPlan.Value;
 
-        /// <summary>The generated ILGPU program of each chip (see the Chip{n}.g.cs files).</summary>
-        public static global::Sdk.Runtime.Ilgpu.IlgpuChipProgram[] CreateIlgpuPrograms() => new global::Sdk.Runtime.Ilgpu.IlgpuChipProgram[] { new __SdkChip0(), new __SdkChip1(), new __SdkChip2() };
+        private static readonly global::System.Lazy<global::Sdk.Compiler.NetworkPlan> __SdkPlan =
+            new(static () => global::Sdk.Compiler.NetworkPlan.FromBuild(__SdkSpec(), 0x38e48b7059e75942UL));
+
+        /// <summary>What the attributes say, every layer's chip decided: the runtime compiles it into <see cref="Plan"/>.</summary>
+        private static global::Sdk.Compiler.NetworkSpec __SdkSpec() => new(
+            "CompressedNet",
+            new int[] { 3, 32, 32 },
+            global::Sdk.PlacementMode.Manual,
+            new global::Sdk.Compiler.ChipSpec[] { new(0, "sensor", 10.0, 0L), new(1, "npu", 40.0, 0L), new(2, "mcu", 1.0, 0L) },
+            new global::Sdk.Compiler.LinkSpec[] { new(0, 1, 0.1, 10.0, 8192L), new(1, 2, 0.01, 50.0, 0L) },
+            new global::Sdk.Compiler.LayerSpec[]
+            {
+                new("Stem", global::Sdk.Compiler.LayerKind.Conv2D, new global::Sdk.Compiler.LayerArguments { Size = 24, Kernel = 5, Stride = 2, Padding = 2, Bias = true, Activation = global::Sdk.Activation.Relu6 }, new string[] { "" }),
+                new("Body", global::Sdk.Compiler.LayerKind.Conv2D, new global::Sdk.Compiler.LayerArguments { Size = 48, Kernel = 3, Padding = 2, Dilation = 2, Bias = true, Activation = global::Sdk.Activation.Gelu }, new string[] { "" }, OnChip: 1, BottleneckRatio: 4, Transfer: global::Sdk.WireFormat.Int8),
+                new("Joined", global::Sdk.Compiler.LayerKind.Concat, global::Sdk.Compiler.LayerArguments.None, new string[] { "Body", "Stem" }),
+                new("Pool", global::Sdk.Compiler.LayerKind.MaxPool, new global::Sdk.Compiler.LayerArguments { Size = 3, Kernel = 3, Stride = 2, Padding = 1 }, new string[] { "" }),
+                new("Features", global::Sdk.Compiler.LayerKind.Dense, new global::Sdk.Compiler.LayerArguments { Size = 96, Bias = true, Activation = global::Sdk.Activation.Tanh }, new string[] { "" }),
+                new("Drop", global::Sdk.Compiler.LayerKind.Dropout, new global::Sdk.Compiler.LayerArguments { Rate = 0.25 }, new string[] { "" }),
+                new("Head", global::Sdk.Compiler.LayerKind.Dense, new global::Sdk.Compiler.LayerArguments { Size = 10, Bias = true, Activation = global::Sdk.Activation.Sigmoid }, new string[] { "" }, OnChip: 2, BottleneckRatio: 3, Transfer: global::Sdk.WireFormat.Float16),
+            });
+
+        /// <summary>The code this network's chips run on backends that need compiled kernels (ILGPU: the Chip{n}.g.cs files).</summary>
+        public static global::Sdk.Runtime.Backends.ChipPrograms Programs { get; } = new global::Sdk.Runtime.Backends.ChipPrograms(
+            global::Sdk.Runtime.Backends.Ilgpu.IlgpuChipProgram.Backend, static chip => chip switch { 0 => new __SdkChip0(), 1 => new __SdkChip1(), 2 => new __SdkChip2(), _ => null });
     }
 }

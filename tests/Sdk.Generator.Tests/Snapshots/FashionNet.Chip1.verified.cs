@@ -8,65 +8,65 @@ namespace Samples.Nets
     partial class FashionNet
     {
         /// <summary>Chip 1's kernels (shapes are constants) and the host code that launches them.</summary>
-        private sealed class __SdkChip1 : global::Sdk.Runtime.Ilgpu.IlgpuChipProgram
+        private sealed class __SdkChip1 : global::Sdk.Runtime.Backends.Ilgpu.IlgpuChipProgram
         {
             public __SdkChip1() : base(1) { }
 
-            private static void L3_Conv2_decoder(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L3(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(4, 14, 14, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, 14, 14, 1, 0));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(4, 14, 14, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, 14, 14, 1, 0));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L3_Conv2_decoder;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L3;
 
-            private static void L4_Conv2(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L4(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 14, 14, 1, 1));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 14, 14, 1, 1));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L4_Conv2;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L4;
 
-            private static void L5_Pool2(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            private static void L5(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Pool(k, x, y, new global::Sdk.Runtime.Ilgpu.PoolShape(0, 64, 14, 14, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 7, 7, 0));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Pool(k, x, y, new global::Sdk.Runtime.Backends.PoolShape(0, 64, 14, 14, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 7, 7, 0));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L5_Pool2;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L5;
 
-            private static void L6_Fc1(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L6(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(3136, 128, 1, 1));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(3136, 128, 1, 1));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L6_Fc1;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L6;
 
-            private static void L7_Logits(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L7(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(128, 10, 1, 0));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(128, 10, 1, 0));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L7_Logits;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L7;
 
             private static void Unpack0(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(k, x, y);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Copy(k, x, y);
                 }
             }
 
@@ -75,33 +75,33 @@ namespace Samples.Nets
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L3_Conv2_decoder = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L3_Conv2_decoder);
-                _L4_Conv2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L4_Conv2);
-                _L5_Pool2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L5_Pool2);
-                _L6_Fc1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L6_Fc1);
-                _L7_Logits = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L7_Logits);
+                _L3 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L3);
+                _L4 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L4);
+                _L5 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L5);
+                _L6 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L6);
+                _L7 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L7);
                 _Unpack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, Unpack0);
             }
 
             /// <summary>Runs the kernels of plan layer <paramref name="layer"/> for the buffers' batch.</summary>
-            public override void Compute(int layer, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Compute(int layer, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (layer)
                 {
                     case 3:
-                        _L3_Conv2_decoder!(b.Stream, b.Threads(6272), b.Batch * 6272, b.Threads(6272), b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3));
+                        _L3!(b.Stream, b.Threads(6272), b.Batch * 6272, b.Threads(6272), b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3));
                         break;
                     case 4:
-                        _L4_Conv2!(b.Stream, b.Threads(12544), b.Batch * 12544, b.Threads(12544), b.Input(4, 0), b.Parameter(4, 0), b.Parameter(4, 1), b.Output(4));
+                        _L4!(b.Stream, b.Threads(12544), b.Batch * 12544, b.Threads(12544), b.Input(4, 0), b.Parameter(4, 0), b.Parameter(4, 1), b.Output(4));
                         break;
                     case 5:
-                        _L5_Pool2!(b.Stream, b.Threads(3136), b.Batch * 3136, b.Threads(3136), b.Input(5, 0), b.Output(5));
+                        _L5!(b.Stream, b.Threads(3136), b.Batch * 3136, b.Threads(3136), b.Input(5, 0), b.Output(5));
                         break;
                     case 6:
-                        _L6_Fc1!(b.Stream, b.Threads(128), b.Batch * 128, b.Threads(128), b.Input(6, 0), b.Parameter(6, 0), b.Parameter(6, 1), b.Output(6));
+                        _L6!(b.Stream, b.Threads(128), b.Batch * 128, b.Threads(128), b.Input(6, 0), b.Parameter(6, 0), b.Parameter(6, 1), b.Output(6));
                         break;
                     case 7:
-                        _L7_Logits!(b.Stream, b.Threads(10), b.Batch * 10, b.Threads(10), b.Input(7, 0), b.Parameter(7, 0), b.Parameter(7, 1), b.Output(7));
+                        _L7!(b.Stream, b.Threads(10), b.Batch * 10, b.Threads(10), b.Input(7, 0), b.Parameter(7, 0), b.Parameter(7, 1), b.Output(7));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "not a layer of chip " + Chip);
@@ -109,7 +109,7 @@ namespace Samples.Nets
             }
 
             /// <summary>Packs the tensor of cut <paramref name="cut"/> into its wire buffer (this chip sends it).</summary>
-            public override void Pack(int cut, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Pack(int cut, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (cut)
                 {
@@ -119,7 +119,7 @@ namespace Samples.Nets
             }
 
             /// <summary>Unpacks the wire buffer of cut <paramref name="cut"/> into a float tensor (this chip receives it).</summary>
-            public override void Unpack(int cut, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Unpack(int cut, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (cut)
                 {

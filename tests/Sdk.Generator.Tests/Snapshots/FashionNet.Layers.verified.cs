@@ -5,15 +5,15 @@ namespace Samples.Nets
 {
     partial class FashionNet
     {
-        private global::Sdk.Runtime.ParameterSet? __sdkParameters;
-        private global::Sdk.Layer[]? __sdkLayers;
+        private global::Sdk.Runtime.ParameterSet? __SdkParameters;
+        private global::Sdk.Layer[]? __SdkLayers;
 
         /// <summary>This instance's parameters, initialised from seed 0 until weights are loaded.</summary>
         public global::Sdk.Runtime.ParameterSet Parameters =>
-            global::System.Threading.LazyInitializer.EnsureInitialized(ref __sdkParameters, static () => new global::Sdk.Runtime.ParameterSet(Plan));
+            global::System.Threading.LazyInitializer.EnsureInitialized(ref __SdkParameters, static () => new global::Sdk.Runtime.ParameterSet(Plan));
 
         private global::Sdk.Layer __SdkLayer(int index) =>
-            global::System.Threading.LazyInitializer.EnsureInitialized(ref __sdkLayers, () => global::Sdk.Layer.CreateAll(Parameters))[index];
+            global::System.Threading.LazyInitializer.EnsureInitialized(ref __SdkLayers, () => global::Sdk.Layer.CreateAll(Parameters))[index];
 
         /// <summary>Conv1: Conv2D on chip 0, output [32, 28, 28].</summary>
         public partial global::Sdk.Layer Conv1 => __SdkLayer(0);

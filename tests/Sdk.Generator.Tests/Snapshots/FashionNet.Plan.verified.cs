@@ -6,108 +6,30 @@ namespace Samples.Nets
     partial class FashionNet : global::Sdk.Runtime.INetwork
     {
         /// <summary>The compiled plan of <c>FashionNet</c>: 8 layers on 2 chips, 1 cut.</summary>
-        public static global::Sdk.Runtime.NetworkPlan Plan { get; } = new global::Sdk.Runtime.NetworkPlan
-        {
-            Name = "FashionNet",
-            InputShape = new int[] { 1, 28, 28 },
-            Chips = new global::Sdk.Runtime.ChipInfo[]
-            {
-                new() { Id = 0, Name = "npu0", Gflops = 20.0, MemoryBytes = 1048576L, LayerCount = 3, Flops = 577808L, Parameters = 452L, ParameterBytes = 1808L, PeakActivationBytes = 125440L },
-                new() { Id = 1, Name = "npu1", Gflops = 20.0, MemoryBytes = 4194304L, LayerCount = 5, Flops = 8125066L, Parameters = 421482L, ParameterBytes = 1685928L, PeakActivationBytes = 75264L },
-            },
-            Links = new global::Sdk.Runtime.LinkInfo[]
-            {
-                new() { ChipA = 0, ChipB = 1, GigabytesPerSecond = 0.5, LatencyMicroseconds = 2.0, BudgetBytesPerSample = 0L },
-            },
-            Layers = new global::Sdk.Runtime.LayerInfo[]
-            {
-                // 0: Conv1, Conv2D on chip 0, output [32, 28, 28]
-                new()
-                {
-                    Index = 0, Name = "Conv1", Kind = global::Sdk.Runtime.LayerKind.Conv2D, Chip = 0, Declared = true,
-                    Inputs = new int[] { -1 }, OutputShape = new int[] { 32, 28, 28 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Conv1.weight", Shape = new int[] { 32, 1, 3, 3 }, Trainable = true }, new() { Name = "Conv1.bias", Shape = new int[] { 32 }, Trainable = true } },
-                    Macs = 225792L, Flops = 501760L, FoldedInto = -1,
-                    Size = 32, Kernel = 3, Stride = 1, Padding = 1, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.Relu, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 1: Pool1, MaxPool on chip 0, output [32, 14, 14]
-                new()
-                {
-                    Index = 1, Name = "Pool1", Kind = global::Sdk.Runtime.LayerKind.MaxPool, Chip = 0, Declared = true,
-                    Inputs = new int[] { 0 }, OutputShape = new int[] { 32, 14, 14 },
-                    Parameters = global::System.Array.Empty<global::Sdk.Runtime.ParameterInfo>(),
-                    Macs = 0L, Flops = 25088L, FoldedInto = -1,
-                    Size = 2, Kernel = 2, Stride = 2, Padding = 0, Dilation = 1, Groups = 1, Bias = false,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 2: Conv2.encoder, BottleneckEncoder on chip 0, output [4, 14, 14]
-                new()
-                {
-                    Index = 2, Name = "Conv2.encoder", Kind = global::Sdk.Runtime.LayerKind.BottleneckEncoder, Chip = 0, Declared = false,
-                    Inputs = new int[] { 1 }, OutputShape = new int[] { 4, 14, 14 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Conv2.encoder.weight", Shape = new int[] { 4, 32, 1, 1 }, Trainable = true }, new() { Name = "Conv2.encoder.bias", Shape = new int[] { 4 }, Trainable = true } },
-                    Macs = 25088L, Flops = 50960L, FoldedInto = -1,
-                    Size = 4, Kernel = 1, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 3: Conv2.decoder, BottleneckDecoder on chip 1, output [32, 14, 14]
-                new()
-                {
-                    Index = 3, Name = "Conv2.decoder", Kind = global::Sdk.Runtime.LayerKind.BottleneckDecoder, Chip = 1, Declared = false,
-                    Inputs = new int[] { 2 }, OutputShape = new int[] { 32, 14, 14 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Conv2.decoder.weight", Shape = new int[] { 32, 4, 1, 1 }, Trainable = true }, new() { Name = "Conv2.decoder.bias", Shape = new int[] { 32 }, Trainable = true } },
-                    Macs = 25088L, Flops = 56448L, FoldedInto = -1,
-                    Size = 32, Kernel = 1, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 4: Conv2, Conv2D on chip 1, output [64, 14, 14]
-                new()
-                {
-                    Index = 4, Name = "Conv2", Kind = global::Sdk.Runtime.LayerKind.Conv2D, Chip = 1, Declared = true,
-                    Inputs = new int[] { 3 }, OutputShape = new int[] { 64, 14, 14 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Conv2.weight", Shape = new int[] { 64, 32, 3, 3 }, Trainable = true }, new() { Name = "Conv2.bias", Shape = new int[] { 64 }, Trainable = true } },
-                    Macs = 3612672L, Flops = 7250432L, FoldedInto = -1,
-                    Size = 64, Kernel = 3, Stride = 1, Padding = 1, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.Relu, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 5: Pool2, MaxPool on chip 1, output [64, 7, 7]
-                new()
-                {
-                    Index = 5, Name = "Pool2", Kind = global::Sdk.Runtime.LayerKind.MaxPool, Chip = 1, Declared = true,
-                    Inputs = new int[] { 4 }, OutputShape = new int[] { 64, 7, 7 },
-                    Parameters = global::System.Array.Empty<global::Sdk.Runtime.ParameterInfo>(),
-                    Macs = 0L, Flops = 12544L, FoldedInto = -1,
-                    Size = 2, Kernel = 2, Stride = 2, Padding = 0, Dilation = 1, Groups = 1, Bias = false,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 6: Fc1, Dense on chip 1, output [128]
-                new()
-                {
-                    Index = 6, Name = "Fc1", Kind = global::Sdk.Runtime.LayerKind.Dense, Chip = 1, Declared = true,
-                    Inputs = new int[] { 5 }, OutputShape = new int[] { 128 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Fc1.weight", Shape = new int[] { 128, 3136 }, Trainable = true }, new() { Name = "Fc1.bias", Shape = new int[] { 128 }, Trainable = true } },
-                    Macs = 401408L, Flops = 803072L, FoldedInto = -1,
-                    Size = 128, Kernel = 0, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.Relu, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 7: Logits, Dense on chip 1, output [10]
-                new()
-                {
-                    Index = 7, Name = "Logits", Kind = global::Sdk.Runtime.LayerKind.Dense, Chip = 1, Declared = true,
-                    Inputs = new int[] { 6 }, OutputShape = new int[] { 10 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Logits.weight", Shape = new int[] { 10, 128 }, Trainable = true }, new() { Name = "Logits.bias", Shape = new int[] { 10 }, Trainable = true } },
-                    Macs = 1280L, Flops = 2570L, FoldedInto = -1,
-                    Size = 10, Kernel = 0, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-            },
-            Cuts = __SdkCuts(),
-            TrafficMarkdown = __SdkTrafficMarkdown,
-            TrafficJson = __SdkTrafficJson,
-        };
+        public static global::Sdk.Compiler.NetworkPlan Plan => __SdkPlan.Value;
 
-        /// <summary>The generated ILGPU program of each chip (see the Chip{n}.g.cs files).</summary>
-        public static global::Sdk.Runtime.Ilgpu.IlgpuChipProgram[] CreateIlgpuPrograms() => new global::Sdk.Runtime.Ilgpu.IlgpuChipProgram[] { new __SdkChip0(), new __SdkChip1() };
+        private static readonly global::System.Lazy<global::Sdk.Compiler.NetworkPlan> __SdkPlan =
+            new(static () => global::Sdk.Compiler.NetworkPlan.FromBuild(__SdkSpec(), 0xc661fcdc71dfa983UL));
+
+        /// <summary>What the attributes say, every layer's chip decided: the runtime compiles it into <see cref="Plan"/>.</summary>
+        private static global::Sdk.Compiler.NetworkSpec __SdkSpec() => new(
+            "FashionNet",
+            new int[] { 1, 28, 28 },
+            global::Sdk.PlacementMode.Manual,
+            new global::Sdk.Compiler.ChipSpec[] { new(0, "npu0", 20.0, 1024L), new(1, "npu1", 20.0, 4096L) },
+            new global::Sdk.Compiler.LinkSpec[] { new(0, 1, 0.5, 2.0, 0L) },
+            new global::Sdk.Compiler.LayerSpec[]
+            {
+                new("Conv1", global::Sdk.Compiler.LayerKind.Conv2D, new global::Sdk.Compiler.LayerArguments { Size = 32, Kernel = 3, Padding = 1, Bias = true, Activation = global::Sdk.Activation.Relu }, new string[] { "" }, OnChip: 0),
+                new("Pool1", global::Sdk.Compiler.LayerKind.MaxPool, new global::Sdk.Compiler.LayerArguments { Size = 2, Kernel = 2, Stride = 2 }, new string[] { "" }),
+                new("Conv2", global::Sdk.Compiler.LayerKind.Conv2D, new global::Sdk.Compiler.LayerArguments { Size = 64, Kernel = 3, Padding = 1, Bias = true, Activation = global::Sdk.Activation.Relu }, new string[] { "" }, OnChip: 1, BottleneckRatio: 8),
+                new("Pool2", global::Sdk.Compiler.LayerKind.MaxPool, new global::Sdk.Compiler.LayerArguments { Size = 2, Kernel = 2, Stride = 2 }, new string[] { "" }),
+                new("Fc1", global::Sdk.Compiler.LayerKind.Dense, new global::Sdk.Compiler.LayerArguments { Size = 128, Bias = true, Activation = global::Sdk.Activation.Relu }, new string[] { "" }),
+                new("Logits", global::Sdk.Compiler.LayerKind.Dense, new global::Sdk.Compiler.LayerArguments { Size = 10, Bias = true }, new string[] { "" }),
+            });
+
+        /// <summary>The code this network's chips run on backends that need compiled kernels (ILGPU: the Chip{n}.g.cs files).</summary>
+        public static global::Sdk.Runtime.Backends.ChipPrograms Programs { get; } = new global::Sdk.Runtime.Backends.ChipPrograms(
+            global::Sdk.Runtime.Backends.Ilgpu.IlgpuChipProgram.Backend, static chip => chip switch { 0 => new __SdkChip0(), 1 => new __SdkChip1(), _ => null });
     }
 }

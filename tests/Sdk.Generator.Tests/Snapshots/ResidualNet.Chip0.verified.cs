@@ -8,35 +8,35 @@ namespace Samples.Nets
     partial class ResidualNet
     {
         /// <summary>Chip 0's kernels (shapes are constants) and the host code that launches them.</summary>
-        private sealed class __SdkChip0 : global::Sdk.Runtime.Ilgpu.IlgpuChipProgram
+        private sealed class __SdkChip0 : global::Sdk.Runtime.Backends.Ilgpu.IlgpuChipProgram
         {
             public __SdkChip0() : base(0) { }
 
-            private static void L0_Conv1(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L0(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(8, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 1));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(8, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 1));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L0_Conv1;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L0;
 
-            private static void L2_Conv2(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L2(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 0));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 0));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L2_Conv2;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L2;
 
             private static void Pack0(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(k, x, y);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Copy(k, x, y);
                 }
             }
 
@@ -46,7 +46,7 @@ namespace Samples.Nets
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(k, x, y);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Copy(k, x, y);
                 }
             }
 
@@ -55,24 +55,24 @@ namespace Samples.Nets
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L0_Conv1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L0_Conv1);
-                _L2_Conv2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L2_Conv2);
+                _L0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L0);
+                _L2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L2);
                 _Pack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, Pack0);
                 _Pack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, Pack1);
             }
 
             /// <summary>Runs the kernels of plan layer <paramref name="layer"/> for the buffers' batch.</summary>
-            public override void Compute(int layer, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Compute(int layer, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (layer)
                 {
                     case 0:
-                        _L0_Conv1!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0));
+                        _L0!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0));
                         break;
                     case 1:
                         break;
                     case 2:
-                        _L2_Conv2!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2));
+                        _L2!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "not a layer of chip " + Chip);
@@ -80,7 +80,7 @@ namespace Samples.Nets
             }
 
             /// <summary>Packs the tensor of cut <paramref name="cut"/> into its wire buffer (this chip sends it).</summary>
-            public override void Pack(int cut, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Pack(int cut, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (cut)
                 {
@@ -96,7 +96,7 @@ namespace Samples.Nets
             }
 
             /// <summary>Unpacks the wire buffer of cut <paramref name="cut"/> into a float tensor (this chip receives it).</summary>
-            public override void Unpack(int cut, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Unpack(int cut, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (cut)
                 {

@@ -8,85 +8,85 @@ namespace Samples.Nets
     partial class ResidualNet
     {
         /// <summary>Chip 1's kernels (shapes are constants) and the host code that launches them.</summary>
-        private sealed class __SdkChip1 : global::Sdk.Runtime.Ilgpu.IlgpuChipProgram
+        private sealed class __SdkChip1 : global::Sdk.Runtime.Backends.Ilgpu.IlgpuChipProgram
         {
             public __SdkChip1() : base(1) { }
 
-            private static void L3_Conv3(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L3(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 4, 16, 16, 1, 0));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 4, 16, 16, 1, 0));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L3_Conv3;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L3;
 
-            private static void L4_Sum_1(global::ILGPU.Index1D i, int total, int stride, __SdkView a, __SdkView c, __SdkView y)
+            private static void L4_1(global::ILGPU.Index1D i, int total, int stride, __SdkView a, __SdkView c, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Add(k, a, c, y, 1);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Add(k, a, c, y, 1);
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView>? _L4_Sum_1;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView>? _L4_1;
 
-            private static void L5_Pool(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            private static void L5(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Pool(k, x, y, new global::Sdk.Runtime.Ilgpu.PoolShape(1, 16, 16, 16, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 8, 8, 0));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Pool(k, x, y, new global::Sdk.Runtime.Backends.PoolShape(1, 16, 16, 16, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 8, 8, 0));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L5_Pool;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L5;
 
-            private static void L6_Gap(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            private static void L6(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.GlobalAveragePool(k, x, y, 64);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.GlobalAveragePool(k, x, y, 64);
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L6_Gap;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L6;
 
-            private static void L7_Flat(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            private static void L7(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(k, x, y);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Copy(k, x, y);
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L7_Flat;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L7;
 
-            private static void L8_Out(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
+            private static void L8(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Ilgpu.DenseShape(16, 4, 1, 0));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(16, 4, 1, 0));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L8_Out;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L8;
 
-            private static void L9_Probs(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
+            private static void L9(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Softmax(k, x, y, new global::Sdk.Runtime.Ilgpu.SoftmaxShape(0, 4, 1));
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Softmax(k, x, y, new global::Sdk.Runtime.Backends.SoftmaxShape(0, 4, 1));
                 }
             }
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L9_Probs;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView>? _L9;
 
             private static void Unpack0(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(k, x, y);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Copy(k, x, y);
                 }
             }
 
@@ -96,7 +96,7 @@ namespace Samples.Nets
             {
                 for (var k = i.X; k < total; k += stride)
                 {
-                    global::Sdk.Runtime.Ilgpu.DeviceOps.Copy(k, x, y);
+                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Copy(k, x, y);
                 }
             }
 
@@ -105,42 +105,42 @@ namespace Samples.Nets
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L3_Conv3 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L3_Conv3);
-                _L4_Sum_1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView>(accelerator, L4_Sum_1);
-                _L5_Pool = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L5_Pool);
-                _L6_Gap = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L6_Gap);
-                _L7_Flat = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L7_Flat);
-                _L8_Out = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L8_Out);
-                _L9_Probs = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L9_Probs);
+                _L3 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L3);
+                _L4_1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView>(accelerator, L4_1);
+                _L5 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L5);
+                _L6 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L6);
+                _L7 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L7);
+                _L8 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L8);
+                _L9 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, L9);
                 _Unpack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, Unpack0);
                 _Unpack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, Unpack1);
             }
 
             /// <summary>Runs the kernels of plan layer <paramref name="layer"/> for the buffers' batch.</summary>
-            public override void Compute(int layer, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Compute(int layer, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (layer)
                 {
                     case 3:
-                        _L3_Conv3!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3));
+                        _L3!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3));
                         break;
                     case 4:
-                        _L4_Sum_1!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(4, 0), b.Input(4, 1), b.Output(4));
+                        _L4_1!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(4, 0), b.Input(4, 1), b.Output(4));
                         break;
                     case 5:
-                        _L5_Pool!(b.Stream, b.Threads(1024), b.Batch * 1024, b.Threads(1024), b.Input(5, 0), b.Output(5));
+                        _L5!(b.Stream, b.Threads(1024), b.Batch * 1024, b.Threads(1024), b.Input(5, 0), b.Output(5));
                         break;
                     case 6:
-                        _L6_Gap!(b.Stream, b.Threads(16), b.Batch * 16, b.Threads(16), b.Input(6, 0), b.Output(6));
+                        _L6!(b.Stream, b.Threads(16), b.Batch * 16, b.Threads(16), b.Input(6, 0), b.Output(6));
                         break;
                     case 7:
-                        _L7_Flat!(b.Stream, b.Threads(16), b.Batch * 16, b.Threads(16), b.Input(7, 0), b.Output(7));
+                        _L7!(b.Stream, b.Threads(16), b.Batch * 16, b.Threads(16), b.Input(7, 0), b.Output(7));
                         break;
                     case 8:
-                        _L8_Out!(b.Stream, b.Threads(4), b.Batch * 4, b.Threads(4), b.Input(8, 0), b.Parameter(8, 0), b.Parameter(8, 1), b.Output(8));
+                        _L8!(b.Stream, b.Threads(4), b.Batch * 4, b.Threads(4), b.Input(8, 0), b.Parameter(8, 0), b.Parameter(8, 1), b.Output(8));
                         break;
                     case 9:
-                        _L9_Probs!(b.Stream, b.Threads(1), b.Batch * 1, b.Threads(1), b.Input(9, 0), b.Output(9));
+                        _L9!(b.Stream, b.Threads(1), b.Batch * 1, b.Threads(1), b.Input(9, 0), b.Output(9));
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "not a layer of chip " + Chip);
@@ -148,7 +148,7 @@ namespace Samples.Nets
             }
 
             /// <summary>Packs the tensor of cut <paramref name="cut"/> into its wire buffer (this chip sends it).</summary>
-            public override void Pack(int cut, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Pack(int cut, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (cut)
                 {
@@ -158,7 +158,7 @@ namespace Samples.Nets
             }
 
             /// <summary>Unpacks the wire buffer of cut <paramref name="cut"/> into a float tensor (this chip receives it).</summary>
-            public override void Unpack(int cut, global::Sdk.Runtime.Ilgpu.IlgpuBuffers b)
+            public override void Unpack(int cut, global::Sdk.Runtime.Backends.Ilgpu.IlgpuBuffers b)
             {
                 switch (cut)
                 {

@@ -6,128 +6,34 @@ namespace Samples.Nets
     partial class ResidualNet : global::Sdk.Runtime.INetwork
     {
         /// <summary>The compiled plan of <c>ResidualNet</c>: 10 layers on 2 chips, 2 cuts.</summary>
-        public static global::Sdk.Runtime.NetworkPlan Plan { get; } = new global::Sdk.Runtime.NetworkPlan
-        {
-            Name = "ResidualNet",
-            InputShape = new int[] { 8, 16, 16 },
-            Chips = new global::Sdk.Runtime.ChipInfo[]
-            {
-                new() { Id = 0, Name = "chip0", Gflops = 0.0, MemoryBytes = 0L, LayerCount = 3, Flops = 1785856L, Parameters = 3504L, ParameterBytes = 14144L, PeakActivationBytes = 32768L },
-                new() { Id = 1, Name = "chip1", Gflops = 0.0, MemoryBytes = 0L, LayerCount = 7, Flops = 312464L, Parameters = 660L, ParameterBytes = 2640L, PeakActivationBytes = 49152L },
-            },
-            Links = new global::Sdk.Runtime.LinkInfo[]
-            {
-                new() { ChipA = 0, ChipB = 1, GigabytesPerSecond = 2.0, LatencyMicroseconds = 1.0, BudgetBytesPerSample = 0L },
-            },
-            Layers = new global::Sdk.Runtime.LayerInfo[]
-            {
-                // 0: Conv1, Conv2D on chip 0, output [16, 16, 16]
-                new()
-                {
-                    Index = 0, Name = "Conv1", Kind = global::Sdk.Runtime.LayerKind.Conv2D, Chip = 0, Declared = true,
-                    Inputs = new int[] { -1 }, OutputShape = new int[] { 16, 16, 16 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Conv1.weight", Shape = new int[] { 16, 8, 3, 3 }, Trainable = true } },
-                    Macs = 294912L, Flops = 589824L, FoldedInto = -1,
-                    Size = 16, Kernel = 3, Stride = 1, Padding = 1, Dilation = 1, Groups = 1, Bias = false,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 1: Bn1, BatchNorm on chip 0, output [16, 16, 16]
-                new()
-                {
-                    Index = 1, Name = "Bn1", Kind = global::Sdk.Runtime.LayerKind.BatchNorm, Chip = 0, Declared = true,
-                    Inputs = new int[] { 0 }, OutputShape = new int[] { 16, 16, 16 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Bn1.weight", Shape = new int[] { 16 }, Trainable = true }, new() { Name = "Bn1.bias", Shape = new int[] { 16 }, Trainable = true }, new() { Name = "Bn1.running_mean", Shape = new int[] { 16 }, Trainable = false }, new() { Name = "Bn1.running_var", Shape = new int[] { 16 }, Trainable = false } },
-                    Macs = 0L, Flops = 12288L, FoldedInto = 0,
-                    Size = 0, Kernel = 0, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = false,
-                    Activation = global::Sdk.Activation.Relu, Epsilon = 1E-05, Momentum = 0.1, Rate = 0.0,
-                },
-                // 2: Conv2, Conv2D on chip 0, output [16, 16, 16]
-                new()
-                {
-                    Index = 2, Name = "Conv2", Kind = global::Sdk.Runtime.LayerKind.Conv2D, Chip = 0, Declared = true,
-                    Inputs = new int[] { 1 }, OutputShape = new int[] { 16, 16, 16 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Conv2.weight", Shape = new int[] { 16, 16, 3, 3 }, Trainable = true }, new() { Name = "Conv2.bias", Shape = new int[] { 16 }, Trainable = true } },
-                    Macs = 589824L, Flops = 1183744L, FoldedInto = -1,
-                    Size = 16, Kernel = 3, Stride = 1, Padding = 1, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 3: Conv3, Conv2D on chip 1, output [16, 16, 16]
-                new()
-                {
-                    Index = 3, Name = "Conv3", Kind = global::Sdk.Runtime.LayerKind.Conv2D, Chip = 1, Declared = true,
-                    Inputs = new int[] { 2 }, OutputShape = new int[] { 16, 16, 16 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Conv3.weight", Shape = new int[] { 16, 4, 3, 3 }, Trainable = true }, new() { Name = "Conv3.bias", Shape = new int[] { 16 }, Trainable = true } },
-                    Macs = 147456L, Flops = 299008L, FoldedInto = -1,
-                    Size = 16, Kernel = 3, Stride = 1, Padding = 1, Dilation = 1, Groups = 4, Bias = true,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 4: Sum, Add on chip 1, output [16, 16, 16]
-                new()
-                {
-                    Index = 4, Name = "Sum", Kind = global::Sdk.Runtime.LayerKind.Add, Chip = 1, Declared = true,
-                    Inputs = new int[] { 3, 1 }, OutputShape = new int[] { 16, 16, 16 },
-                    Parameters = global::System.Array.Empty<global::Sdk.Runtime.ParameterInfo>(),
-                    Macs = 0L, Flops = 8192L, FoldedInto = -1,
-                    Size = 0, Kernel = 0, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = false,
-                    Activation = global::Sdk.Activation.Relu, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 5: Pool, AvgPool on chip 1, output [16, 8, 8]
-                new()
-                {
-                    Index = 5, Name = "Pool", Kind = global::Sdk.Runtime.LayerKind.AvgPool, Chip = 1, Declared = true,
-                    Inputs = new int[] { 4 }, OutputShape = new int[] { 16, 8, 8 },
-                    Parameters = global::System.Array.Empty<global::Sdk.Runtime.ParameterInfo>(),
-                    Macs = 0L, Flops = 4096L, FoldedInto = -1,
-                    Size = 2, Kernel = 2, Stride = 2, Padding = 0, Dilation = 1, Groups = 1, Bias = false,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 6: Gap, GlobalAvgPool on chip 1, output [16, 1, 1]
-                new()
-                {
-                    Index = 6, Name = "Gap", Kind = global::Sdk.Runtime.LayerKind.GlobalAvgPool, Chip = 1, Declared = true,
-                    Inputs = new int[] { 5 }, OutputShape = new int[] { 16, 1, 1 },
-                    Parameters = global::System.Array.Empty<global::Sdk.Runtime.ParameterInfo>(),
-                    Macs = 0L, Flops = 1024L, FoldedInto = -1,
-                    Size = 0, Kernel = 0, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = false,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 7: Flat, Flatten on chip 1, output [16]
-                new()
-                {
-                    Index = 7, Name = "Flat", Kind = global::Sdk.Runtime.LayerKind.Flatten, Chip = 1, Declared = true,
-                    Inputs = new int[] { 6 }, OutputShape = new int[] { 16 },
-                    Parameters = global::System.Array.Empty<global::Sdk.Runtime.ParameterInfo>(),
-                    Macs = 0L, Flops = 0L, FoldedInto = -1,
-                    Size = 0, Kernel = 0, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = false,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 8: Out, Dense on chip 1, output [4]
-                new()
-                {
-                    Index = 8, Name = "Out", Kind = global::Sdk.Runtime.LayerKind.Dense, Chip = 1, Declared = true,
-                    Inputs = new int[] { 7 }, OutputShape = new int[] { 4 },
-                    Parameters = new global::Sdk.Runtime.ParameterInfo[] { new() { Name = "Out.weight", Shape = new int[] { 4, 16 }, Trainable = true }, new() { Name = "Out.bias", Shape = new int[] { 4 }, Trainable = true } },
-                    Macs = 64L, Flops = 132L, FoldedInto = -1,
-                    Size = 4, Kernel = 0, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = true,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-                // 9: Probs, Softmax on chip 1, output [4]
-                new()
-                {
-                    Index = 9, Name = "Probs", Kind = global::Sdk.Runtime.LayerKind.Softmax, Chip = 1, Declared = true,
-                    Inputs = new int[] { 8 }, OutputShape = new int[] { 4 },
-                    Parameters = global::System.Array.Empty<global::Sdk.Runtime.ParameterInfo>(),
-                    Macs = 0L, Flops = 12L, FoldedInto = -1,
-                    Size = 0, Kernel = 0, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = false,
-                    Activation = global::Sdk.Activation.None, Epsilon = 0.0, Momentum = 0.0, Rate = 0.0,
-                },
-            },
-            Cuts = __SdkCuts(),
-            TrafficMarkdown = __SdkTrafficMarkdown,
-            TrafficJson = __SdkTrafficJson,
-        };
+        public static global::Sdk.Compiler.NetworkPlan Plan => __SdkPlan.Value;
 
-        /// <summary>The generated ILGPU program of each chip (see the Chip{n}.g.cs files).</summary>
-        public static global::Sdk.Runtime.Ilgpu.IlgpuChipProgram[] CreateIlgpuPrograms() => new global::Sdk.Runtime.Ilgpu.IlgpuChipProgram[] { new __SdkChip0(), new __SdkChip1() };
+        private static readonly global::System.Lazy<global::Sdk.Compiler.NetworkPlan> __SdkPlan =
+            new(static () => global::Sdk.Compiler.NetworkPlan.FromBuild(__SdkSpec(), 0x1922132746b464d2UL));
+
+        /// <summary>What the attributes say, every layer's chip decided: the runtime compiles it into <see cref="Plan"/>.</summary>
+        private static global::Sdk.Compiler.NetworkSpec __SdkSpec() => new(
+            "ResidualNet",
+            new int[] { 8, 16, 16 },
+            global::Sdk.PlacementMode.Manual,
+            new global::Sdk.Compiler.ChipSpec[] {  },
+            new global::Sdk.Compiler.LinkSpec[] { new(0, 1, 2.0, 1.0, 0L) },
+            new global::Sdk.Compiler.LayerSpec[]
+            {
+                new("Conv1", global::Sdk.Compiler.LayerKind.Conv2D, new global::Sdk.Compiler.LayerArguments { Size = 16, Kernel = 3, Padding = 1 }, new string[] { "" }),
+                new("Bn1", global::Sdk.Compiler.LayerKind.BatchNorm, new global::Sdk.Compiler.LayerArguments { Activation = global::Sdk.Activation.Relu, Epsilon = 1E-05, Momentum = 0.1 }, new string[] { "" }),
+                new("Conv2", global::Sdk.Compiler.LayerKind.Conv2D, new global::Sdk.Compiler.LayerArguments { Size = 16, Kernel = 3, Padding = 1, Bias = true }, new string[] { "" }),
+                new("Conv3", global::Sdk.Compiler.LayerKind.Conv2D, new global::Sdk.Compiler.LayerArguments { Size = 16, Kernel = 3, Padding = 1, Groups = 4, Bias = true }, new string[] { "" }, OnChip: 1),
+                new("Sum", global::Sdk.Compiler.LayerKind.Add, new global::Sdk.Compiler.LayerArguments { Activation = global::Sdk.Activation.Relu }, new string[] { "", "Bn1" }),
+                new("Pool", global::Sdk.Compiler.LayerKind.AvgPool, new global::Sdk.Compiler.LayerArguments { Size = 2, Kernel = 2, Stride = 2 }, new string[] { "" }),
+                new("Gap", global::Sdk.Compiler.LayerKind.GlobalAvgPool, global::Sdk.Compiler.LayerArguments.None, new string[] { "" }),
+                new("Flat", global::Sdk.Compiler.LayerKind.Flatten, global::Sdk.Compiler.LayerArguments.None, new string[] { "" }),
+                new("Out", global::Sdk.Compiler.LayerKind.Dense, new global::Sdk.Compiler.LayerArguments { Size = 4, Bias = true }, new string[] { "" }),
+                new("Probs", global::Sdk.Compiler.LayerKind.Softmax, global::Sdk.Compiler.LayerArguments.None, new string[] { "" }),
+            });
+
+        /// <summary>The code this network's chips run on backends that need compiled kernels (ILGPU: the Chip{n}.g.cs files).</summary>
+        public static global::Sdk.Runtime.Backends.ChipPrograms Programs { get; } = new global::Sdk.Runtime.Backends.ChipPrograms(
+            global::Sdk.Runtime.Backends.Ilgpu.IlgpuChipProgram.Backend, static chip => chip switch { 0 => new __SdkChip0(), 1 => new __SdkChip1(), _ => null });
     }
 }

@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using Sdk.Runtime.Kernels;
+using Sdk.Runtime.Backends;
 using Sdk.Runtime.Onnx;
+using Sdk.Runtime.Tests.Onnx;
 
 namespace Sdk.Runtime.Tests.Conformance
 {

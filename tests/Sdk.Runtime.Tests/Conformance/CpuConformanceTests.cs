@@ -1,5 +1,5 @@
-using Sdk.Runtime.Cpu;
-using Sdk.Runtime.Kernels;
+using Sdk.Runtime.Backends.Cpu;
+using Sdk.Runtime.Backends;
 using Xunit.Abstractions;
 
 namespace Sdk.Runtime.Tests.Conformance

@@ -1,5 +1,5 @@
-using Sdk.Runtime.Ilgpu;
-using Sdk.Runtime.Kernels;
+using Sdk.Runtime.Backends;
+using Sdk.Runtime.Backends.Ilgpu;
 using Xunit.Abstractions;
 
 namespace Sdk.Runtime.Tests.Conformance

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using Sdk.Runtime.Kernels;
+using Sdk.Runtime.Backends;
 using Sdk.Runtime.Onnx;
 using Sdk.Runtime.Tests.Onnx;
 using Xunit.Abstractions;
@@ -295,11 +295,11 @@ namespace Sdk.Runtime.Tests.Conformance
         [Fact]
         public void Arrays_that_do_not_match_their_shape_are_rejected()
         {
-            var conv = new Ilgpu.ConvShape(1, 3, 3, 1, 2, 2, 1, 1, 0, 0, 1, 1, 1, 2, 2, 0, 0);
+            var conv = new ConvShape(1, 3, 3, 1, 2, 2, 1, 1, 0, 0, 1, 1, 1, 2, 2, 0, 0);
             Assert.Throws<ArgumentException>(() => Backend.Conv2D(new float[8], 1, new float[4], null, conv));
             Assert.Throws<ArgumentException>(() => Backend.Conv2D(new float[9], 1, new float[4], new float[1], conv));
-            Assert.Throws<ArgumentException>(() => Backend.Add(new float[3], new float[4], Ilgpu.BroadcastShape.Create([4], [4])));
-            Ilgpu.MatMulShape matMul = Ilgpu.MatMulShape.Create([2, 3, 4], [4, 5]);
+            Assert.Throws<ArgumentException>(() => Backend.Add(new float[3], new float[4], BroadcastShape.Create([4], [4])));
+            MatMulShape matMul = MatMulShape.Create([2, 3, 4], [4, 5]);
             Assert.Throws<ArgumentException>(() => Backend.MatMul(new float[12], new float[20], matMul));
             Assert.Equal(2 * 3 * 5, Backend.MatMul(new float[24], new float[20], matMul).Length);
         }

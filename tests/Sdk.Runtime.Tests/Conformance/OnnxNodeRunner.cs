@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Sdk.Runtime.Ilgpu;
-using Sdk.Runtime.Kernels;
+using Sdk.Runtime.Backends;
+using Sdk.Runtime.Backends.Ilgpu;
 using Sdk.Runtime.Onnx;
 
 namespace Sdk.Runtime.Tests.Conformance

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using Sdk.Runtime.Cpu;
+using Sdk.Runtime.Backends.Cpu;
 
 namespace Sdk.Runtime.Tests.Cpu
 {

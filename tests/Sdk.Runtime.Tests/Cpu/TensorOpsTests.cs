@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
-using Sdk.Runtime.Cpu;
+using Sdk.Runtime.Backends.Cpu;
 
 namespace Sdk.Runtime.Tests.Cpu
 {

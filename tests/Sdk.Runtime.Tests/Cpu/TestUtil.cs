@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.Intrinsics;
-using Sdk.Runtime.Cpu;
+using Sdk.Runtime.Backends.Cpu;
 
 namespace Sdk.Runtime.Tests.Cpu
 {

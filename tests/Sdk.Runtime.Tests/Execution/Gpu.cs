@@ -1,13 +1,14 @@
 using System;
 using System.Linq;
-using Sdk.Runtime.Ilgpu;
+using Sdk.Runtime.Backends;
+using Sdk.Runtime.Backends.Ilgpu;
 
 namespace Sdk.Runtime.Tests.Execution;
 
 /// <summary>Whether this machine has a GPU ILGPU can use; GPU tests skip cleanly without one.</summary>
 internal static class Gpu
 {
-    private static readonly Lazy<bool> HasGpu = new(() => IlgpuChip.GpuCount > 0);
+    private static readonly Lazy<bool> HasGpu = new(() => ChipKind.Cuda.Available() + ChipKind.OpenCl.Available() > 0);
 
     public static bool Available => HasGpu.Value;
 
@@ -15,7 +16,7 @@ internal static class Gpu
 
     /// <summary><paramref name="count"/> chips, all on the first GPU (a model's chips may share a device).</summary>
     public static ChipSet Chips(int count) =>
-        ChipSet.Of(Enumerable.Range(0, count).Select(_ => (ChipDevice)IlgpuChip.Gpu(0)).ToArray());
+        ChipSet.Create(ChipKind.Cuda.Available() > 0 ? ChipKind.Cuda : ChipKind.OpenCl, count);
 }
 
 public sealed class GpuFactAttribute : FactAttribute

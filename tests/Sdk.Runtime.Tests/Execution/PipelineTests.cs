@@ -1,8 +1,9 @@
 using System;
 using System.Linq;
 using ResNetTraffic;
-using Sdk.Runtime.Cpu;
-using Sdk.Runtime.Ilgpu;
+using Sdk.Runtime.Backends.Cpu;
+using Sdk.Runtime.Backends;
+using Sdk.Runtime.Backends.Ilgpu;
 using Sdk.Runtime.Tests.Networks;
 
 namespace Sdk.Runtime.Tests.Execution;
@@ -169,7 +170,7 @@ public class PipelineTests
         stats = model.RunPipelined(ExecutionAssert.Input(12 * 8), 12, new float[12 * 2], new PipelineOptions { MicroBatch = 2, Links = LinkEmulation.Modelled });
         ab = model.Ledger.Cuts.Single(c => c.Cut.FromChip == 0 && c.Cut.ToChip == 1);
         Assert.Equal(6, ab.Transfers);
-        Assert.Equal(6 * plan.Links[0].ModelledTime(2 * 64).Ticks, ab.Modelled.Ticks);
+        Assert.Equal(6 * Link.ModelledTime(plan.Links[0], 2 * 64).Ticks, ab.Modelled.Ticks);
         Assert.True(stats.Elapsed >= ab.Modelled, $"{stats.Elapsed.TotalMicroseconds} µs < {ab.Modelled.TotalMicroseconds} µs");
         Assert.All(model.Ledger.Cuts, c => Assert.True(c.Elapsed >= c.Modelled));
         Assert.True(model.Ledger.MatchesPlan);
@@ -382,7 +383,7 @@ public class PipelineTests
         using var chips = TrafficTests.Chips(backend, plan.Chips.Count);
         using var model = Model.Create(network, chips);
         ExecutionAssert.RandomiseBatchNorms(network.Parameters);
-        var sampleLength = (int)TensorShape.Elements(plan.InputShape);
+        var sampleLength = (int)Shapes.Elements(plan.InputShape);
         var input = ExecutionAssert.Input(batch * sampleLength);
 
         var expected = SequentialInMicroBatches(model, input, batch, micro);
@@ -398,7 +399,7 @@ public class PipelineTests
     private static float[] SequentialInMicroBatches(Model model, float[] input, int batch, int micro)
     {
         var sampleLength = input.Length / batch;
-        var outputLength = (int)TensorShape.Elements(model.OutputShape);
+        var outputLength = (int)Shapes.Elements(model.OutputShape);
         var output = new float[batch * outputLength];
         for (var first = 0; first < batch; first += micro)
         {
@@ -417,14 +418,16 @@ public class PipelineTests
 
         public override string Name => "faulty CPU";
 
-        internal override ChipExecutor CreateExecutor(NetworkPlan plan, int chip, Func<int, IlgpuChipProgram> programs) =>
-            new FaultyExecutor(this, new CpuChipExecutor(plan, chip));
+        public override string Backend => CpuChip.BackendName;
+
+        internal override InferenceExecutor CreateInference(NetworkPlan plan, int chip, ChipPrograms programs) =>
+            new FaultyExecutor(this, new CpuInferenceExecutor(plan, chip));
 
         protected override void OnDispose()
         {
         }
 
-        private sealed class FaultyExecutor(FaultyChip device, ChipExecutor inner) : ChipExecutor(inner.Plan, inner.Chip)
+        private sealed class FaultyExecutor(FaultyChip device, InferenceExecutor inner) : InferenceExecutor(inner.Plan, inner.Chip)
         {
             public override void LoadParameters(ParameterSet parameters) => inner.LoadParameters(parameters);
 
@@ -442,9 +445,9 @@ public class PipelineTests
                 inner.Compute(layer);
             }
 
-            public override void Send(int cut, Span<byte> wire) => inner.Send(cut, wire);
+            public override int Pack(int cut, CutDirection direction, Span<byte> wire) => inner.Pack(cut, direction, wire);
 
-            public override void Receive(int cut, ReadOnlySpan<byte> wire) => inner.Receive(cut, wire);
+            public override void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire) => inner.Unpack(cut, direction, wire);
 
             public override void ReadOutput(int layer, Span<float> output) => inner.ReadOutput(layer, output);
 

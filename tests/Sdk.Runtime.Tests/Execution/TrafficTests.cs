@@ -37,7 +37,7 @@ public class TrafficTests
         var plan = TNetwork.Plan;
         using var chips = Chips(backend, plan.Chips.Count);
         using var model = Model.Create(network, chips);
-        var input = ExecutionAssert.Input(batch * (int)TensorShape.Elements(plan.InputShape));
+        var input = ExecutionAssert.Input(batch * (int)Shapes.Elements(plan.InputShape));
 
         model.Run(input, batch);
         model.Run(input, batch);

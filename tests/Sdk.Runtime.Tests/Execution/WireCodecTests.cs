@@ -2,9 +2,11 @@ using System;
 using System.Linq;
 using ILGPU;
 using ILGPU.Runtime;
-using Sdk.Runtime.Cpu;
-using Sdk.Runtime.Ilgpu;
+using Sdk.Runtime.Backends.Cpu;
+using Sdk.Runtime.Backends;
+using Sdk.Runtime.Backends.Ilgpu;
 using Sdk.Runtime.Tests.Networks;
+using Sdk.Runtime.Wire;
 
 namespace Sdk.Runtime.Tests.Execution;
 
@@ -35,7 +37,7 @@ public class WireCodecTests
         var perSample = Values.Length / Batch;
         var bytes = format switch { WireFormat.Float16 or WireFormat.BFloat16 => 2 * Values.Length, WireFormat.Int8 => Values.Length + (4 * Batch), _ => 4 * Values.Length };
         var cpu = new byte[bytes];
-        WireCodec.Pack(Values, format, Batch, cpu);
+        Assert.Equal(bytes, WireCodec.Of(format).Pack(Values, Batch, cpu));
 
         using var chip = IlgpuChip.Cpu();
         var accelerator = chip.Accelerator;
@@ -65,7 +67,7 @@ public class WireCodecTests
         Assert.Equal(wire.GetAsArray1D(), cpu);
 
         var back = new float[Values.Length];
-        WireCodec.Unpack(cpu, format, Batch, back);
+        WireCodec.Of(format).Unpack(cpu, Batch, back);
         Assert.All(back, v => Assert.False(float.IsNaN(v)));
     }
 

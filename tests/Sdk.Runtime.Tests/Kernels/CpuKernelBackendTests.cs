@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Sdk.Runtime.Cpu;
-using Sdk.Runtime.Ilgpu;
-using Sdk.Runtime.Kernels;
+using Sdk.Runtime.Backends.Cpu;
+using Sdk.Runtime.Backends;
+using Sdk.Runtime.Backends.Ilgpu;
 
 namespace Sdk.Runtime.Tests.Kernels
 {

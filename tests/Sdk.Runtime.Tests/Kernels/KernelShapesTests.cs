@@ -1,5 +1,6 @@
 using System;
-using Sdk.Runtime.Ilgpu;
+using Sdk.Runtime.Backends;
+using Sdk.Runtime.Backends.Ilgpu;
 
 namespace Sdk.Runtime.Tests.Kernels
 {

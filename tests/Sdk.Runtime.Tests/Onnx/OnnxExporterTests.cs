@@ -38,7 +38,7 @@ namespace Sdk.Runtime.Tests.Onnx
 
             // Input on a 2^-6 grid in [-1, 1]; Stem's weights on 2^-8 (|w| <= 1/6): products have 14 fraction bits,
             // |Stem| <= 36/6 + 1/6 < 8, so 17 bits. Encoder weights on 2^-4 (|w| <= 0.36): 18 fraction bits, |sum| <= 8 * 6.2 * 0.36 + 0.4 < 32, so 23 bits.
-            ["WireFormats"] = () => Dyadic(WireFormats.Plan, seed: 3, inputBits: 6, layer => layer.Name switch
+            ["WireFormats"] = () => Dyadic(Networks.WireFormats.Plan, seed: 3, inputBits: 6, layer => layer.Name switch
             {
                 "Stem" => 8,
                 "QuantBranch.encoder" => 4,
@@ -121,7 +121,7 @@ namespace Sdk.Runtime.Tests.Onnx
             var parameters = new ParameterSet(plan);
             // Full float32 precision in [-4, 4]; sample 1 all zero (Int8 scale 0).
             float[] input = TestParameters.Input(Batch, plan.InputShape, seed: 6).Select(v => 4 * v).ToArray();
-            int size = (int)TensorShape.Elements(plan.InputShape);
+            int size = (int)Shapes.Elements(plan.InputShape);
             Array.Clear(input, size, size);
             var c = new Case(plan, parameters, input, true);
 
@@ -216,7 +216,7 @@ namespace Sdk.Runtime.Tests.Onnx
             OnnxExporter.Export(c.Plan, c.Parameters, path);
 
             Assert.Equal(RunOnnx(OnnxExporter.ExportToBytes(c.Plan, c.Parameters), c), RunOnnx(new InferenceSession(path), c.Plan, c.Input, Batch));
-            float[] one = c.Input[..(int)TensorShape.Elements(c.Plan.InputShape)];
+            float[] one = c.Input[..(int)Shapes.Elements(c.Plan.InputShape)];
             Tolerance.AssertClose(new ReferenceInterpreter(c.Plan, c.Parameters).Run(one, 1), RunOnnx(new InferenceSession(path), c.Plan, one, 1));
         }
 

@@ -38,10 +38,10 @@ namespace Sdk.Runtime.Tests.Reference
         /// </summary>
         public float[] Run(float[] input, int batch)
         {
-            long inputSize = TensorShape.Elements(_plan.InputShape);
+            long inputSize = Shapes.Elements(_plan.InputShape);
             if (input.Length != batch * inputSize)
             {
-                throw new ArgumentException($"{batch} samples of {TensorShape.Format(_plan.InputShape)} need {batch * inputSize} values, not {input.Length}.");
+                throw new ArgumentException($"{batch} samples of {Shapes.Format(_plan.InputShape)} need {batch * inputSize} values, not {input.Length}.");
             }
 
             var output = new List<float>();
@@ -67,19 +67,19 @@ namespace Sdk.Runtime.Tests.Reference
             var wire = new Dictionary<int, double[]>();
             foreach (LayerInfo layer in _plan.Layers)
             {
-                var inputs = new double[layer.Inputs.Length][];
-                var shapes = new int[layer.Inputs.Length][];
+                var inputs = new double[layer.Inputs.Count][];
+                var shapes = new int[layer.Inputs.Count][];
                 for (int i = 0; i < inputs.Length; i++)
                 {
                     int source = layer.Inputs[i];
-                    shapes[i] = source < 0 ? _plan.InputShape : _plan.Layers[source].OutputShape;
+                    shapes[i] = (source < 0 ? _plan.InputShape : _plan.Layers[source].OutputShape).ToArray();
                     inputs[i] = source < 0 ? x : Read(values, wire, source, layer);
                 }
 
                 values[layer.Index] = Compute(layer, inputs, shapes);
-                if (values[layer.Index].Length != TensorShape.Elements(layer.OutputShape))
+                if (values[layer.Index].Length != Shapes.Elements(layer.OutputShape))
                 {
-                    throw new InvalidOperationException($"Layer '{layer.Name}' computed {values[layer.Index].Length} values for shape {TensorShape.Format(layer.OutputShape)}.");
+                    throw new InvalidOperationException($"Layer '{layer.Name}' computed {values[layer.Index].Length} values for shape {Shapes.Format(layer.OutputShape)}.");
                 }
             }
 

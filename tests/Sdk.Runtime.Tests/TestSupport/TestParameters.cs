@@ -51,10 +51,10 @@ namespace Sdk.Runtime.Tests.TestSupport
         }
 
         /// <summary><paramref name="batch"/> samples of <paramref name="shape"/>, uniform in [-1, 1]; on a 2^-bits grid when given.</summary>
-        public static float[] Input(int batch, int[] shape, int seed, int? fractionBits = null)
+        public static float[] Input(int batch, System.Collections.Generic.IReadOnlyList<int> shape, int seed, int? fractionBits = null)
         {
             var random = new Random(seed);
-            var data = new float[batch * TensorShape.Elements(shape)];
+            var data = new float[batch * Shapes.Elements(shape)];
             for (int i = 0; i < data.Length; i++)
             {
                 float v = (2 * random.NextSingle()) - 1;

@@ -16,7 +16,7 @@ internal static class GradientCheck
     public static (float[] Images, int[] Labels) Batch(NetworkPlan plan, int batch, int classes, int seed = 5)
     {
         var random = new Random(seed);
-        var images = new float[batch * TensorShape.Elements(plan.InputShape)];
+        var images = new float[batch * Shapes.Elements(plan.InputShape)];
         for (var i = 0; i < images.Length; i++)
         {
             images[i] = (2 * random.NextSingle()) - 1;

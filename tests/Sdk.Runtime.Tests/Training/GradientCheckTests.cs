@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using Sdk.Runtime.Cpu;
+using Sdk.Runtime.Backends.Cpu;
 using Sdk.Runtime.Training;
 
 namespace Sdk.Runtime.Tests.Training;
@@ -67,8 +67,8 @@ public sealed class GradientCheckTests
         var a = network.A;
         var logits = new float[4 * 4];
         var hidden = new float[4 * 7];
-        Sdk.Runtime.Cpu.Dense.Forward(images, a.Weight, a.Bias, hidden, 4, 6, 7, Activation.Tanh);
-        Sdk.Runtime.Cpu.Dense.Forward(hidden, network.Logits.Weight, network.Logits.Bias, logits, 4, 7, 4);
+        Sdk.Runtime.Backends.Cpu.Dense.Forward(images, a.Weight, a.Bias, hidden, 4, 6, 7, Activation.Tanh);
+        Sdk.Runtime.Backends.Cpu.Dense.Forward(hidden, network.Logits.Weight, network.Logits.Bias, logits, 4, 7, 4);
         Assert.Equal(Softmax.CrossEntropy(logits, labels, 4, 4), loss, 6);
     }
 

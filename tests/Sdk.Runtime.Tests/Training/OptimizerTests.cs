@@ -9,7 +9,7 @@ public sealed class OptimizerTests
     private static (float[] Values, float[] Gradient, TrainableTensor Tensor) Tensor(params float[] values)
     {
         var gradient = new float[values.Length];
-        var info = new ParameterInfo { Name = "w", Shape = new[] { values.Length }, Trainable = true };
+        var info = new ParameterInfo("w", new[] { values.Length }, Trainable: true);
         return (values, gradient, new TrainableTensor(info, values, gradient));
     }
 

@@ -46,7 +46,7 @@ namespace Sdk.Runtime.Tests.Weights
 
         /// <summary>Every tensor of <paramref name="parameters"/> as F32, in plan order.</summary>
         private static List<RawTensor> TensorsOf(ParameterSet parameters) =>
-            parameters.Tensors.Select(t => RawTensor.F32(t.Name, t.Shape, parameters[t.Name])).ToList();
+            parameters.Tensors.Select(t => RawTensor.F32(t.Name, t.Shape.ToArray(), parameters[t.Name])).ToList();
 
         /// <summary>Writes a safetensors file by hand (not through the writer), so any dtype and shape can be stored.</summary>
         private string WriteFile(IEnumerable<RawTensor> tensors, string name = "weights.safetensors")

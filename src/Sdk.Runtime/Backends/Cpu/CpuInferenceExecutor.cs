@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Sdk.Runtime.Wire;
+
+namespace Sdk.Runtime.Backends.Cpu;
+
+/// <summary>
+/// Runs one chip's share of the plan on the vectorised CPU kernels. Steps are planned at creation, parameters
+/// packed once, buffers allocated once per batch size; a run allocates nothing.
+/// </summary>
+internal sealed class CpuInferenceExecutor : InferenceExecutor
+{
+    private readonly CpuLayerStep?[] _steps;
+    private readonly Dictionary<int, int> _pooledConvolutions = new(); // convolution → the max pool in its epilogue
+    private readonly Dictionary<int, Buffers> _buffersByBatch = new();
+    private Buffers? _buffers;
+
+    public CpuInferenceExecutor(NetworkPlan plan, int chip)
+        : base(plan, chip)
+    {
+        _steps = new CpuLayerStep?[plan.Layers.Count];
+        foreach (var layer in plan.Layers)
+        {
+            if (layer.Chip == chip)
+            {
+                _steps[layer.Index] = CpuLayerStep.Create(plan, layer);
+            }
+        }
+
+        FuseMaxPools();
+    }
+
+    /// <summary>
+    /// A max pool that alone reads a convolution's output (directly or through a folded BatchNorm, on this chip, not
+    /// sent over a cut) runs in the convolution's epilogue when its plan can do it: the convolution writes the pooled
+    /// tensor into the pool's buffer, its own output is never written, and the pool step does nothing.
+    /// </summary>
+    private void FuseMaxPools()
+    {
+        foreach (var pool in Plan.Layers)
+        {
+            if (_steps[pool.Index] is not CpuPoolStep poolStep || pool.Kind != LayerKind.MaxPool || pool.Inputs[0] < 0)
+            {
+                continue;
+            }
+
+            int source = pool.Inputs[0];
+            int conv = Plan.Layers[source].FoldedInto >= 0 ? Plan.Layers[source].FoldedInto : source;
+            if (_steps[conv] is CpuConvStep convStep && OnlyReader(pool.Index, source, conv) && convStep.TryFuseMaxPool(poolStep.Descriptor))
+            {
+                _steps[pool.Index] = new CpuNoStep(pool);
+                _pooledConvolutions[conv] = pool.Index;
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="reader"/> is the only layer and no cut reading the convolution's output (a folded BatchNorm aside).</summary>
+    private bool OnlyReader(int reader, int source, int conv)
+    {
+        foreach (var layer in Plan.Layers)
+        {
+            bool foldedBatchNorm = layer.Index == source && source != conv;
+            if (layer.Index != reader && !foldedBatchNorm && (layer.Inputs.Contains(source) || layer.Inputs.Contains(conv)))
+            {
+                return false;
+            }
+        }
+
+        foreach (var cut in Plan.Cuts)
+        {
+            if (cut.SourceLayer == source || cut.SourceLayer == conv)
+            {
+                return false;
+            }
+        }
+
+        return source != Plan.Layers.Count - 1 && conv != Plan.Layers.Count - 1;
+    }
+
+    private Buffers Current => _buffers ?? throw new InvalidOperationException("Prepare(batch) was not called.");
+
+    public override void LoadParameters(ParameterSet parameters)
+    {
+        var prepared = InferenceParameters.Prepare(Plan, parameters);
+        foreach (var step in _steps)
+        {
+            step?.LoadParameters(prepared[step.Layer.Index]);
+        }
+    }
+
+    protected override void OnPrepare(int batch)
+    {
+        if (!_buffersByBatch.TryGetValue(batch, out var buffers))
+        {
+            buffers = new Buffers(Plan, Chip, batch, _pooledConvolutions);
+            _buffersByBatch[batch] = buffers;
+        }
+
+        _buffers = buffers;
+    }
+
+    public override void WriteInput(ReadOnlySpan<float> input) => input.CopyTo(Current.Input);
+
+    public override void Compute(int layer) => _steps[layer]!.Forward(Current.Inputs[layer], Current.Outputs[layer], Batch);
+
+    public override int Pack(int cut, CutDirection direction, Span<byte> wire)
+    {
+        RequireForward(direction, cut);
+        var info = Plan.Cuts[cut];
+        return WireCodec.Of(info.Format).Pack(Current.Outputs[info.SourceLayer], Batch, wire);
+    }
+
+    public override void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire)
+    {
+        RequireForward(direction, cut);
+        WireCodec.Of(Plan.Cuts[cut].Format).Unpack(wire, Batch, Current.Received[cut]);
+    }
+
+    public override void ReadOutput(int layer, Span<float> output) => Current.Outputs[layer].CopyTo(output);
+
+    public override void Synchronize()
+    {
+    }
+
+    public override void Dispose() => _buffersByBatch.Clear();
+
+    /// <summary>The chip's tensors for one batch size, and for each layer the arrays it reads, resolved once.</summary>
+    private sealed class Buffers
+    {
+        public Buffers(NetworkPlan plan, int chip, int batch, Dictionary<int, int> pooledConvolutions)
+        {
+            Input = Tensor(batch * Shapes.Elements(plan.InputShape));
+            Outputs = new float[plan.Layers.Count][];
+            Received = new float[plan.Cuts.Count][];
+            Inputs = new float[plan.Layers.Count][][];
+            foreach (var cut in plan.Cuts)
+            {
+                if (cut.ToChip == chip)
+                {
+                    Received[cut.Index] = Tensor(batch * Shapes.Elements(cut.Shape));
+                }
+            }
+
+            foreach (var layer in plan.Layers)
+            {
+                if (layer.Chip == chip && layer.FoldedInto < 0 && !pooledConvolutions.ContainsKey(layer.Index))
+                {
+                    Outputs[layer.Index] = Tensor(batch * Shapes.Elements(layer.OutputShape));
+                }
+            }
+
+            foreach (var (conv, pool) in pooledConvolutions)
+            {
+                Outputs[conv] = Outputs[pool]; // the convolution writes the pooled tensor
+            }
+
+            foreach (var layer in plan.Layers)
+            {
+                if (layer.Chip != chip)
+                {
+                    continue;
+                }
+
+                if (layer.FoldedInto >= 0)
+                {
+                    Outputs[layer.Index] = Outputs[layer.FoldedInto]; // folded: the convolution's output
+                }
+
+                Inputs[layer.Index] = layer.Inputs.Select(source => Resolve(plan, chip, source)).ToArray();
+            }
+        }
+
+        public float[] Input { get; }
+
+        /// <summary>
+        /// On the pinned object heap: a compacting GC never moves it, so a run after a collection does not first
+        /// fault in freshly committed pages for every activation (ResNet-18, batch 32: 247 against 261 ms per call
+        /// with a full collection before each).
+        /// </summary>
+        private static float[] Tensor(long elements) => GC.AllocateArray<float>(checked((int)elements), pinned: true);
+
+        public float[][] Outputs { get; }
+
+        public float[][] Received { get; }
+
+        public float[][][] Inputs { get; }
+
+        private float[] Resolve(NetworkPlan plan, int chip, int source)
+        {
+            if (source < 0)
+            {
+                return Input;
+            }
+
+            if (plan.Layers[source].Chip == chip)
+            {
+                return Outputs[source];
+            }
+
+            foreach (var cut in plan.Cuts)
+            {
+                if (cut.SourceLayer == source && cut.ToChip == chip)
+                {
+                    return Received[cut.Index];
+                }
+            }
+
+            throw new InvalidOperationException($"No cut brings '{plan.Layers[source].Name}' to chip {chip}.");
+        }
+    }
+}

@@ -1,0 +1,292 @@
+using System;
+using System.Threading;
+using System.Runtime.CompilerServices;
+
+namespace Sdk.Runtime.Backends.Cpu
+{
+    /// <summary>
+    /// A small persistent pool of worker threads that the CPU kernels split their work over.
+    /// </summary>
+    /// <remarks>
+    /// Why not <c>Parallel.For</c>: it allocates (closures, loop state, tasks) on every call and its
+    /// thread-pool injection heuristics add jitter to kernels that last tens of microseconds. This pool
+    /// keeps <see cref="ThreadCount"/> − 1 dedicated threads; the calling thread always takes part.
+    /// A job is a function pointer, a pointer to an unmanaged context struct on the caller's stack, and a
+    /// task count; workers claim task indices with an interlocked counter (dynamic scheduling, so a core
+    /// that another process steals does not stall the job). Nothing is allocated per job.
+    /// <para>
+    /// Nested use runs inline: a task that calls another kernel runs that kernel's tasks serially on its
+    /// own thread. Concurrent use from two outside threads is safe: the one that finds the pool busy runs
+    /// its job serially on its own thread.
+    /// </para>
+    /// Tasks must not throw (kernels validate arguments before they start a job); an exception thrown by a
+    /// task on a worker thread terminates the process, like any unhandled exception on a thread.
+    /// </remarks>
+    public sealed unsafe class CpuWorkerPool : IDisposable
+    {
+        private static readonly Lazy<CpuWorkerPool> s_shared = new(() => new CpuWorkerPool(Environment.ProcessorCount));
+
+        [ThreadStatic] private static CpuWorkerPool? t_current;
+        [ThreadStatic] private static int t_depth;
+
+        private readonly Thread[] _threads;
+        private readonly object _runLock = new();
+        private readonly object _sleepLock = new();
+
+        // The job being run; written by the owner of _runLock only while no worker is inside (see Run).
+        private delegate*<void*, int, void> _body;
+        private void* _context;
+        private int _taskCount;
+
+        private int _nextTask;
+        private int _doneTasks;
+        private int _open;
+        private int _busy;
+        private int _generation;
+        private int _sleepers;
+        private volatile bool _disposed;
+
+        /// <summary>Creates a pool that runs jobs on <paramref name="threadCount"/> threads (the caller included).</summary>
+        public CpuWorkerPool(int threadCount)
+        {
+            if (threadCount < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(threadCount), threadCount, "A pool needs at least one thread.");
+            }
+
+            ThreadCount = threadCount;
+            _threads = new Thread[threadCount - 1];
+            for (int i = 0; i < _threads.Length; i++)
+            {
+                _threads[i] = new Thread(WorkerLoop)
+                {
+                    IsBackground = true,
+                    Name = "Sdk.Cpu.Worker" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                };
+                _threads[i].Start();
+            }
+        }
+
+        /// <summary>The process-wide pool with one thread per logical processor.</summary>
+        public static CpuWorkerPool Shared => s_shared.Value;
+
+        /// <summary>
+        /// The pool the kernels on this thread use: the one set with <see cref="MakeCurrent"/>, else <see cref="Shared"/>.
+        /// </summary>
+        public static CpuWorkerPool Current => t_current ?? Shared;
+
+        /// <summary>Threads that execute a job, the calling thread included.</summary>
+        public int ThreadCount { get; }
+
+        /// <summary>True on a thread that is executing a task of some pool (nested jobs then run inline).</summary>
+        public static bool InParallelRegion => t_depth > 0;
+
+        /// <summary>
+        /// The threads a kernel started on this thread may use right now: 1 inside a parallel region, else
+        /// <see cref="ThreadCount"/> of <see cref="Current"/>.
+        /// </summary>
+        public static int AvailableThreads => t_depth > 0 ? 1 : Current.ThreadCount;
+
+        /// <summary>
+        /// Makes this pool the one kernels use on the calling thread (for example one pool per CPU chip).
+        /// Pass <c>null</c> to go back to <see cref="Shared"/>.
+        /// </summary>
+        public static void MakeCurrent(CpuWorkerPool? pool) => t_current = pool;
+
+        /// <summary>
+        /// Runs <paramref name="body"/>(context, task) for task = 0..taskCount-1 on the pool's threads and
+        /// returns when all have finished. <paramref name="context"/> must stay valid until then (a pointer to a
+        /// local of the caller is the intended use).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(delegate*<void*, int, void> body, void* context, int taskCount)
+        {
+            if (taskCount <= 0)
+            {
+                return;
+            }
+
+            if (taskCount == 1 || _threads.Length == 0 || t_depth > 0 || _disposed || !Monitor.TryEnter(_runLock))
+            {
+                RunInline(body, context, taskCount);
+                return;
+            }
+
+            try
+            {
+                // No worker is inside the previous job any more (the previous Run waited for _busy == 0),
+                // so the job fields can be written safely.
+                _body = body;
+                _context = context;
+                _taskCount = taskCount;
+                _nextTask = 0;
+                _doneTasks = 0;
+                Volatile.Write(ref _open, 1);
+                Interlocked.Increment(ref _generation);
+                if (Volatile.Read(ref _sleepers) > 0)
+                {
+                    lock (_sleepLock)
+                    {
+                        Monitor.PulseAll(_sleepLock);
+                    }
+                }
+
+                t_depth++;
+                try
+                {
+                    ExecuteTasks();
+                }
+                finally
+                {
+                    t_depth--;
+                }
+
+                var spin = new SpinWait();
+                while (Volatile.Read(ref _doneTasks) < taskCount)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
+
+                // Close the job, then wait for workers that joined late to leave before the fields may change.
+                Interlocked.Exchange(ref _open, 0);
+                spin = default;
+                while (Volatile.Read(ref _busy) != 0)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
+            }
+            finally
+            {
+                Monitor.Exit(_runLock);
+            }
+        }
+
+        /// <summary>Runs a job described by an unmanaged struct that implements <see cref="IParallelJob"/>.</summary>
+        public void Run<TJob>(ref TJob job, int taskCount)
+            where TJob : unmanaged, IParallelJob
+        {
+            fixed (TJob* p = &job)
+            {
+                Run(&Invoke<TJob>, p, taskCount);
+            }
+        }
+
+        private static void Invoke<TJob>(void* context, int task)
+            where TJob : unmanaged, IParallelJob
+            => ((TJob*)context)->Execute(task);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void RunInline(delegate*<void*, int, void> body, void* context, int taskCount)
+        {
+            t_depth++;
+            try
+            {
+                for (int i = 0; i < taskCount; i++)
+                {
+                    body(context, i);
+                }
+            }
+            finally
+            {
+                t_depth--;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void ExecuteTasks()
+        {
+            int count = _taskCount;
+            delegate*<void*, int, void> body = _body;
+            void* context = _context;
+            while (true)
+            {
+                int task = Interlocked.Increment(ref _nextTask) - 1;
+                if (task >= count)
+                {
+                    return;
+                }
+
+                body(context, task);
+                Interlocked.Increment(ref _doneTasks);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void WorkerLoop()
+        {
+            int seen = Volatile.Read(ref _generation);
+            while (true)
+            {
+                // Spin briefly (kernels of one layer follow each other closely), then sleep.
+                int gen = Volatile.Read(ref _generation);
+                var spin = new SpinWait();
+                while (gen == seen && !spin.NextSpinWillYield)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                    gen = Volatile.Read(ref _generation);
+                }
+
+                if (gen == seen)
+                {
+                    for (int i = 0; i < 200 && gen == seen; i++)
+                    {
+                        Thread.Yield();
+                        gen = Volatile.Read(ref _generation);
+                    }
+                }
+
+                if (gen == seen)
+                {
+                    lock (_sleepLock)
+                    {
+                        Interlocked.Increment(ref _sleepers);
+                        while ((gen = Volatile.Read(ref _generation)) == seen && !_disposed)
+                        {
+                            Monitor.Wait(_sleepLock);
+                        }
+
+                        Interlocked.Decrement(ref _sleepers);
+                    }
+                }
+
+                if (_disposed)
+                {
+                    return;
+                }
+
+                seen = gen;
+                Interlocked.Increment(ref _busy);
+                if (Volatile.Read(ref _open) == 1 && Volatile.Read(ref _generation) == gen)
+                {
+                    t_depth++;
+                    ExecuteTasks();
+                    t_depth--;
+                }
+
+                Interlocked.Decrement(ref _busy);
+            }
+        }
+
+        /// <summary>Stops the worker threads (jobs started afterwards run on the caller's thread).</summary>
+        public void Dispose()
+        {
+            if (ReferenceEquals(this, s_shared.IsValueCreated ? s_shared.Value : null))
+            {
+                return; // The shared pool lives as long as the process.
+            }
+
+            _disposed = true;
+            lock (_sleepLock)
+            {
+                Monitor.PulseAll(_sleepLock);
+            }
+        }
+    }
+
+    /// <summary>A job for <see cref="CpuWorkerPool.Run{TJob}(ref TJob, int)"/>: an unmanaged struct of pointers and sizes.</summary>
+    public interface IParallelJob
+    {
+        /// <summary>Executes task number <paramref name="task"/>; tasks of one job may run concurrently.</summary>
+        void Execute(int task);
+    }
+}

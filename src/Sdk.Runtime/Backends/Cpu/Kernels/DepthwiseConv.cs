@@ -1,0 +1,401 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Sdk.Runtime.Backends.Cpu
+{
+    /// <summary>
+    /// Depthwise convolution (groups = input channels, M/C output channels per input channel; a single input
+    /// channel is the case G = C = 1) as a direct
+    /// stencil. im2col + GEMM would be a GEMM with one row per group: all packing, no reuse. Each input plane is
+    /// copied once into a zero-padded plane (so the inner loops need no bounds checks); for stride 1 the loop
+    /// over output columns is vectorised (8 outputs per Vector256, KH·KW FMAs each).
+    /// </summary>
+    internal static unsafe class DepthwiseConv
+    {
+        /// <summary>
+        /// y = act(conv(x) + bias); with <paramref name="poolHeight"/> &gt; 0, y is instead the 2x2, stride-2 max pool
+        /// (<paramref name="poolHeight"/> x <paramref name="poolWidth"/> per plane) of that, taken from a plane in L1.
+        /// </summary>
+        public static void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, int batch, Activation act, int poolHeight = 0, int poolWidth = 0)
+        {
+            int planes = batch * g.M;
+            int threads = CpuWorkerPool.AvailableThreads;
+            int tasks = threads <= 1 || (long)planes * g.OHW * g.KH * g.KW < 1 << 15 ? 1 : Math.Min(planes, threads * 8);
+            var job = new ForwardJob
+            {
+                G = g, X = x, W = w, Bias = bias, Y = y, Planes = planes, PerTask = (planes + tasks - 1) / tasks, Act = act,
+                PoolHeight = poolHeight, PoolWidth = poolWidth,
+            };
+            CpuWorkerPool.Current.Run(ref job, (planes + job.PerTask - 1) / job.PerTask);
+        }
+
+        /// <summary>
+        /// dx and dw (either may be null). Weight-gradient tasks own output channels, input-gradient tasks own input
+        /// channels, so writes never overlap and every sum runs in a fixed order (a single input channel still
+        /// splits its weight gradient over the cores).
+        /// </summary>
+        public static void Backward(in ConvGeometry g, float* x, float* w, float* dy, float* dx, float* dw, int batch)
+        {
+            int threads = CpuWorkerPool.AvailableThreads;
+            bool small = threads <= 1 || (long)batch * g.M * g.OHW * g.KH * g.KW < 1 << 15;
+            if (dw != null)
+            {
+                int tasks = small ? 1 : Math.Min(g.M, threads * 8);
+                var job = new WeightGradJob { G = g, X = x, Dy = dy, Dw = dw, Batch = batch, PerTask = (g.M + tasks - 1) / tasks };
+                CpuWorkerPool.Current.Run(ref job, (g.M + job.PerTask - 1) / job.PerTask);
+            }
+
+            if (dx != null)
+            {
+                int tasks = small ? 1 : Math.Min(g.C, threads * 8);
+                var job = new InputGradJob { G = g, W = w, Dy = dy, Dx = dx, Batch = batch, PerTask = (g.C + tasks - 1) / tasks };
+                CpuWorkerPool.Current.Run(ref job, (g.C + job.PerTask - 1) / job.PerTask);
+            }
+        }
+
+        private struct ForwardJob : IParallelJob
+        {
+            public ConvGeometry G;
+            public float* X;
+            public float* W;
+            public float* Bias;
+            public float* Y;
+            public int Planes;
+            public int PerTask;
+            public Activation Act;
+            public int PoolHeight;
+            public int PoolWidth;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Execute(int task)
+            {
+                int hp = G.PaddedHeight, wp = G.PaddedWidth;
+                float* pad = ThreadScratch.Get(ScratchSlot.Plane, (long)hp * wp);
+                float* unpooled = PoolHeight > 0 ? ThreadScratch.Get(ScratchSlot.ConvTemp, G.OHW) : null;
+                int pooledPlane = PoolHeight * PoolWidth;
+
+                // Relu and Relu6 are clamped in the 3x3 kernel's registers; any other activation is a pass afterwards.
+                bool clamp = Activations.InRegisters(Act, out float lo, out float hi) && IsStencil3x3(G);
+                int mult = G.M / G.C;
+                int kk = G.KH * G.KW;
+                int p1 = Math.Min(Planes, (task + 1) * PerTask);
+                long padded = -1;
+                for (int plane = task * PerTask; plane < p1; plane++)
+                {
+                    int n = plane / G.M;
+                    int oc = plane - (n * G.M);
+                    int ci = oc / mult;
+                    long source = ((long)n * G.C) + ci;
+                    if (source != padded)
+                    {
+                        G.PadRows(X + (source * G.HW), pad, 0, hp);
+                        padded = source;
+                    }
+
+                    float* o = unpooled != null ? unpooled : Y + ((long)plane * G.OHW);
+                    Stencil(G, pad, wp, W + ((nint)oc * kk), Bias == null ? 0f : Bias[oc], o, lo, hi);
+                    if (!clamp && Act != Activation.None)
+                    {
+                        Activations.BiasActivateRun(o, G.OHW, 0f, null, Act);
+                    }
+
+                    if (unpooled != null)
+                    {
+                        Pooling.Plane2x2(unpooled, G.OW, PoolHeight, PoolWidth, Y + ((long)plane * pooledPlane), max: true);
+                    }
+                }
+            }
+        }
+
+        private static bool IsStencil3x3(in ConvGeometry g) =>
+            g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.OW >= 8;
+
+        /// <summary>One output plane; the 3x3 fast path also clamps to [lo, hi], the others ignore them.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Stencil(in ConvGeometry g, float* pad, int wp, float* w, float bias, float* o, float lo, float hi)
+        {
+            int kh = g.KH, kw = g.KW, ow = g.OW;
+            if (IsStencil3x3(g))
+            {
+                Stencil3x3(g.OH, ow, pad, wp, w, bias, o, lo, hi);
+                return;
+            }
+
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                float* orow = o + ((nint)oh * ow);
+                float* top = pad + ((nint)oh * g.SH * wp);
+                int j = 0;
+                if (g.SW == 1 && ow >= 8)
+                {
+                    // Two vectors at a time (independent FMA chains), then one; a ragged end is one more vector
+                    // placed flush with the row end: it recomputes a few outputs, identically, instead of a scalar tail.
+                    for (; j <= ow - 16; j += 16)
+                    {
+                        StencilVectors(g, top, wp, w, bias, orow, j, 2);
+                    }
+
+                    for (; j <= ow - 8; j += 8)
+                    {
+                        StencilVectors(g, top, wp, w, bias, orow, j, 1);
+                    }
+
+                    if (j < ow)
+                    {
+                        StencilVectors(g, top, wp, w, bias, orow, ow - 8, 1);
+                        j = ow;
+                    }
+                }
+
+                for (; j < ow; j++)
+                {
+                    float s = bias;
+                    float* c0 = top + ((nint)j * g.SW);
+                    for (int a = 0; a < kh; a++)
+                    {
+                        float* r = c0 + ((nint)a * g.DH * wp);
+                        for (int b = 0; b < kw; b++)
+                        {
+                            s = MathF.FusedMultiplyAdd(r[b * g.DW], w[(a * kw) + b], s);
+                        }
+                    }
+
+                    orow[j] = s;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The common 3x3, stride 1 case: the nine weights stay in registers and each output vector sums its three
+        /// kernel rows in separate chains (the FMA latency, not the loads, bounds a single chain).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Stencil3x3(int oh, int ow, float* pad, int wp, float* w, float bias, float* o, float lo, float hi)
+        {
+            bool clamp = lo != float.NegativeInfinity || hi != float.PositiveInfinity;
+            Vector256<float> vlo = Vector256.Create(lo), vhi = Vector256.Create(hi);
+            Vector256<float> w0 = Vector256.Create(w[0]), w1 = Vector256.Create(w[1]), w2 = Vector256.Create(w[2]);
+            Vector256<float> w3 = Vector256.Create(w[3]), w4 = Vector256.Create(w[4]), w5 = Vector256.Create(w[5]);
+            Vector256<float> w6 = Vector256.Create(w[6]), w7 = Vector256.Create(w[7]), w8 = Vector256.Create(w[8]);
+            Vector256<float> b = Vector256.Create(bias);
+            for (int r = 0; r < oh; r++)
+            {
+                float* r0 = pad + ((nint)r * wp), r1 = r0 + wp, r2 = r1 + wp;
+                float* orow = o + ((nint)r * ow);
+                for (int j = 0; j < ow; j += 8)
+                {
+                    // A ragged end is one more vector flush with the row end: a few outputs are recomputed, identically.
+                    int at = Math.Min(j, ow - 8);
+                    Vector256<float> a0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + at), w0, b);
+                    Vector256<float> a1 = Vector256.Load(r1 + at) * w3;
+                    Vector256<float> a2 = Vector256.Load(r2 + at) * w6;
+                    a0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + at + 1), w1, a0);
+                    a1 = Vector256.FusedMultiplyAdd(Vector256.Load(r1 + at + 1), w4, a1);
+                    a2 = Vector256.FusedMultiplyAdd(Vector256.Load(r2 + at + 1), w7, a2);
+                    a0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + at + 2), w2, a0);
+                    a1 = Vector256.FusedMultiplyAdd(Vector256.Load(r1 + at + 2), w5, a1);
+                    a2 = Vector256.FusedMultiplyAdd(Vector256.Load(r2 + at + 2), w8, a2);
+                    Vector256<float> sum = a0 + a1 + a2;
+                    if (clamp)
+                    {
+                        sum = Activations.Clamp(sum, vlo, vhi);
+                    }
+
+                    sum.Store(orow + at);
+                }
+            }
+        }
+
+        /// <summary>Outputs [j, j + 8·vectors) of one row (stride 1), <paramref name="vectors"/> = 1 or 2.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StencilVectors(in ConvGeometry g, float* top, int wp, float* w, float bias, float* orow, int j, int vectors)
+        {
+            Vector256<float> acc0 = Vector256.Create(bias), acc1 = acc0;
+            for (int a = 0; a < g.KH; a++)
+            {
+                float* r = top + ((nint)a * g.DH * wp) + j;
+                float* wr = w + (a * g.KW);
+                for (int b = 0; b < g.KW; b++)
+                {
+                    var wv = Vector256.Create(wr[b]);
+                    float* rb = r + (b * g.DW);
+                    acc0 = Vector256.FusedMultiplyAdd(Vector256.Load(rb), wv, acc0);
+                    if (vectors == 2)
+                    {
+                        acc1 = Vector256.FusedMultiplyAdd(Vector256.Load(rb + 8), wv, acc1);
+                    }
+                }
+            }
+
+            acc0.Store(orow + j);
+            if (vectors == 2)
+            {
+                acc1.Store(orow + j + 8);
+            }
+        }
+
+        private struct WeightGradJob : IParallelJob
+        {
+            public ConvGeometry G;
+            public float* X;
+            public float* Dy;
+            public float* Dw;
+            public int Batch;
+            public int PerTask;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Execute(int task)
+            {
+                int hp = G.PaddedHeight, wp = G.PaddedWidth;
+                float* xpad = ThreadScratch.Get(ScratchSlot.Plane, (long)hp * wp * 2);
+                int mult = G.M / G.C;
+                int kk = G.KH * G.KW;
+                double* wsum = stackalloc double[kk];
+                int oc1 = Math.Min(G.M, (task + 1) * PerTask);
+                for (int oc = task * PerTask; oc < oc1; oc++)
+                {
+                    int ci = oc / mult;
+                    new Span<double>(wsum, kk).Clear();
+                    for (int n = 0; n < Batch; n++)
+                    {
+                        G.PadRows(X + ((((long)n * G.C) + ci) * G.HW), xpad, 0, hp);
+                        WeightGrad(G, xpad, wp, Dy + ((((long)n * G.M) + oc) * G.OHW), wsum);
+                    }
+
+                    float* dwo = Dw + ((long)oc * kk);
+                    for (int t = 0; t < kk; t++)
+                    {
+                        dwo[t] = (float)wsum[t];
+                    }
+                }
+            }
+        }
+
+        private struct InputGradJob : IParallelJob
+        {
+            public ConvGeometry G;
+            public float* W;
+            public float* Dy;
+            public float* Dx;
+            public int Batch;
+            public int PerTask;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Execute(int task)
+            {
+                int hp = G.PaddedHeight, wp = G.PaddedWidth;
+                long planeLength = (long)hp * wp;
+                float* dxpad = ThreadScratch.Get(ScratchSlot.Plane, planeLength * 2);
+                int mult = G.M / G.C;
+                int kk = G.KH * G.KW;
+                int c1 = Math.Min(G.C, (task + 1) * PerTask);
+                for (int ci = task * PerTask; ci < c1; ci++)
+                {
+                    for (int n = 0; n < Batch; n++)
+                    {
+                        new Span<float>(dxpad, (int)planeLength).Clear();
+                        for (int m = 0; m < mult; m++)
+                        {
+                            int oc = (ci * mult) + m;
+                            InputGrad(G, dxpad, wp, W + ((long)oc * kk), Dy + ((((long)n * G.M) + oc) * G.OHW));
+                        }
+
+                        Crop(G, dxpad, hp, wp, Dx + ((((long)n * G.C) + ci) * G.HW));
+                    }
+                }
+            }
+        }
+
+        /// <summary>wsum[tap] += Σ_(oh,ow) dy[oh,ow] · xpad[oh·SH + kh·DH, ow·SW + kw·DW].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void WeightGrad(in ConvGeometry g, float* xpad, int wp, float* dy, double* wsum)
+        {
+            int ow = g.OW;
+            for (int a = 0; a < g.KH; a++)
+            {
+                for (int b = 0; b < g.KW; b++)
+                {
+                    float s = 0f;
+                    Vector256<float> acc = Vector256<float>.Zero;
+                    for (int oh = 0; oh < g.OH; oh++)
+                    {
+                        float* r = xpad + ((((nint)oh * g.SH) + (a * g.DH)) * wp) + (b * g.DW);
+                        float* d = dy + ((nint)oh * ow);
+                        int j = 0;
+                        if (g.SW == 1)
+                        {
+                            for (; j <= ow - 8; j += 8)
+                            {
+                                acc = Vector256.FusedMultiplyAdd(Vector256.Load(d + j), Vector256.Load(r + j), acc);
+                            }
+                        }
+
+                        for (; j < ow; j++)
+                        {
+                            s = MathF.FusedMultiplyAdd(d[j], r[(nint)j * g.SW], s);
+                        }
+                    }
+
+                    wsum[(a * g.KW) + b] += s + Vector256.Sum(acc);
+                }
+            }
+        }
+
+        /// <summary>dxpad[oh·SH + kh·DH, ow·SW + kw·DW] += w[kh,kw] · dy[oh,ow].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void InputGrad(in ConvGeometry g, float* dxpad, int wp, float* w, float* dy)
+        {
+            int ow = g.OW;
+            for (int a = 0; a < g.KH; a++)
+            {
+                for (int b = 0; b < g.KW; b++)
+                {
+                    float wt = w[(a * g.KW) + b];
+                    Vector256<float> wv = Vector256.Create(wt);
+                    for (int oh = 0; oh < g.OH; oh++)
+                    {
+                        float* r = dxpad + ((((nint)oh * g.SH) + (a * g.DH)) * wp) + (b * g.DW);
+                        float* d = dy + ((nint)oh * ow);
+                        int j = 0;
+                        if (g.SW == 1)
+                        {
+                            for (; j <= ow - 8; j += 8)
+                            {
+                                Vector256.FusedMultiplyAdd(Vector256.Load(d + j), wv, Vector256.Load(r + j)).Store(r + j);
+                            }
+                        }
+
+                        for (; j < ow; j++)
+                        {
+                            r[(nint)j * g.SW] = MathF.FusedMultiplyAdd(d[j], wt, r[(nint)j * g.SW]);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>dx = the part of dxpad that lies on the input (pixels the kernel never reaches get 0).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Crop(in ConvGeometry g, float* dxpad, int hp, int wp, float* dx)
+        {
+            for (int ih = 0; ih < g.H; ih++)
+            {
+                float* d = dx + ((nint)ih * g.W);
+                int r = ih + g.PT;
+                if (r >= hp)
+                {
+                    new Span<float>(d, g.W).Clear();
+                    continue;
+                }
+
+                float* s = dxpad + ((nint)r * wp);
+                for (int iw = 0; iw < g.W; iw++)
+                {
+                    int c = iw + g.PL;
+                    d[iw] = c < wp ? s[c] : 0f;
+                }
+            }
+        }
+    }
+}
