@@ -142,6 +142,23 @@ namespace Sdk.Runtime.Weights
             SafeTensorsWriter.Write(path, tensors.ToList(), dtype, metadata);
         }
 
+        /// <summary>
+        /// The SHA-256 of the file's content (<see cref="SafeTensorsDigest"/>): every tensor's bytes as stored, and the
+        /// metadata except <paramref name="digestKey"/>, the entry that holds the digest the writer computed.
+        /// </summary>
+        internal string ComputeDigest(string digestKey)
+        {
+            using var digest = new SafeTensorsDigest();
+            foreach (SafeTensorsEntry entry in Entries)
+            {
+                byte[] bytes = _tensors[entry.Name].Bytes;
+                digest.BeginTensor(entry.Name, entry.Dtype, entry.Shape, bytes.Length);
+                digest.AppendData(bytes);
+            }
+
+            return digest.Finish(Metadata, digestKey);
+        }
+
         private (SafeTensorsEntry Entry, byte[] Bytes) Find(string name)
         {
             if (!_tensors.TryGetValue(name, out (SafeTensorsEntry, byte[]) tensor))
