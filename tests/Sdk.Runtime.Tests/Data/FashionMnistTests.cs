@@ -55,6 +55,32 @@ namespace Sdk.Runtime.Tests.Data
         }
 
         [Fact]
+        public void A_label_that_is_not_a_fashion_class_is_rejected_at_load()
+        {
+            WriteSet("train", 5, 28, gzip: true);
+            WriteSet("t10k", 3, 28, gzip: false);
+            string labels = _temp.File("t10k-labels-idx1-ubyte");
+            File.WriteAllBytes(labels, HandMadeIdx.Labels(3, [0, 1, 10]));
+
+            Assert.Equal(5, FashionMnist.LoadTrain(_temp.Path).Count);
+            var e = Assert.Throws<DatasetFormatException>(() => FashionMnist.LoadTest(_temp.Path));
+            Assert.Equal(labels, e.FilePath);
+            Assert.Contains("the label of sample 2 is 10, outside the 10 classes [0, 10)", e.Message);
+        }
+
+        [Fact]
+        public void A_truncated_file_of_the_set_is_rejected_with_its_name()
+        {
+            WriteSet("train", 5, 28, gzip: false);
+            WriteSet("t10k", 3, 28, gzip: false);
+            string images = _temp.File("train-images-idx3-ubyte");
+            File.WriteAllBytes(images, File.ReadAllBytes(images)[..1000]);
+            var e = Assert.Throws<DatasetFormatException>(() => FashionMnist.LoadTrain(_temp.Path));
+            Assert.Equal(images, e.FilePath);
+            Assert.Contains("the data is truncated: the header [5, 28, 28] needs 3920 bytes, the file has 984", e.Message);
+        }
+
+        [Fact]
         public void Debian_directory_is_where_the_package_puts_the_files()
         {
             Assert.Equal("/usr/share/datasets/fashion-mnist", FashionMnist.DebianDirectory);
