@@ -12,13 +12,7 @@ namespace Sdk.Runtime.Tests.Data
 
         public void Dispose() => _temp.Dispose();
 
-        private void WriteSet(string prefix, int count, int size, bool gzip)
-        {
-            byte[] images = HandMadeIdx.Images(count, size, size, HandMadeIdx.Pattern(count * size * size));
-            byte[] labels = HandMadeIdx.Labels(count, Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray());
-            File.WriteAllBytes(_temp.File($"{prefix}-images-idx3-ubyte{(gzip ? ".gz" : "")}"), gzip ? HandMadeIdx.Gzip(images) : images);
-            File.WriteAllBytes(_temp.File($"{prefix}-labels-idx1-ubyte{(gzip ? ".gz" : "")}"), gzip ? HandMadeIdx.Gzip(labels) : labels);
-        }
+        private void WriteSet(string prefix, int count, int size, bool gzip) => HandMadeIdx.WriteSet(_temp.Path, prefix, count, size, gzip);
 
         [Fact]
         public void Locates_gzipped_and_plain_files_in_an_override_directory()
@@ -58,9 +52,8 @@ namespace Sdk.Runtime.Tests.Data
         public void A_label_that_is_not_a_fashion_class_is_rejected_at_load()
         {
             WriteSet("train", 5, 28, gzip: true);
-            WriteSet("t10k", 3, 28, gzip: false);
+            HandMadeIdx.WriteSet(_temp.Path, "t10k", 3, 28, gzip: false, labels: [0, 1, 10]);
             string labels = _temp.File("t10k-labels-idx1-ubyte");
-            File.WriteAllBytes(labels, HandMadeIdx.Labels(3, [0, 1, 10]));
 
             Assert.Equal(5, FashionMnist.LoadTrain(_temp.Path).Count);
             var e = Assert.Throws<DatasetFormatException>(() => FashionMnist.LoadTest(_temp.Path));

@@ -160,11 +160,8 @@ public sealed class FashionSampleCommandLineTests : IDisposable
 
     private void WriteSet(int trainCount, byte[]? trainLabels = null)
     {
-        byte[] Labels(int n) => Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray();
-        File.WriteAllBytes(_temp.File("train-images-idx3-ubyte"), HandMadeIdx.Images(trainCount, 28, 28, HandMadeIdx.Pattern(trainCount * 784)));
-        File.WriteAllBytes(_temp.File("train-labels-idx1-ubyte"), HandMadeIdx.Labels(trainCount, trainLabels ?? Labels(trainCount)));
-        File.WriteAllBytes(_temp.File("t10k-images-idx3-ubyte.gz"), HandMadeIdx.Gzip(HandMadeIdx.Images(3, 28, 28, HandMadeIdx.Pattern(3 * 784))));
-        File.WriteAllBytes(_temp.File("t10k-labels-idx1-ubyte.gz"), HandMadeIdx.Gzip(HandMadeIdx.Labels(3, Labels(3))));
+        HandMadeIdx.WriteSet(_temp.Path, "train", trainCount, 28, gzip: false, trainLabels);
+        HandMadeIdx.WriteSet(_temp.Path, "t10k", 3, 28, gzip: true);
     }
 
     private Outcome LoadData(params string[] extra) =>
