@@ -5,6 +5,11 @@
 //   dotnet run -c Release --project samples/FashionMnist -- --epochs 4
 //   dotnet run -c Release --project samples/FashionMnist -- --subset 2000 --epochs 1     (the short CI version)
 //   dotnet run -c Release --project samples/FashionMnist -- --throughput 100              (images/s only: benchmarks/training-peer)
+//   dotnet run -c Release --project samples/FashionMnist -- --data DIR --resume fashion-out/checkpoint.safetensors
+//
+// Exit codes: 0 done (and the measured traffic equals the plan), 1 a run failure (bad or missing data files, a bad
+// checkpoint, a file-system error: one line on stderr, or measured traffic different from the plan), 2 a bad argument
+// (one line naming the option and the value). The command line is parsed in SampleArguments.cs.
 using System;
 using System.Diagnostics;
 using System.Globalization;
@@ -16,116 +21,89 @@ using Sdk.Runtime.Training;
 using Sdk.Runtime.Weights;
 using Spectre.Console;
 
-FashionOptions options;
-string outDirectory;
-string? resume;
-Measure measure;
-try
-{
-    (options, outDirectory, resume, measure) = ParseArguments(args);
-}
-catch (ArgumentException e)
-{
-    AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
-    PrintUsage();
-    return 2;
-}
+// Bad arguments: one line and exit code 2. Bad data, a bad checkpoint or a failing disk: one line and exit code 1.
+return SampleRunner.Run(args, Console.Out, Console.Error, Train);
 
-if (FashionMnist.Locate() is null)
+static int Train(SampleArguments arguments)
 {
-    AnsiConsole.MarkupLine($"[red]Fashion-MNIST not found.[/] Install the Debian package dataset-fashion-mnist or set {FashionMnist.DirectoryVariable}.");
-    return 1;
-}
+    var options = arguments.Options;
+    if (arguments.ThroughputSteps is not null || arguments.PeerCheck is not null)
+    {
+        // benchmarks/training-peer: no progress display, no evaluation, no files but the check's.
+        var data = arguments.LoadTrain();
+        return arguments.PeerCheck is string directory
+            ? Throughput.WritePeerCheck(data, options, arguments.Warmup, directory)
+            : Throughput.Run(data, options, arguments.ThroughputSteps!.Value, arguments.Warmup);
+    }
 
-if (measure.Steps is not null || measure.PeerCheck is not null)
-{
-    // benchmarks/training-peer: no progress display, no evaluation, no files but the check's.
-    var data = FashionMnist.LoadTrain();
-    data = options.Subset is int n ? FashionTraining.Subset(data, n) : data;
-    return measure.PeerCheck is not null
-        ? Throughput.WritePeerCheck(data, options, measure.Warmup, measure.PeerCheck)
-        : Throughput.Run(data, options, measure.Steps!.Value, measure.Warmup);
-}
+    // Everything that can fail on bad input is read before the output directory is created.
+    var train = arguments.LoadTrain();
+    var test = arguments.LoadTest();
+    Directory.CreateDirectory(arguments.OutDirectory);
+    options = options with { CheckpointPath = Path.Combine(arguments.OutDirectory, "checkpoint.safetensors") };
 
-Directory.CreateDirectory(outDirectory);
-options = options with { CheckpointPath = Path.Combine(outDirectory, "checkpoint.safetensors") };
-var train = FashionMnist.LoadTrain();
-var test = FashionMnist.LoadTest();
-if (options.Subset is int subset)
-{
-    train = FashionTraining.Subset(train, subset);
-}
-
-var network = new FashionCnn();
-network.Parameters.Initialize(options.Seed);
-using var chips = ChipSet.Cpu(2);
-var run = new FashionTraining(network, train, chips, options);
-if (resume is not null)
-{
-    try
+    var network = new FashionCnn();
+    network.Parameters.Initialize(options.Seed);
+    using var chips = ChipSet.Cpu(2);
+    var run = new FashionTraining(network, train, chips, options);
+    if (arguments.Resume is string resume)
     {
         run.Trainer.LoadCheckpoint(resume);
+        AnsiConsole.MarkupLine($"Resumed from [blue]{Markup.Escape(resume)}[/]: epoch {run.Trainer.Epoch}, step {run.Trainer.Step}, seed {run.Trainer.Seed}.");
     }
-    catch (Exception e) when (e is CheckpointException or FileNotFoundException)
+
+    var plan = FashionCnn.Plan;
+    AnsiConsole.MarkupLine($"[bold]{plan.Name}[/]: {plan.Layers.Count} layers on {plan.Chips.Count} chips ({Markup.Escape(chips.ToString())}), {plan.Cuts.Count} cut; " +
+        $"{train.Count} training images, batch {options.Batch}, {options.Epochs} epochs, seed {options.Seed}, {Environment.ProcessorCount} cores.");
+    AnsiConsole.MarkupLine($"Optimizer {Markup.Escape(run.Trainer.Options.Optimizer.ToString())}; learning rate {Markup.Escape(run.Trainer.Options.Schedule.ToString() ?? string.Empty)}.");
+
+    double Evaluate() => FashionTraining.Evaluate(network, test, chips, out _);
+
+    var clock = Stopwatch.StartNew();
+    System.Collections.Generic.List<EpochResult> results;
+    if (AnsiConsole.Profile.Capabilities.Interactive)
     {
-        AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
-        return 1;
+        results = TrainWithProgress(run, options, Evaluate);
+    }
+    else
+    {
+        // Redirected output (CI, logs): one plain line per epoch instead of a live display.
+        results = run.Run(evaluate: Evaluate, onEpoch: r => Console.WriteLine(Describe(r)));
     }
 
-    AnsiConsole.MarkupLine($"Resumed from [blue]{Markup.Escape(resume)}[/]: epoch {run.Trainer.Epoch}, step {run.Trainer.Step}, seed {run.Trainer.Seed}.");
+    var trainingTime = clock.Elapsed;
+
+    var table = new Table().AddColumns("epoch", "loss", "train acc.", "test acc.", "seconds", "images/s");
+    foreach (var r in results)
+    {
+        table.AddRow(
+            r.Epoch.ToString(CultureInfo.InvariantCulture), r.Loss.ToString("0.0000", CultureInfo.InvariantCulture), r.Accuracy.ToString("P2", CultureInfo.InvariantCulture),
+            r.TestAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "-", r.Seconds.ToString("0.0", CultureInfo.InvariantCulture), r.ImagesPerSecond.ToString("0", CultureInfo.InvariantCulture));
+    }
+
+    AnsiConsole.Write(table);
+
+    // The final evaluation on the inference Model: BatchNorm folded into the convolutions, running statistics.
+    var accuracy = FashionTraining.Evaluate(network, test, chips, out var inferenceLedger);
+    var weightsPath = Path.Combine(arguments.OutDirectory, "fashion-cnn.safetensors");
+    network.Parameters.Save(weightsPath);
+    AnsiConsole.MarkupLine($"Test accuracy ([bold]inference Model[/], {test.Count} images): [bold green]{accuracy:P2}[/]; training took {trainingTime.TotalSeconds:0.0} s.");
+    AnsiConsole.MarkupLine($"Weights: [blue]{Markup.Escape(weightsPath)}[/]; checkpoint: [blue]{Markup.Escape(options.CheckpointPath!)}[/] (resume with --resume).");
+
+    // Traffic: the plan's prediction (compile time) and the links' measurement (run time).
+    var markdown = plan.TrafficMarkdown;
+    var layersAt = markdown.IndexOf("## Layers", StringComparison.Ordinal);
+    Console.WriteLine();
+    Console.WriteLine(layersAt < 0 ? markdown : markdown[..layersAt]);
+    var ledger = run.Trainer.Ledger;
+    Console.WriteLine("Training, " + ledger.ToMarkdown().TrimStart('#', ' '));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"Training traffic: predicted {(plan.ForwardBytesPerSample + plan.BackwardBytesPerSample) * ledger.BackwardSamples} B " +
+        $"({plan.ForwardBytesPerSample} B forward + {plan.BackwardBytesPerSample} B backward per sample x {ledger.BackwardSamples} samples), " +
+        $"measured {ledger.ForwardBytes + ledger.BackwardBytes} B: {(ledger.MatchesPlan ? "equal" : "DIFFERENT")}."));
+    Console.WriteLine("Evaluation, " + inferenceLedger.ToMarkdown().TrimStart('#', ' '));
+    return ledger.MatchesPlan && inferenceLedger.MatchesPlan ? 0 : 1;
 }
-
-var plan = FashionCnn.Plan;
-AnsiConsole.MarkupLine($"[bold]{plan.Name}[/]: {plan.Layers.Count} layers on {plan.Chips.Count} chips ({Markup.Escape(chips.ToString())}), {plan.Cuts.Count} cut; " +
-    $"{train.Count} training images, batch {options.Batch}, {options.Epochs} epochs, seed {options.Seed}, {Environment.ProcessorCount} cores.");
-AnsiConsole.MarkupLine($"Optimizer {Markup.Escape(run.Trainer.Options.Optimizer.ToString())}; learning rate {Markup.Escape(run.Trainer.Options.Schedule.ToString() ?? string.Empty)}.");
-
-double Evaluate() => FashionTraining.Evaluate(network, test, chips, out _);
-
-var clock = Stopwatch.StartNew();
-System.Collections.Generic.List<EpochResult> results;
-if (AnsiConsole.Profile.Capabilities.Interactive)
-{
-    results = TrainWithProgress(run, options, Evaluate);
-}
-else
-{
-    // Redirected output (CI, logs): one plain line per epoch instead of a live display.
-    results = run.Run(evaluate: Evaluate, onEpoch: r => Console.WriteLine(Describe(r)));
-}
-
-var trainingTime = clock.Elapsed;
-
-var table = new Table().AddColumns("epoch", "loss", "train acc.", "test acc.", "seconds", "images/s");
-foreach (var r in results)
-{
-    table.AddRow(
-        r.Epoch.ToString(CultureInfo.InvariantCulture), r.Loss.ToString("0.0000", CultureInfo.InvariantCulture), r.Accuracy.ToString("P2", CultureInfo.InvariantCulture),
-        r.TestAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "-", r.Seconds.ToString("0.0", CultureInfo.InvariantCulture), r.ImagesPerSecond.ToString("0", CultureInfo.InvariantCulture));
-}
-
-AnsiConsole.Write(table);
-
-// The final evaluation on the inference Model: BatchNorm folded into the convolutions, running statistics.
-var accuracy = FashionTraining.Evaluate(network, test, chips, out var inferenceLedger);
-var weightsPath = Path.Combine(outDirectory, "fashion-cnn.safetensors");
-network.Parameters.Save(weightsPath);
-AnsiConsole.MarkupLine($"Test accuracy ([bold]inference Model[/], {test.Count} images): [bold green]{accuracy:P2}[/]; training took {trainingTime.TotalSeconds:0.0} s.");
-AnsiConsole.MarkupLine($"Weights: [blue]{Markup.Escape(weightsPath)}[/]; checkpoint: [blue]{Markup.Escape(options.CheckpointPath!)}[/] (resume with --resume).");
-
-// Traffic: the plan's prediction (compile time) and the links' measurement (run time).
-var markdown = plan.TrafficMarkdown;
-var layersAt = markdown.IndexOf("## Layers", StringComparison.Ordinal);
-Console.WriteLine();
-Console.WriteLine(layersAt < 0 ? markdown : markdown[..layersAt]);
-var ledger = run.Trainer.Ledger;
-Console.WriteLine("Training, " + ledger.ToMarkdown().TrimStart('#', ' '));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Training traffic: predicted {(plan.ForwardBytesPerSample + plan.BackwardBytesPerSample) * ledger.BackwardSamples} B " +
-    $"({plan.ForwardBytesPerSample} B forward + {plan.BackwardBytesPerSample} B backward per sample x {ledger.BackwardSamples} samples), " +
-    $"measured {ledger.ForwardBytes + ledger.BackwardBytes} B: {(ledger.MatchesPlan ? "equal" : "DIFFERENT")}."));
-Console.WriteLine("Evaluation, " + inferenceLedger.ToMarkdown().TrimStart('#', ' '));
-return ledger.MatchesPlan && inferenceLedger.MatchesPlan ? 0 : 1;
 
 static string Describe(EpochResult r) => string.Create(CultureInfo.InvariantCulture,
     $"epoch {r.Epoch}: loss {r.Loss:0.0000}, train accuracy {r.Accuracy:P2}, test accuracy {r.TestAccuracy:P2}, {r.Seconds:0.0} s, {r.ImagesPerSecond:0} images/s");
@@ -168,43 +146,3 @@ static System.Collections.Generic.List<EpochResult> TrainWithProgress(FashionTra
         });
     return results;
 }
-
-static (FashionOptions Options, string Out, string? Resume, Measure Measure) ParseArguments(string[] args)
-{
-    var options = new FashionOptions();
-    var outDirectory = "fashion-out";
-    string? resume = null;
-    var measure = new Measure(null, 20, null);
-    for (var i = 0; i < args.Length; i++)
-    {
-        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-        int Number() => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{args[i - 1]} needs a positive integer.");
-        switch (args[i])
-        {
-            case "--epochs": options = options with { Epochs = Number() }; break;
-            case "--batch": options = options with { Batch = Number() }; break;
-            case "--subset": options = options with { Subset = Number() }; break;
-            case "--seed": options = options with { Seed = int.Parse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture) }; break;
-            case "--lr": options = options with { LearningRate = double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture) }; break;
-            case "--out": outDirectory = Value(); break;
-            case "--resume": resume = Value(); break;
-            case "--throughput": measure = measure with { Steps = Number() }; break;
-            case "--warmup":
-                measure = measure with { Warmup = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) && w >= 0 ? w : throw new ArgumentException("--warmup needs a non-negative integer.") };
-                break;
-            case "--peer-check": measure = measure with { PeerCheck = Value() }; break;
-            case "--help" or "-h": PrintUsage(); Environment.Exit(0); break;
-            default: throw new ArgumentException($"Unknown option '{args[i]}'.");
-        }
-    }
-
-    return (options, outDirectory, resume, measure);
-}
-
-static void PrintUsage() => Console.WriteLine(
-    "usage: FashionMnist [--epochs N (4)] [--batch N (64)] [--subset N (all)] [--seed N (1)] [--lr X (0.002)] [--out DIR (fashion-out)] [--resume CHECKPOINT]\n" +
-    "       FashionMnist --throughput STEPS [--warmup N (20)] [--batch N] [--seed N]   (train STEPS timed steps, print images/s)\n" +
-    "       FashionMnist --peer-check DIR [--warmup N (20)] [--batch N]               (weights and logits for benchmarks/training-peer)");
-
-/// <summary>The benchmark modes: timed steps (<c>--throughput</c>), or the files of the peer's architecture check.</summary>
-internal readonly record struct Measure(int? Steps, int Warmup, string? PeerCheck);

@@ -43,18 +43,20 @@ namespace Sdk.Runtime.Data
 
         /// <summary>The 60000 training images (see <see cref="Locate"/> for where they are looked for).</summary>
         /// <exception cref="FileNotFoundException">The files are not there.</exception>
+        /// <exception cref="DatasetFormatException">A file is malformed or truncated, the images are not 28x28, or a label is not in 0..9.</exception>
         public static ImageDataset LoadTrain(string? directory = null)
         {
             FashionMnistFiles files = Require(directory);
-            return CheckSize(ImageDataset.LoadIdx(files.TrainImages, files.TrainLabels), files.TrainImages);
+            return CheckSize(ImageDataset.LoadIdx(files.TrainImages, files.TrainLabels, ClassNames.Count), files.TrainImages);
         }
 
         /// <summary>The 10000 test images (see <see cref="Locate"/> for where they are looked for).</summary>
         /// <exception cref="FileNotFoundException">The files are not there.</exception>
+        /// <exception cref="DatasetFormatException">A file is malformed or truncated, the images are not 28x28, or a label is not in 0..9.</exception>
         public static ImageDataset LoadTest(string? directory = null)
         {
             FashionMnistFiles files = Require(directory);
-            return CheckSize(ImageDataset.LoadIdx(files.TestImages, files.TestLabels), files.TestImages);
+            return CheckSize(ImageDataset.LoadIdx(files.TestImages, files.TestLabels, ClassNames.Count), files.TestImages);
         }
 
         private static FashionMnistFiles Require(string? directory) =>

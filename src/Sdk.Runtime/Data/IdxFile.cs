@@ -52,20 +52,34 @@ namespace Sdk.Runtime.Data
             }
 
             var dimensions = new int[dimensionCount];
-            long payloadLength = 1;
             for (int i = 0; i < dimensionCount; i++)
             {
                 dimensions[i] = BinaryPrimitives.ReadInt32BigEndian(header.Slice(4 + (4 * i)));
                 if (dimensions[i] < 0 || (i > 0 && dimensions[i] == 0))
                 {
-                    throw new DatasetFormatException(path, $"dimension {i} has invalid size {dimensions[i]}.");
+                    throw new DatasetFormatException(
+                        path, $"dimension {i} has invalid size {dimensions[i]} (the count must be >= 0, every other size >= 1).");
                 }
+            }
 
-                payloadLength *= dimensions[i];
-                if (payloadLength > Array.MaxLength)
+            // The size of one item first (an empty set of enormous images is still unusable), then of all of them;
+            // each product stays below 2^62 because the factor before it was at most Array.MaxLength.
+            long itemLength = 1;
+            for (int i = 1; i < dimensionCount; i++)
+            {
+                itemLength *= dimensions[i];
+                if (itemLength > Array.MaxLength)
                 {
-                    throw new DatasetFormatException(path, $"the sizes [{string.Join(", ", dimensions)}] describe more bytes than an array can hold.");
+                    throw new DatasetFormatException(
+                        path, $"the sizes [{string.Join(", ", dimensions)}] make one item of more than {Array.MaxLength} bytes, the limit of an array.");
                 }
+            }
+
+            long payloadLength = dimensions[0] * itemLength;
+            if (payloadLength > Array.MaxLength)
+            {
+                throw new DatasetFormatException(
+                    path, $"the sizes [{string.Join(", ", dimensions)}] describe {payloadLength} bytes, more than the limit of {Array.MaxLength} bytes of an array.");
             }
 
             var payload = new byte[payloadLength];
@@ -87,6 +101,11 @@ namespace Sdk.Runtime.Data
 
         private static Stream Open(string path)
         {
+            if (Directory.Exists(path))
+            {
+                throw new DatasetFormatException(path, "it is a directory, not an IDX file.");
+            }
+
             var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             int first = file.ReadByte();
             int second = file.ReadByte();

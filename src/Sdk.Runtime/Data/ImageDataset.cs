@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace Sdk.Runtime.Data
 {
@@ -58,13 +59,24 @@ namespace Sdk.Runtime.Data
         public ReadOnlySpan<float> Image(int index) => Images.AsSpan(checked(index * SampleSize), SampleSize);
 
         /// <summary>
-        /// Reads an IDX image file (magic 2051) and its IDX label file (magic 2049), gzipped or not.
+        /// Reads an IDX image file (magic 2051) and its IDX label file (magic 2049), gzipped or not. With
+        /// <paramref name="classes"/>, every label must be a class index in [0, classes).
         /// </summary>
-        /// <exception cref="DatasetFormatException">Either file is malformed or truncated, or their counts differ.</exception>
-        public static ImageDataset LoadIdx(string imagesPath, string labelsPath)
+        /// <exception cref="DatasetFormatException">
+        /// Either file is malformed or truncated, their counts differ, or a label is not below <paramref name="classes"/>;
+        /// the message names the file, and for a label the sample's index and value.
+        /// </exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> is not in [1, 256].</exception>
+        public static ImageDataset LoadIdx(string imagesPath, string labelsPath, int? classes = null)
         {
             ArgumentException.ThrowIfNullOrEmpty(imagesPath);
             ArgumentException.ThrowIfNullOrEmpty(labelsPath);
+            if (classes is int c)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThan(c, 1, nameof(classes));
+                ArgumentOutOfRangeException.ThrowIfGreaterThan(c, 256, nameof(classes)); // one byte per label
+            }
+
             (int[] imageSizes, byte[] pixels) = IdxFile.Read(imagesPath, IdxFile.ImagesMagic, "an IDX image file");
             (int[] labelSizes, byte[] labels) = IdxFile.Read(labelsPath, IdxFile.LabelsMagic, "an IDX label file");
             if (imageSizes[0] != labelSizes[0])
@@ -73,7 +85,28 @@ namespace Sdk.Runtime.Data
                     imagesPath, $"it holds {imageSizes[0]} images but the label file '{labelsPath}' holds {labelSizes[0]} labels.");
             }
 
+            if (classes is int count)
+            {
+                CheckLabels(labelsPath, labels, count);
+            }
+
             return new ImageDataset(imageSizes[0], imageSizes[1], imageSizes[2], ScaleToUnit(pixels), labels);
+        }
+
+        // A label past the last class would only fail later, deep in training (or, worse, index another class's row).
+        private static void CheckLabels(string labelsPath, byte[] labels, int classes)
+        {
+            int first = Array.FindIndex(labels, l => l >= classes);
+            if (first < 0)
+            {
+                return;
+            }
+
+            int bad = labels.Count(l => l >= classes);
+            throw new DatasetFormatException(
+                labelsPath,
+                $"the label of sample {first} is {labels[first]}, outside the {classes} classes [0, {classes})" +
+                (bad > 1 ? $"; {bad} of the {labels.Length} labels are." : "."));
         }
 
         private static float[] ScaleToUnit(byte[] pixels)

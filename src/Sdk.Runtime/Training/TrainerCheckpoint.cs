@@ -15,14 +15,20 @@ public sealed partial class Trainer
     /// <summary>Prefix of the optimiser state tensors: <c>optimizer.{parameter}.{state}</c>.</summary>
     public const string OptimizerPrefix = "optimizer.";
 
-    private const string CheckpointVersion = "1";
+    /// <summary>The metadata key of a checkpoint's content checksum (version 2 on): 64 lowercase hex digits of SHA-256.</summary>
+    public const string ChecksumKey = "content_sha256";
+
+    // Version 2 added the checksum; version 1 checkpoints have none and load only when asked to (allowUnverified).
+    private const string CheckpointVersion = "2";
+    private const string UnverifiedVersion = "1";
 
     /// <summary>
     /// Saves everything a resumed run needs as one safetensors file (float32): every tensor of the parameter set
     /// (trainable weights and BatchNorm running statistics) under its own name, the optimiser state as
     /// <c>optimizer.{parameter}.{state}</c> tensors, and in the metadata the step, the epoch, the dropout seed, the
-    /// network and the optimiser. Written to a temporary file and renamed, so a failed save leaves the previous file.
-    /// A checkpoint also loads as weights: <c>parameters.Load(path, allowExtra: true)</c>.
+    /// network and the optimiser, and the SHA-256 of all of it under <see cref="ChecksumKey"/>. Written to a temporary file
+    /// and renamed, so a failed save leaves the previous file; the save also removes temporaries that killed saves of
+    /// the same path left behind. A checkpoint also loads as weights: <c>parameters.Load(path, allowExtra: true)</c>.
     /// </summary>
     public void SaveCheckpoint(string path)
     {
@@ -57,19 +63,24 @@ public sealed partial class Trainer
                 ["optimizer_options"] = Options.Optimizer.ToString(),
                 ["schedule"] = Options.Schedule.ToString() ?? string.Empty,
             };
-            SafeTensorsFile.Write(path, tensors, WireDtype.F32, metadata);
+            SafeTensorsWriter.Write(path, tensors, WireDtype.F32, metadata, ChecksumKey);
         }
     }
 
     /// <summary>
     /// Resumes from a checkpoint written by <see cref="SaveCheckpoint"/>: parameters, BatchNorm running statistics,
     /// optimiser state, <see cref="Step"/>, <see cref="Epoch"/> and <see cref="Seed"/>. The file is validated
-    /// completely before anything changes; training on from here gives the same parameters as a run that was never
-    /// interrupted (same options, same batches).
+    /// completely before anything changes, its checksum included; training on from here gives the same parameters as a
+    /// run that was never interrupted (same options, same batches).
     /// </summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="allowUnverified">
+    /// Also load a version-1 checkpoint, written before checkpoints had a checksum, so that corruption in it cannot be
+    /// detected. A checkpoint with a checksum (version 2) is always verified.
+    /// </param>
     /// <exception cref="CheckpointException">The file is not a valid checkpoint of this network and optimiser (truncated, corrupt, other network, missing tensors, ...); the message names the file.</exception>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
-    public void LoadCheckpoint(string path)
+    public void LoadCheckpoint(string path, bool allowUnverified = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         SafeTensorsFile file;
@@ -99,10 +110,7 @@ public sealed partial class Trainer
                 throw new CheckpointException(path, $"its format is '{meta["format"]}', not '{CheckpointFormat}'.");
             }
 
-            if (Meta("version") != CheckpointVersion)
-            {
-                throw new CheckpointException(path, $"checkpoint version '{meta["version"]}' is not supported (expected {CheckpointVersion}).");
-            }
+            VerifyChecksum(file, path, Meta("version"), allowUnverified);
 
             if (Meta("network") != Plan.Name)
             {
@@ -142,6 +150,42 @@ public sealed partial class Trainer
             Step = step;
             Epoch = epoch;
             Seed = seed;
+        }
+    }
+
+    // Before anything else is believed: a checkpoint whose content is not what was written is corrupt, whatever it says.
+    private static void VerifyChecksum(SafeTensorsFile file, string path, string version, bool allowUnverified)
+    {
+        if (version == UnverifiedVersion)
+        {
+            if (!allowUnverified)
+            {
+                throw new CheckpointException(
+                    path,
+                    $"it is a version-{UnverifiedVersion} checkpoint, written before checkpoints had a checksum, so corruption in it cannot be detected. " +
+                    "Load it with LoadCheckpoint(path, allowUnverified: true) to accept it unchecked, and save a new checkpoint.");
+            }
+
+            return;
+        }
+
+        if (version != CheckpointVersion)
+        {
+            throw new CheckpointException(path, $"checkpoint version '{version}' is not supported (expected {CheckpointVersion}, or {UnverifiedVersion} unverified).");
+        }
+
+        if (!file.Metadata.TryGetValue(ChecksumKey, out var recorded))
+        {
+            throw new CheckpointException(path, $"it is corrupt: a version-{CheckpointVersion} checkpoint records its checksum in metadata '{ChecksumKey}', and this one has none.");
+        }
+
+        var actual = file.ComputeDigest(ChecksumKey);
+        if (!string.Equals(actual, recorded, StringComparison.Ordinal))
+        {
+            throw new CheckpointException(
+                path,
+                $"it is corrupt: the SHA-256 of its content is {actual}, but it recorded {recorded} when it was written " +
+                "(a tensor value or a metadata entry changed since).");
         }
     }
 

@@ -15,7 +15,8 @@ namespace Sdk.Runtime.Weights
     /// </summary>
     public sealed class SafeTensorsFile
     {
-        // The reference implementation refuses larger headers; so do we, before allocating.
+        // The largest header accepted, in bytes: the reference implementation's limit. A header of exactly this length is
+        // read; a longer one is refused before anything is allocated.
         internal const long MaxHeaderLength = 100_000_000;
 
         private readonly Dictionary<string, (SafeTensorsEntry Entry, byte[] Bytes)> _tensors;
@@ -78,6 +79,11 @@ namespace Sdk.Runtime.Weights
         public static SafeTensorsFile Read(string path)
         {
             ArgumentException.ThrowIfNullOrEmpty(path);
+            if (Directory.Exists(path))
+            {
+                throw new WeightsFormatException(path, null, "it is a directory, not a safetensors file.");
+            }
+
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             long fileLength = stream.Length;
             if (fileLength < 8)
@@ -88,14 +94,17 @@ namespace Sdk.Runtime.Weights
             Span<byte> lengthBytes = stackalloc byte[8];
             stream.ReadExactly(lengthBytes);
             ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-            if (headerLength > (ulong)(fileLength - 8))
-            {
-                throw new WeightsFormatException(path, null, $"the header length {headerLength} reaches past the end of the file ({fileLength} bytes).");
-            }
 
+            // The limit first, as the reference does: a header length over it is refused whatever the file holds.
             if (headerLength > MaxHeaderLength)
             {
                 throw new WeightsFormatException(path, null, $"the header length {headerLength} exceeds the limit of {MaxHeaderLength} bytes.");
+            }
+
+            if (headerLength > (ulong)(fileLength - 8))
+            {
+                throw new WeightsFormatException(
+                    path, null, $"the header length {headerLength} reaches past the end of the file ({fileLength} bytes, {fileLength - 8} after the length).");
             }
 
             var headerBytes = new byte[headerLength];
@@ -131,6 +140,23 @@ namespace Sdk.Runtime.Weights
             ArgumentException.ThrowIfNullOrEmpty(path);
             ArgumentNullException.ThrowIfNull(tensors);
             SafeTensorsWriter.Write(path, tensors.ToList(), dtype, metadata);
+        }
+
+        /// <summary>
+        /// The SHA-256 of the file's content (<see cref="SafeTensorsDigest"/>): every tensor's bytes as stored, and the
+        /// metadata except <paramref name="digestKey"/>, the entry that holds the digest the writer computed.
+        /// </summary>
+        internal string ComputeDigest(string digestKey)
+        {
+            using var digest = new SafeTensorsDigest();
+            foreach (SafeTensorsEntry entry in Entries)
+            {
+                byte[] bytes = _tensors[entry.Name].Bytes;
+                digest.BeginTensor(entry.Name, entry.Dtype, entry.Shape, bytes.Length);
+                digest.AppendData(bytes);
+            }
+
+            return digest.Finish(Metadata, digestKey);
         }
 
         private (SafeTensorsEntry Entry, byte[] Bytes) Find(string name)

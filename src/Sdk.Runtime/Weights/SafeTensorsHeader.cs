@@ -50,6 +50,12 @@ namespace Sdk.Runtime.Weights
                     throw new WeightsFormatException(path, null, $"the header must be a JSON object, not {document.RootElement.ValueKind}.");
                 }
 
+                // The format requires the object to start at the first byte (only trailing spaces may pad it).
+                if (json.Span[0] != (byte)'{')
+                {
+                    throw new WeightsFormatException(path, null, $"the header must begin with '{{' (0x7B), not byte 0x{json.Span[0]:X2}.");
+                }
+
                 var entries = new List<SafeTensorsEntry>();
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 IReadOnlyDictionary<string, string> metadata = new Dictionary<string, string>();
@@ -113,42 +119,63 @@ namespace Sdk.Runtime.Weights
                 throw new WeightsFormatException(path, name, $"unknown or unsupported dtype '{dtypeName}' (supported: F32, F16, BF16, I32, I64).");
             }
 
-            int[] shape = ReadIntegers(path, name, RequireProperty(path, name, value, "shape", JsonValueKind.Array), "shape")
-                .Select(d => d <= int.MaxValue ? (int)d : throw new WeightsFormatException(path, name, $"dimension {d} is too large."))
-                .ToArray();
+            long[] dimensions = ReadIntegers(path, name, RequireProperty(path, name, value, "shape", JsonValueKind.Array), "shape");
             long[] offsets = ReadIntegers(path, name, RequireProperty(path, name, value, "data_offsets", JsonValueKind.Array), "data_offsets");
             if (offsets.Length != 2 || offsets[0] > offsets[1])
             {
                 throw new WeightsFormatException(path, name, $"data_offsets must be [begin, end] with begin <= end, not [{string.Join(", ", offsets)}].");
             }
 
-            long elementCount;
-            long expectedBytes;
-            try
-            {
-                elementCount = NamedTensor.ElementCountOf(shape);
-                expectedBytes = checked(elementCount * dtype.SizeInBytes());
-            }
-            catch (OverflowException)
-            {
-                throw new WeightsFormatException(path, name, $"shape [{string.Join(", ", shape)}] is too large.");
-            }
-
-            if (elementCount > Array.MaxLength)
-            {
-                throw new WeightsFormatException(path, name, $"shape [{string.Join(", ", shape)}] has more elements than an array can hold.");
-            }
-
+            int[] shape = CheckShape(path, name, dimensions, dtype);
+            long expectedBytes = NamedTensor.ElementCountOf(shape) * dtype.SizeInBytes();
             long actualBytes = offsets[1] - offsets[0];
             if (actualBytes != expectedBytes)
             {
+                long difference = Math.Abs(actualBytes - expectedBytes);
                 throw new WeightsFormatException(
                     path,
                     name,
-                    $"shape [{string.Join(", ", shape)}] x {dtype.HeaderName()} ({dtype.SizeInBytes()} bytes) needs {expectedBytes} bytes, but data_offsets [{offsets[0]}, {offsets[1]}] span {actualBytes}.");
+                    $"shape {Shapes.Format(shape)} x {dtype.HeaderName()} ({dtype.SizeInBytes()} bytes) needs {expectedBytes} bytes, " +
+                    $"but data_offsets [{offsets[0]}, {offsets[1]}] span {actualBytes} ({difference} byte{(difference == 1 ? "" : "s")} too {(actualBytes > expectedBytes ? "long" : "short")}).");
             }
 
             return new SafeTensorsEntry(name, dtype, shape, offsets[0], offsets[1]);
+        }
+
+        // Every dimension fits an int, the element count fits a long (checked product, left to right as the reference
+        // does, so a zero dimension met first makes an empty tensor), and the bytes fit one array: the tensor is read
+        // into a byte[] and decoded into a float[], so a larger one is an error here, never an OverflowException later.
+        private static int[] CheckShape(string path, string name, long[] dimensions, WireDtype dtype)
+        {
+            string shapeText = "[" + string.Join(", ", dimensions) + "]";
+            for (int i = 0; i < dimensions.Length; i++)
+            {
+                if (dimensions[i] > int.MaxValue)
+                {
+                    throw new WeightsFormatException(
+                        path, name, $"shape {shapeText}: dimension {i} is {dimensions[i]}, larger than the limit of {int.MaxValue}.");
+                }
+            }
+
+            long bytes = dtype.SizeInBytes();
+            foreach (long dimension in dimensions)
+            {
+                if (dimension != 0 && bytes > long.MaxValue / dimension)
+                {
+                    throw new WeightsFormatException(
+                        path, name, $"shape {shapeText} x {dtype.HeaderName()} ({dtype.SizeInBytes()} bytes) needs more than {long.MaxValue} bytes: the size overflows a 64-bit integer.");
+                }
+
+                bytes *= dimension;
+            }
+
+            if (bytes > Array.MaxLength)
+            {
+                throw new WeightsFormatException(
+                    path, name, $"shape {shapeText} x {dtype.HeaderName()} ({dtype.SizeInBytes()} bytes) needs {bytes} bytes, more than the limit of {Array.MaxLength} bytes for one tensor.");
+            }
+
+            return Array.ConvertAll(dimensions, d => (int)d);
         }
 
         private static JsonElement RequireProperty(string path, string name, JsonElement entry, string property, JsonValueKind kind)
@@ -174,7 +201,7 @@ namespace Sdk.Runtime.Weights
             {
                 if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out long value) || value < 0)
                 {
-                    throw new WeightsFormatException(path, name, $"'{property}' must hold non-negative integers, found {item.GetRawText()}.");
+                    throw new WeightsFormatException(path, name, $"'{property}' must hold non-negative integers no larger than {long.MaxValue}, found {item.GetRawText()}.");
                 }
 
                 values[index++] = value;

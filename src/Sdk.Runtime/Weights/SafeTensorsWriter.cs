@@ -15,7 +15,14 @@ namespace Sdk.Runtime.Weights
     {
         private const int ChunkElements = 16 * 1024;
 
-        public static void Write(string path, List<NamedTensor> tensors, WireDtype dtype, IReadOnlyDictionary<string, string>? metadata)
+        private delegate void BytesSink(ReadOnlySpan<byte> bytes);
+
+        /// <summary>
+        /// Writes the file; with a <paramref name="digestKey"/>, the metadata also holds the content's SHA-256 under that
+        /// key (<see cref="SafeTensorsDigest"/>, checked by <see cref="SafeTensorsFile.ComputeDigest"/>).
+        /// </summary>
+        public static void Write(
+            string path, List<NamedTensor> tensors, WireDtype dtype, IReadOnlyDictionary<string, string>? metadata, string? digestKey = null)
         {
             if (dtype.IsInteger())
             {
@@ -25,6 +32,11 @@ namespace Sdk.Runtime.Weights
             // The reference implementation orders tensors by name; offsets follow that order.
             var ordered = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
             CheckNames(ordered);
+            if (digestKey is not null)
+            {
+                metadata = WithDigest(ordered, dtype, metadata ?? new Dictionary<string, string>(), digestKey);
+            }
+
             byte[] header = BuildHeader(ordered, dtype, metadata);
 
             AtomicFile.Write(path, stream =>
@@ -103,18 +115,45 @@ namespace Sdk.Runtime.Weights
             }
         }
 
+        private static Dictionary<string, string> WithDigest(
+            List<NamedTensor> ordered, WireDtype dtype, IReadOnlyDictionary<string, string> metadata, string digestKey)
+        {
+            if (metadata.ContainsKey(digestKey))
+            {
+                throw new ArgumentException($"Metadata key '{digestKey}' is reserved for the content digest.", nameof(metadata));
+            }
+
+            using var digest = new SafeTensorsDigest();
+            var chunk = new byte[ChunkElements * dtype.SizeInBytes()];
+            foreach (NamedTensor tensor in ordered)
+            {
+                digest.BeginTensor(tensor.Name, dtype, tensor.Shape, (long)tensor.Data.Length * dtype.SizeInBytes());
+                Encode(tensor, dtype, chunk, digest.AppendData);
+            }
+
+            var withDigest = new Dictionary<string, string>(metadata, StringComparer.Ordinal);
+            withDigest[digestKey] = digest.Finish(metadata, digestKey);
+            return withDigest;
+        }
+
         private static void WriteData(Stream stream, List<NamedTensor> ordered, WireDtype dtype)
         {
             var chunk = new byte[ChunkElements * dtype.SizeInBytes()];
             foreach (NamedTensor tensor in ordered)
             {
-                for (int start = 0; start < tensor.Data.Length; start += ChunkElements)
-                {
-                    int count = Math.Min(ChunkElements, tensor.Data.Length - start);
-                    Span<byte> bytes = chunk.AsSpan(0, count * dtype.SizeInBytes());
-                    TensorEncoding.EncodeFloat(tensor.Data.AsSpan(start, count), dtype, bytes);
-                    stream.Write(bytes);
-                }
+                Encode(tensor, dtype, chunk, stream.Write);
+            }
+        }
+
+        // The tensor's bytes as stored, a chunk at a time (the same bytes for the file and for its digest).
+        private static void Encode(NamedTensor tensor, WireDtype dtype, byte[] chunk, BytesSink sink)
+        {
+            for (int start = 0; start < tensor.Data.Length; start += ChunkElements)
+            {
+                int count = Math.Min(ChunkElements, tensor.Data.Length - start);
+                Span<byte> bytes = chunk.AsSpan(0, count * dtype.SizeInBytes());
+                TensorEncoding.EncodeFloat(tensor.Data.AsSpan(start, count), dtype, bytes);
+                sink(bytes);
             }
         }
     }

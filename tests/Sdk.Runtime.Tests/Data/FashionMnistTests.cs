@@ -12,13 +12,7 @@ namespace Sdk.Runtime.Tests.Data
 
         public void Dispose() => _temp.Dispose();
 
-        private void WriteSet(string prefix, int count, int size, bool gzip)
-        {
-            byte[] images = HandMadeIdx.Images(count, size, size, HandMadeIdx.Pattern(count * size * size));
-            byte[] labels = HandMadeIdx.Labels(count, Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray());
-            File.WriteAllBytes(_temp.File($"{prefix}-images-idx3-ubyte{(gzip ? ".gz" : "")}"), gzip ? HandMadeIdx.Gzip(images) : images);
-            File.WriteAllBytes(_temp.File($"{prefix}-labels-idx1-ubyte{(gzip ? ".gz" : "")}"), gzip ? HandMadeIdx.Gzip(labels) : labels);
-        }
+        private void WriteSet(string prefix, int count, int size, bool gzip) => HandMadeIdx.WriteSet(_temp.Path, prefix, count, size, gzip);
 
         [Fact]
         public void Locates_gzipped_and_plain_files_in_an_override_directory()
@@ -52,6 +46,31 @@ namespace Sdk.Runtime.Tests.Data
             var e = Assert.Throws<DatasetFormatException>(() => FashionMnist.LoadTest(_temp.Path));
             Assert.Contains("t10k-images-idx3-ubyte.gz", e.Message);
             Assert.Contains("8x8", e.Message);
+        }
+
+        [Fact]
+        public void A_label_that_is_not_a_fashion_class_is_rejected_at_load()
+        {
+            WriteSet("train", 5, 28, gzip: true);
+            HandMadeIdx.WriteSet(_temp.Path, "t10k", 3, 28, gzip: false, labels: [0, 1, 10]);
+            string labels = _temp.File("t10k-labels-idx1-ubyte");
+
+            Assert.Equal(5, FashionMnist.LoadTrain(_temp.Path).Count);
+            var e = Assert.Throws<DatasetFormatException>(() => FashionMnist.LoadTest(_temp.Path));
+            Assert.Equal(labels, e.FilePath);
+            Assert.Contains("the label of sample 2 is 10, outside the 10 classes [0, 10)", e.Message);
+        }
+
+        [Fact]
+        public void A_truncated_file_of_the_set_is_rejected_with_its_name()
+        {
+            WriteSet("train", 5, 28, gzip: false);
+            WriteSet("t10k", 3, 28, gzip: false);
+            string images = _temp.File("train-images-idx3-ubyte");
+            File.WriteAllBytes(images, File.ReadAllBytes(images)[..1000]);
+            var e = Assert.Throws<DatasetFormatException>(() => FashionMnist.LoadTrain(_temp.Path));
+            Assert.Equal(images, e.FilePath);
+            Assert.Contains("the data is truncated: the header [5, 28, 28] needs 3920 bytes, the file has 984", e.Message);
         }
 
         [Fact]

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.IO;
 using System.IO.Compression;
+using System.Linq;
 
 namespace Sdk.Runtime.Tests.Data
 {
@@ -13,6 +14,19 @@ namespace Sdk.Runtime.Tests.Data
 
         public static byte[] Labels(int count, byte[] labels, int magic = 2049) =>
             Concat(BigEndian(magic, count), labels);
+
+        /// <summary>
+        /// Writes one half of a Fashion-MNIST-style set into <paramref name="directory"/>: <c>{prefix}-images-idx3-ubyte</c>
+        /// and <c>{prefix}-labels-idx1-ubyte</c> (<c>.gz</c> when gzipped), patterned pixels, labels i mod 10 unless given.
+        /// </summary>
+        public static void WriteSet(string directory, string prefix, int count, int size, bool gzip, byte[]? labels = null)
+        {
+            byte[] images = Images(count, size, size, Pattern(count * size * size));
+            byte[] labelFile = Labels(count, labels ?? Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray());
+            string suffix = gzip ? ".gz" : "";
+            File.WriteAllBytes(Path.Combine(directory, $"{prefix}-images-idx3-ubyte{suffix}"), gzip ? Gzip(images) : images);
+            File.WriteAllBytes(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte{suffix}"), gzip ? Gzip(labelFile) : labelFile);
+        }
 
         /// <summary>Pixel i of the payload is (i * 7) mod 256, so every position is recognisable.</summary>
         public static byte[] Pattern(int length)

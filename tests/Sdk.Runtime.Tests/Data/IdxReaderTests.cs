@@ -119,7 +119,7 @@ namespace Sdk.Runtime.Tests.Data
 
         [Fact]
         public void Zero_rows() =>
-            Fails(HandMadeIdx.Images(2, 0, 2, []), GoodLabels, false, false, "dimension 1 has invalid size 0");
+            Fails(HandMadeIdx.Images(2, 0, 2, []), GoodLabels, false, false, "dimension 1 has invalid size 0 (the count must be >= 0, every other size >= 1)");
 
         [Fact]
         public void Negative_count() =>
@@ -128,6 +128,97 @@ namespace Sdk.Runtime.Tests.Data
         [Fact]
         public void Image_and_label_counts_differ() =>
             Fails(GoodImages, HandMadeIdx.Labels(3, [1, 2, 3]), true, false, "holds 2 images but the label file");
+
+        [Fact]
+        public void More_images_than_labels() =>
+            Fails(GoodImages, HandMadeIdx.Labels(1, [1]), false, false, $"it holds 2 images but the label file '{_temp.File("labels")}' holds 1 labels");
+
+        [Fact]
+        public void Empty_file() =>
+            Fails([], GoodLabels, false, false, "the file has 0 bytes, too short for an IDX magic number");
+
+        [Fact]
+        public void Truncated_label_header() =>
+            Fails(GoodImages, GoodLabels[..6], true, true, "the header is truncated: 6 of 8 bytes");
+
+        [Theory]
+        [InlineData(0x0C03, "magic number 3075 is not 2051")]      // floats, 3 dimensions
+        [InlineData(0x0804, "magic number 2052 is not 2051")]      // bytes, 4 dimensions
+        [InlineData(0x01000803, "magic number 16779267 is not 2051")]
+        public void Image_file_with_another_magic(int magic, string expected) =>
+            Fails(HandMadeIdx.Images(2, 2, 2, HandMadeIdx.Pattern(8), magic), GoodLabels, false, false, expected);
+
+        [Theory]
+        [InlineData(0, 65536, 65536)]
+        [InlineData(2, 46341, 46341)]
+        [InlineData(int.MaxValue, int.MaxValue, int.MaxValue)]
+        public void Image_size_beyond_an_array(int count, int rows, int cols) =>
+            Fails(
+                HandMadeIdx.Images(count, rows, cols, []),
+                GoodLabels,
+                false,
+                false,
+                $"the sizes [{count}, {rows}, {cols}] make one item of more than {Array.MaxLength} bytes, the limit of an array");
+
+        [Fact]
+        public void Image_set_beyond_an_array() =>
+            Fails(
+                HandMadeIdx.Images(3, 30000, 30000, []),
+                GoodLabels,
+                false,
+                false,
+                $"the sizes [3, 30000, 30000] describe 2700000000 bytes, more than the limit of {Array.MaxLength} bytes of an array");
+
+        [Fact]
+        public void Label_count_beyond_an_array() =>
+            Fails(GoodImages, HandMadeIdx.Labels(int.MaxValue, []), false, true, $"the sizes [{int.MaxValue}] describe {int.MaxValue} bytes, more than the limit");
+
+        [Fact]
+        public void A_directory_instead_of_a_file()
+        {
+            string images = _temp.File("images");
+            Directory.CreateDirectory(images);
+            string labels = _temp.File("labels");
+            File.WriteAllBytes(labels, GoodLabels);
+            var e = Assert.Throws<DatasetFormatException>(() => ImageDataset.LoadIdx(images, labels));
+            Assert.Equal(images, e.FilePath);
+            Assert.Contains("it is a directory, not an IDX file", e.Message);
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void Labels_outside_the_classes_are_rejected_with_the_sample_and_value(bool gzip)
+        {
+            byte[] pixels = HandMadeIdx.Pattern(5 * 4);
+            (string images, string labels) = WriteFiles(HandMadeIdx.Images(5, 2, 2, pixels), HandMadeIdx.Labels(5, [9, 0, 10, 3, 255]), gzip);
+
+            var e = Assert.Throws<DatasetFormatException>(() => ImageDataset.LoadIdx(images, labels, classes: 10));
+            Assert.Equal(labels, e.FilePath);
+            Assert.Contains($"Invalid dataset file '{labels}': the label of sample 2 is 10, outside the 10 classes [0, 10); 2 of the 5 labels are.", e.Message);
+
+            Assert.Equal([9, 0, 10, 3, 255], ImageDataset.LoadIdx(images, labels).Labels);          // no class count: any byte
+            Assert.Equal([9, 0, 10, 3, 255], ImageDataset.LoadIdx(images, labels, classes: 256).Labels);
+        }
+
+        [Fact]
+        public void One_label_outside_the_classes()
+        {
+            (string images, string labels) = WriteFiles(GoodImages, HandMadeIdx.Labels(2, [1, 2]), false);
+            Assert.Equal([1, 2], ImageDataset.LoadIdx(images, labels, classes: 3).Labels);
+            var e = Assert.Throws<DatasetFormatException>(() => ImageDataset.LoadIdx(images, labels, classes: 2));
+            Assert.EndsWith("the label of sample 1 is 2, outside the 2 classes [0, 2).", e.Message);
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(-1)]
+        [InlineData(257)]
+        public void A_class_count_outside_one_byte_is_an_argument_error(int classes)
+        {
+            (string images, string labels) = WriteFiles(GoodImages, GoodLabels, false);
+            Assert.Throws<ArgumentOutOfRangeException>(() => ImageDataset.LoadIdx(images, labels, classes));
+        }
 
         [Fact]
         public void Corrupt_gzip_stream()
