@@ -81,6 +81,28 @@ internal sealed class PipelineCosts
             return 0;
         }
 
+        var run = Figures(start, end, chip, frontier, frontierChips);
+        var memory = _spec.Chips.FirstOrDefault(c => c.Id == chip)?.MemoryKiB ?? 0;
+        if (run is null || (memory > 0 && run.MemoryBytes > memory * 1024))
+        {
+            return double.PositiveInfinity;
+        }
+
+        var cost = run.Flops / Speed(chip);
+        foreach (var seconds in run.LinkSeconds.Values)
+        {
+            cost = Math.Max(cost, Math.Max(seconds.Forward, _training ? seconds.Backward : 0));
+        }
+
+        return cost;
+    }
+
+    /// <summary>What a run fixes: its chip's FLOPs and bytes (parameters and peak activations), and the modelled seconds of each link into it.</summary>
+    internal sealed record RunFigures(long Flops, long MemoryBytes, Dictionary<int, (double Forward, double Backward)> LinkSeconds);
+
+    /// <summary>The figures of a run, or null when it needs a link the network does not declare or its readers of one cut disagree.</summary>
+    internal RunFigures? Figures(int start, int end, int chip, IReadOnlyList<int> frontier, IReadOnlyList<int> frontierChips)
+    {
         long flops = 0, stored = 0;
         for (var i = start; i < end; i++)
         {
@@ -102,19 +124,20 @@ internal sealed class PipelineCosts
 
             if (!Settings(readers, out var ratio, out var format))
             {
-                return double.PositiveInfinity;
+                return null;
             }
 
             var narrowed = Narrowed(source, ratio);
-            var bytes = WireFormats.Of(format).BytesPerSample(Shapes.Elements(narrowed));
             var from = frontierChips[t];
             var link = _spec.Links.FirstOrDefault(l => Partitioner.Connects(l, from, chip));
             if (link is null && !_spec.Links.IsEmpty)
             {
-                return double.PositiveInfinity; // no wire between these chips
+                return null; // no wire between these chips
             }
 
-            var backwardBytes = WireFormats.Of(WireFormats.Of(format).GradientFormat).BytesPerSample(Shapes.Elements(narrowed));
+            var definition = WireFormats.Of(format);
+            var bytes = definition.BytesPerSample(Shapes.Elements(narrowed));
+            var backwardBytes = WireFormats.Of(definition.GradientFormat).BytesPerSample(Shapes.Elements(narrowed));
             var (forward, backward) = linkSeconds.TryGetValue(from, out var sum) ? sum : (0, 0);
             linkSeconds[from] = (forward + (link is null ? 0 : Partitioner.Modelled(link, bytes)), backward + (link is null ? 0 : Partitioner.Modelled(link, backwardBytes)));
             if (ratio > 1)
@@ -141,19 +164,7 @@ internal sealed class PipelineCosts
             }
         }
 
-        var memory = _spec.Chips.FirstOrDefault(c => c.Id == chip)?.MemoryKiB ?? 0;
-        if (memory > 0 && (4 * stored) + PeakActivations(start, end, incoming, encoders) > memory * 1024)
-        {
-            return double.PositiveInfinity;
-        }
-
-        var cost = flops / Speed(chip);
-        foreach (var seconds in linkSeconds.Values)
-        {
-            cost = Math.Max(cost, Math.Max(seconds.Forward, _training ? seconds.Backward : 0));
-        }
-
-        return cost;
+        return new RunFigures(flops, (4 * stored) + PeakActivations(start, end, incoming, encoders), linkSeconds);
     }
 
     /// <summary>A cut into the run: its source, its readers here, its ratio, and the bytes (float32) of the tensor that arrives.</summary>
