@@ -3,7 +3,7 @@ using System;
 using System.IO;
 using BenchmarkDotNet.Attributes;
 using Sdk.Placement.Cli;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 
 namespace Sdk.Benchmarks;
 

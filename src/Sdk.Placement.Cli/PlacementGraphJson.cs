@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 
 namespace Sdk.Placement.Cli;
 

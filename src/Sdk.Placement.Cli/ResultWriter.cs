@@ -2,7 +2,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Text.Json;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 
 namespace Sdk.Placement.Cli;
 

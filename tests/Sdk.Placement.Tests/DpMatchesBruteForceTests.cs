@@ -1,5 +1,5 @@
 using System.Linq;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 
 namespace Sdk.Placement.Tests;
 

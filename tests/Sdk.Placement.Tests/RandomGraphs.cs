@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 
 namespace Sdk.Placement.Tests;
 

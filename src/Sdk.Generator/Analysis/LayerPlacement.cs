@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 using Sdk.Generator.Diagnostics;
 using Sdk.Generator.Model;
 using static Sdk.Generator.Analysis.NetworkCompiler;

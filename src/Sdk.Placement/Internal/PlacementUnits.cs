@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+
+namespace Sdk.Placement.Internal;
+
+/// <summary>
+/// The graph the DP actually places: each unit is a group of colour classes that must share a device (forward
+/// and backward nodes together). Units are numbered in a topological order of their contiguity edges, so every
+/// prefix of 0..Count-1 is an ideal. Communication is a weighted hypergraph over units: node w with output cost c
+/// gives the hyperedge {unit of w} + {units of w's successors}; a device pays c exactly when its unit set cuts
+/// that hyperedge. Free groups (see <see cref="FreeGroups"/>) are not units; they are placed after the DP.
+/// </summary>
+internal sealed class PlacementUnits
+{
+    private PlacementUnits(IndexedGraph graph, ClassGroups groups, bool[] free, int mergedClasses)
+    {
+        Graph = graph;
+        MergedClasses = mergedClasses;
+        var unitOfGroup = new int[groups.Count];
+        var freeIndexOfGroup = new int[groups.Count];
+        var freeGroups = new List<FreeGroup>();
+        foreach (var g in groups.TopologicalOrder)
+        {
+            unitOfGroup[g] = free[g] ? -1 : Count++;
+            freeIndexOfGroup[g] = free[g] ? freeGroups.Count : -1;
+            if (free[g])
+            {
+                freeGroups.Add(Describe(groups, g, unitOfGroup, freeIndexOfGroup));
+            }
+        }
+
+        Free = freeGroups;
+        Words = Math.Max(1, (Count + 63) / 64);
+        UnitOfNode = new int[graph.NodeCount];
+        CpuLatency = new double[Count];
+        AcceleratorLatency = new double[Count];
+        Size = new double[Count];
+        Unsupported = new bool[Count];
+        NodesOfUnit = new int[Count][];
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var u = unitOfGroup[g];
+            foreach (var v in groups.NodesOfGroup[g])
+            {
+                UnitOfNode[v] = u;
+                if (u >= 0)
+                {
+                    CpuLatency[u] += graph.CpuLatency[v];
+                    AcceleratorLatency[u] += graph.AcceleratorLatency[v];
+                    Size[u] += graph.Size[v];
+                    Unsupported[u] |= !graph.Supported[v];
+                }
+            }
+
+            if (u >= 0)
+            {
+                NodesOfUnit[u] = groups.NodesOfGroup[g];
+            }
+        }
+
+        (PredecessorMasks, Successors) = BuildEdges(FreeGroups.CoreEdges(groups, free), unitOfGroup);
+        Hyperedges = UnitHypergraph.Build(graph, UnitOfNode, Count);
+    }
+
+    public IndexedGraph Graph { get; }
+
+    public int Count { get; }
+
+    /// <summary>64-bit words in a bitset over units.</summary>
+    public int Words { get; }
+
+    /// <summary>How many colour classes were folded into a neighbour because that can never cost anything.</summary>
+    public int MergedClasses { get; }
+
+    /// <summary>Groups left out of the DP, in topological order.</summary>
+    public IReadOnlyList<FreeGroup> Free { get; }
+
+    /// <summary>Unit of each node; -1 for nodes of free groups.</summary>
+    public int[] UnitOfNode { get; }
+
+    public int[][] NodesOfUnit { get; }
+
+    public double[] CpuLatency { get; }
+
+    public double[] AcceleratorLatency { get; }
+
+    public double[] Size { get; }
+
+    public bool[] Unsupported { get; }
+
+    /// <summary>Bitset (Words per unit) of each unit's direct predecessors; all lie at lower indices.</summary>
+    public ulong[] PredecessorMasks { get; }
+
+    /// <summary>Direct successors of each unit (distinct), all at higher indices.</summary>
+    public int[][] Successors { get; }
+
+    public UnitHypergraph Hyperedges { get; }
+
+    public static PlacementUnits Build(IndexedGraph graph)
+    {
+        var unions = new UnionFind(graph.ClassCount);
+        FuseCycles(graph, unions);
+        var merged = ZeroCostMerging.Run(graph, unions);
+        var groups = ClassGroups.Build(graph, unions);
+        return new PlacementUnits(graph, groups, FreeGroups.Find(graph, groups), merged);
+    }
+
+    /// <summary>The cheaper latency the unit may run at (a CPU's if accelerators cannot run it).</summary>
+    public double MinLatency(int unit) =>
+        Unsupported[unit] ? CpuLatency[unit] : Math.Min(CpuLatency[unit], AcceleratorLatency[unit]);
+
+    // Classes on a common cycle can only share a device (otherwise data would flow back), so fuse them first.
+    private static void FuseCycles(IndexedGraph graph, UnionFind unions)
+    {
+        var component = StronglyConnected.Components(graph.ClassCount, graph.ClassContiguityEdges);
+        var firstOfComponent = new Dictionary<int, int>();
+        for (var c = 0; c < graph.ClassCount; c++)
+        {
+            if (firstOfComponent.TryGetValue(component[c], out var first))
+            {
+                unions.Union(c, first);
+            }
+            else
+            {
+                firstOfComponent.Add(component[c], c);
+            }
+        }
+    }
+
+    private static FreeGroup Describe(ClassGroups groups, int g, int[] unitOfGroup, int[] freeIndexOfGroup)
+    {
+        var coreUnits = new List<int>();
+        var freeGroups = new List<int>();
+        foreach (var p in groups.Predecessors[g])
+        {
+            if (unitOfGroup[p] >= 0)
+            {
+                coreUnits.Add(unitOfGroup[p]);
+            }
+            else
+            {
+                freeGroups.Add(freeIndexOfGroup[p]); // earlier in topological order, so already numbered
+            }
+        }
+
+        return new FreeGroup(groups.NodesOfGroup[g], coreUnits.ToArray(), freeGroups.ToArray());
+    }
+
+    private (ulong[] Masks, int[][] Successors) BuildEdges(List<(int From, int To)> groupEdges, int[] unitOfGroup)
+    {
+        var masks = new ulong[Count * Words];
+        var successors = new List<int>[Count];
+        for (var u = 0; u < Count; u++)
+        {
+            successors[u] = new List<int>();
+        }
+
+        foreach (var (from, to) in groupEdges)
+        {
+            int a = unitOfGroup[from], b = unitOfGroup[to];
+            var bit = 1UL << (a & 63);
+            if ((masks[(b * Words) + (a >> 6)] & bit) == 0)
+            {
+                masks[(b * Words) + (a >> 6)] |= bit;
+                successors[a].Add(b);
+            }
+        }
+
+        var arrays = new int[Count][];
+        for (var u = 0; u < Count; u++)
+        {
+            arrays[u] = successors[u].ToArray();
+        }
+
+        return (masks, arrays);
+    }
+}
+
+/// <summary>A free group: its nodes and its direct predecessors (units, and earlier free groups by index).</summary>
+internal sealed class FreeGroup
+{
+    public FreeGroup(int[] nodes, int[] predecessorUnits, int[] predecessorFreeGroups)
+    {
+        Nodes = nodes;
+        PredecessorUnits = predecessorUnits;
+        PredecessorFreeGroups = predecessorFreeGroups;
+    }
+
+    public int[] Nodes { get; }
+
+    public int[] PredecessorUnits { get; }
+
+    public int[] PredecessorFreeGroups { get; }
+}
