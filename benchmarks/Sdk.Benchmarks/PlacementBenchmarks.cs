@@ -27,7 +27,7 @@ public class PlacementBenchmarks
     [Benchmark]
     public double Solve()
     {
-        var result = PlacementSolver.Solve(problem, PlacementSolverOptions.Default with { TimeLimit = null });
+        var result = PlacementSolver.Solve(problem);
         if (result.Status != PlacementStatus.Optimal)
         {
             throw new InvalidOperationException($"{Graph}: expected an optimal placement, got {result.Describe()}");

@@ -39,11 +39,16 @@ public sealed class PlacementResult
     public string Describe() => (Status, FallbackReason) switch
     {
         (PlacementStatus.Optimal, _) => "optimal",
-        (PlacementStatus.Fallback, FallbackReason.TooManyIdeals) =>
-            $"fallback: too many ideals (at least {Stats.IdealCount}); best split of one topological order (upper bound)",
-        (PlacementStatus.Fallback, _) =>
-            "fallback: time limit reached; best split of one topological order (upper bound)",
+        (PlacementStatus.Fallback, _) => $"fallback: {Why()}; best split of one topological order (upper bound)",
         (_, FallbackReason.None) => "infeasible: no placement fits",
-        _ => "infeasible: the exact search was cut short and the linearised fallback found no placement that fits",
+        _ => $"infeasible: the exact search stopped ({Why()}) and the linearised fallback found no placement that fits",
+    };
+
+    private string Why() => FallbackReason switch
+    {
+        FallbackReason.TooManyIdeals => $"too many ideals (at least {Stats.IdealCount})",
+        FallbackReason.TooManyPairs => $"effort limit reached ({Stats.PairsExamined} ideal pairs examined)",
+        FallbackReason.MemoryLimit => "the DP table (units x device combinations) is above its memory limit",
+        _ => "time limit reached",
     };
 }

@@ -17,8 +17,14 @@ public enum FallbackReason
 {
     None,
 
-    /// <summary>The DAG has more ideals than <see cref="PlacementSolverOptions.MaxIdeals"/>.</summary>
+    /// <summary>The DAG has more ideals than <see cref="PlacementSolverOptions.MaxIdeals"/> (or than the memory limit of the tables allows).</summary>
     TooManyIdeals,
+
+    /// <summary>The DPs examined more (set, subset) pairs than <see cref="PlacementSolverOptions.MaxIdealPairs"/>.</summary>
+    TooManyPairs,
+
+    /// <summary>Even the DP over one topological order needs a table (units x device combinations) above the memory limit.</summary>
+    MemoryLimit,
 
     /// <summary>The exact search ran past <see cref="PlacementSolverOptions.TimeLimit"/>.</summary>
     TimeLimit,

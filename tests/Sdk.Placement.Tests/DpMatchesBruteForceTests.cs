@@ -25,7 +25,7 @@ public class DpMatchesBruteForceTests
     {
         var problem = RandomGraphs.Create(seed);
 
-        var dp = PlacementSolver.Solve(problem, PlacementSolverOptions.Default with { TimeLimit = null });
+        var dp = PlacementSolver.Solve(problem);
         var brute = BruteForcePlacementSolver.Solve(problem);
 
         Assert.Equal(brute.Status, dp.Status);

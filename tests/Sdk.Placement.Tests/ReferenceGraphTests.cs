@@ -20,7 +20,7 @@ public class ReferenceGraphTests
     {
         var problem = TestData.Load(graph);
 
-        var result = PlacementSolver.Solve(problem, PlacementSolverOptions.Default with { TimeLimit = null });
+        var result = PlacementSolver.Solve(problem);
 
         Assert.Equal(PlacementStatus.Optimal, result.Status);
         PlacementAssert.Close(optimum, result.MaxLoad, 1e-6);
@@ -36,8 +36,10 @@ public class ReferenceGraphTests
 
         var result = PlacementSolver.Solve(problem, PlacementSolverOptions.Default with { MaxIdeals = 1 });
 
-        Assert.Equal(PlacementStatus.Fallback, result.Status);
-        Assert.Equal(FallbackReason.TooManyIdeals, result.FallbackReason);
+        // bert24's units (after zero-cost merging) form a total order: the linearised split is its exact answer.
+        var totalOrder = graph.StartsWith("LayerGraphs_bert24", System.StringComparison.Ordinal);
+        Assert.Equal(totalOrder ? PlacementStatus.Optimal : PlacementStatus.Fallback, result.Status);
+        Assert.Equal(totalOrder ? FallbackReason.None : FallbackReason.TooManyIdeals, result.FallbackReason);
         Assert.True(result.MaxLoad >= optimum * (1 - 1e-9));
         PlacementAssert.ValidPlacement(problem, result);
     }

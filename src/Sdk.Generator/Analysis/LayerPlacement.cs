@@ -17,8 +17,8 @@ namespace Sdk.Generator.Analysis;
 /// </summary>
 internal static class LayerPlacement
 {
-    /// <summary>Bounded effort: deterministic (ideal count) first, a wall-clock cap as the safety net.</summary>
-    private static readonly PlacementSolverOptions BuildBudget = new() { MaxIdeals = 50_000, TimeLimit = TimeSpan.FromSeconds(5) };
+    /// <summary>Bounded effort in deterministic counts only: the build never depends on the machine's speed.</summary>
+    private static readonly PlacementSolverOptions BuildBudget = new() { MaxIdeals = 50_000, MaxIdealPairs = 20_000_000 };
 
     /// <summary>A hand placement this much worse than the optimum earns a warning.</summary>
     private const double WorthWarning = 0.10;
@@ -103,7 +103,7 @@ internal static class LayerPlacement
     {
         if (result.Status == PlacementStatus.Fallback)
         {
-            var reason = result.FallbackReason == FallbackReason.TimeLimit ? "over the build's time budget" : "the layer graph has too many ideals";
+            var reason = result.FallbackReason == FallbackReason.TooManyIdeals ? "the layer graph has too many ideals" : "over the build's search budget";
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PlacementFallback, spec.NetworkLocation, spec.Type.Name, reason));
         }
     }

@@ -51,13 +51,8 @@ internal sealed class BruteForceSearch
             classUnsupported[c] |= !graph.Supported[v];
         }
 
-        contiguityNeighbours = new List<int>[classes];
-        contiguityDirections = new List<int>[classes];
-        for (var c = 0; c < classes; c++)
-        {
-            contiguityNeighbours[c] = new List<int>();
-            contiguityDirections[c] = new List<int>();
-        }
+        contiguityNeighbours = Lists.New(classes);
+        contiguityDirections = Lists.New(classes);
 
         foreach (var (from, to) in graph.ClassContiguityEdges)
         {

@@ -26,7 +26,7 @@ internal sealed class ClassGroups
         }
 
         Count = indexOfRoot.Count;
-        var nodes = NewLists(Count);
+        var nodes = Lists.New(Count);
         GroupOfNode = new int[graph.NodeCount];
         for (var v = 0; v < graph.NodeCount; v++)
         {
@@ -34,8 +34,8 @@ internal sealed class ClassGroups
             nodes[GroupOfNode[v]].Add(v);
         }
 
-        var successors = NewLists(Count);
-        var predecessors = NewLists(Count);
+        var successors = Lists.New(Count);
+        var predecessors = Lists.New(Count);
         var seen = new HashSet<long>();
         foreach (var (from, to) in graph.ClassContiguityEdges)
         {
@@ -47,9 +47,9 @@ internal sealed class ClassGroups
             }
         }
 
-        NodesOfGroup = ToArrays(nodes);
-        Successors = ToArrays(successors);
-        Predecessors = ToArrays(predecessors);
+        NodesOfGroup = Lists.ToArrays(nodes);
+        Successors = Lists.ToArrays(successors);
+        Predecessors = Lists.ToArrays(predecessors);
         TopologicalOrder = SortTopologically();
     }
 
@@ -109,27 +109,5 @@ internal sealed class ClassGroups
         }
 
         return order.ToArray();
-    }
-
-    private static List<int>[] NewLists(int count)
-    {
-        var lists = new List<int>[count];
-        for (var i = 0; i < count; i++)
-        {
-            lists[i] = new List<int>();
-        }
-
-        return lists;
-    }
-
-    private static int[][] ToArrays(List<int>[] lists)
-    {
-        var arrays = new int[lists.Length][];
-        for (var i = 0; i < lists.Length; i++)
-        {
-            arrays[i] = lists[i].ToArray();
-        }
-
-        return arrays;
     }
 }

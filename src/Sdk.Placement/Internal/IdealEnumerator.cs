@@ -1,126 +1,190 @@
 using System;
+using System.Collections.Generic;
 
 namespace Sdk.Placement.Internal;
 
-/// <summary>Why an enumeration or DP stopped before the end.</summary>
-internal enum EffortLimit
-{
-    None,
-    TooManyIdeals,
-    TimeLimit,
-}
-
 /// <summary>
-/// Breadth-first search over ideals from the empty set: an ideal grows by any addable unit (not in it, all
-/// predecessors in it). A hash table of bitsets finds ideals reached along several paths; FIFO order makes ids
-/// grow with size. Each ideal keeps its addable set, derived from its first parent's: cost per ideal is
-/// proportional to its addable units, not to the size of the graph.
+/// Enumerates the ideals block by block (see <see cref="SeriesBlocks"/>): each block's prefix, then a breadth-first
+/// search from it in which an ideal grows by any addable unit of the block (all its predecessors inside). A hash
+/// table of the block's bitsets finds ideals reached along several paths; FIFO order makes ids grow with size. The
+/// whole block is left out: it is the next block's prefix. Each ideal keeps its addable set, derived from its first
+/// parent's, so the cost per ideal is proportional to its addable units, not to the size of the graph.
 /// </summary>
 internal static class IdealEnumerator
 {
+    /// <summary>Boundaries of all ideals together (hyperedges they cut) stay below this many entries (128 MB).</summary>
+    private const int MaxBoundaryEntries = 1 << 25;
+
     /// <param name="units">The DAG.</param>
+    /// <param name="blocks">Its series blocks.</param>
     /// <param name="maxIdeals">Stop (and return null) rather than store more ideals than this.</param>
-    /// <param name="outOfTime">Polled now and then; true stops the search (null is returned).</param>
+    /// <param name="effort">Polled now and then; its stop signal ends the search (null is returned).</param>
     /// <param name="limit">Why the search stopped early, if it did.</param>
     /// <param name="found">Ideals found; when over budget, a lower bound on their number.</param>
-    public static IdealLattice? Enumerate(PlacementUnits units, long maxIdeals, Func<bool> outOfTime, out EffortLimit limit, out long found)
+    public static IdealLattice? Enumerate(
+        PlacementUnits units, SeriesBlocks blocks, long maxIdeals, Effort effort, out EffortLimit limit, out long found)
     {
         limit = EffortLimit.None;
-        var atLeast = IdealsAtLeast(units);
-        if (atLeast > maxIdeals)
+        found = IdealsAtLeast(units);
+        if (found > maxIdeals)
         {
             limit = EffortLimit.TooManyIdeals;
-            found = atLeast;
             return null;
         }
 
-        var words = units.Words;
-        var builder = new IdealLatticeBuilder(units);
-        var table = new IdealTable(builder);
-        table.Add(0);
-        var addable = new GrowableArray<ulong>(words * 64);
-        AddSources(units, addable);
-        var child = new ulong[words];
-        for (var ideal = 0; ideal < builder.Count; ideal++)
+        var words = Math.Max(1, (blocks.LargestBlock() + 63) / 64);
+        var builder = new IdealLatticeBuilder(units, blocks, words);
+        var open = new OpenHyperedges(units.Hyperedges, units.Count);
+        var prefix = default(WorkSums);
+        for (var b = 0; b <= blocks.Count; b++)
         {
-            found = builder.Count;
-            if ((ideal & 255) == 0 && outOfTime())
+            builder.AddBlockStart(b, prefix, open.At(blocks.Start[b]));
+            if (b < blocks.Count)
             {
-                limit = EffortLimit.TimeLimit;
-                return null;
-            }
-
-            for (var w = 0; w < words; w++)
-            {
-                for (var word = addable.Items[(ideal * words) + w]; word != 0; word &= word - 1)
+                limit = EnumerateBlock(units, blocks, b, builder, maxIdeals, effort);
+                if (limit != EffortLimit.None)
                 {
-                    var unit = (w << 6) + Bits.LowestSetBit(word);
-                    Array.Copy(builder.Bits, ideal * words, child, 0, words);
-                    child[unit >> 6] |= 1UL << (unit & 63);
-                    var id = table.Find(child);
-                    if (id < 0)
-                    {
-                        if (builder.Count >= maxIdeals)
-                        {
-                            limit = EffortLimit.TooManyIdeals;
-                            found = builder.Count;
-                            return null;
-                        }
+                    found = Math.Max(found, builder.Count);
+                    return null;
+                }
 
-                        id = builder.AddChild(ideal, unit, child);
-                        table.Add(id);
-                        AddAddable(units, addable, ideal, unit, child);
-                    }
-
-                    builder.AddSubEdge(id, ideal);
+                for (var u = blocks.Start[b]; u < blocks.Start[b + 1]; u++)
+                {
+                    prefix += WorkSums.Of(units, u);
                 }
             }
         }
 
         found = builder.Count;
-        return builder.Build(fullId: builder.Count - 1); // the largest ideal is found last
+        return builder.Build();
     }
 
-    /// <summary>
-    /// The chain of prefixes of the topological unit order, every <paramref name="blockSize"/> units: the linearised
-    /// problem (block size 1), or a coarse version of it that is cheap to solve for a first upper bound.
-    /// </summary>
-    public static IdealLattice Chain(PlacementUnits units, int blockSize = 1)
+    private static EffortLimit EnumerateBlock(PlacementUnits units, SeriesBlocks blocks, int block, IdealLatticeBuilder builder, long maxIdeals, Effort effort)
     {
-        var count = 1 + ((units.Count + blockSize - 1) / blockSize);
-        var prefixEnd = new int[count];
-        double[] cpu = new double[count], accelerator = new double[count], size = new double[count], minLatency = new double[count];
-        var unsupported = new int[count];
-        var subStart = new int[count + 1];
-        var sub = new int[count - 1];
-        var cut = new double[count];
-        var sweep = new CutSweep(units.Hyperedges);
-        for (var id = 1; id < count; id++)
+        int start = blocks.Start[block], size = blocks.Size(block), words = builder.Words;
+        var predecessors = LocalPredecessors(units, start, size, words);
+        var full = new ulong[words];
+        for (var i = 0; i < size; i++)
         {
-            prefixEnd[id] = Math.Min(id * blockSize, units.Count);
-            cpu[id] = cpu[id - 1];
-            accelerator[id] = accelerator[id - 1];
-            size[id] = size[id - 1];
-            minLatency[id] = minLatency[id - 1];
-            unsupported[id] = unsupported[id - 1];
-            for (var unit = prefixEnd[id - 1]; unit < prefixEnd[id]; unit++)
-            {
-                cpu[id] += units.CpuLatency[unit];
-                accelerator[id] += units.AcceleratorLatency[unit];
-                size[id] += units.Size[unit];
-                minLatency[id] += units.MinLatency(unit);
-                unsupported[id] += units.Unsupported[unit] ? 1 : 0;
-                sweep.Add(unit);
-            }
-
-            cut[id] = sweep.Cut;
-            sub[id - 1] = id - 1;
-            subStart[id + 1] = id;
+            full[i >> 6] |= 1UL << (i & 63);
         }
 
-        // No boundaries: along a chain the DP counts communication incrementally instead.
-        var sums = new IdealSums(cpu, accelerator, size, unsupported, minLatency, cut);
-        return new IdealLattice(units, count, bits: null, prefixEnd, sums, subStart, sub, new int[count + 1], new int[0], fullId: count - 1);
+        var first = builder.Count - 1; // the block's prefix, just added
+        var table = new IdealTable(builder);
+        table.Add(first);
+        var addable = new GrowableArray<ulong>(words * 4);
+        var child = new ulong[words];
+        for (var w = 0; w < words; w++)
+        {
+            addable.Add(0);
+        }
+
+        for (var i = 0; i < size; i++)
+        {
+            if (IsSubset(predecessors, i * words, child, words)) // child is still all zeros: the block's sources
+            {
+                addable.Items[i >> 6] |= 1UL << (i & 63);
+            }
+        }
+
+        for (var ideal = first; ideal < builder.Count; ideal++)
+        {
+            if (((ideal - first) & 255) == 0 && effort.OutOfTime())
+            {
+                return effort.Limit;
+            }
+
+            var row = (ideal - first) * words;
+            for (var w = 0; w < words; w++)
+            {
+                for (var word = addable.Items[row + w]; word != 0; word &= word - 1)
+                {
+                    var local = (w << 6) + Bits.LowestSetBit(word);
+                    Array.Copy(builder.Bits, (long)ideal * words, child, 0, words);
+                    child[local >> 6] |= 1UL << (local & 63);
+                    if (SameBits(child, full, words) || table.Find(child) >= 0)
+                    {
+                        continue; // the whole block is the next block's prefix
+                    }
+
+                    if (builder.Count >= maxIdeals || builder.BoundaryEntries > MaxBoundaryEntries)
+                    {
+                        return EffortLimit.TooManyIdeals;
+                    }
+
+                    table.Add(builder.AddChild(ideal, start + local, child));
+                    AddAddable(units, start, size, predecessors, addable, row, local, child, words);
+                }
+            }
+        }
+
+        return EffortLimit.None;
+    }
+
+    // Predecessors of each unit of the block inside the block, as local bitsets (those before the block are in every
+    // ideal of it).
+    private static ulong[] LocalPredecessors(PlacementUnits units, int start, int size, int words)
+    {
+        var masks = new ulong[size * words];
+        for (var i = 0; i < size; i++)
+        {
+            foreach (var p in units.Predecessors[start + i])
+            {
+                if (p >= start)
+                {
+                    masks[(i * words) + ((p - start) >> 6)] |= 1UL << ((p - start) & 63);
+                }
+            }
+        }
+
+        return masks;
+    }
+
+    // addable(parent + unit) = addable(parent) - unit + successors of unit in the block whose predecessors are all inside now.
+    private static void AddAddable(
+        PlacementUnits units, int start, int size, ulong[] predecessors, GrowableArray<ulong> addable, int parentRow, int local, ulong[] child, int words)
+    {
+        var row = addable.Count;
+        for (var w = 0; w < words; w++)
+        {
+            addable.Add(addable.Items[parentRow + w]);
+        }
+
+        addable.Items[row + (local >> 6)] &= ~(1UL << (local & 63));
+        foreach (var successor in units.Successors[start + local])
+        {
+            var s = successor - start;
+            if (s < size && IsSubset(predecessors, s * words, child, words))
+            {
+                addable.Items[row + (s >> 6)] |= 1UL << (s & 63);
+            }
+        }
+    }
+
+    private static bool IsSubset(ulong[] sets, int offset, ulong[] of, int words)
+    {
+        for (var w = 0; w < words; w++)
+        {
+            if ((sets[offset + w] & ~of[w]) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool SameBits(ulong[] a, ulong[] b, int words)
+    {
+        for (var w = 0; w < words; w++)
+        {
+            if (a[w] != b[w])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // Units at the same depth (longest path from a source) form an antichain, and any subset of an antichain
@@ -143,57 +207,34 @@ internal static class IdealEnumerator
         return widest >= 62 ? long.MaxValue : 1L << widest;
     }
 
-    // Addable units of the empty ideal: the sources.
-    private static void AddSources(PlacementUnits units, GrowableArray<ulong> addable)
+    /// <summary>The hyperedges cut by each prefix 0..start-1 of the unit order, for starts that only grow.</summary>
+    private sealed class OpenHyperedges
     {
-        var words = units.Words;
-        var sources = new ulong[words];
-        var empty = new ulong[words];
-        for (var unit = 0; unit < units.Count; unit++)
+        private readonly UnitHypergraph hyperedges;
+        private readonly List<int>[] startingAt;
+        private readonly List<int> open = new();
+        private int reached;
+
+        public OpenHyperedges(UnitHypergraph hyperedges, int unitCount)
         {
-            if (PredecessorsInside(units, unit, empty))
+            this.hyperedges = hyperedges;
+            startingAt = Lists.New(unitCount + 1);
+            for (var h = 0; h < hyperedges.Count; h++)
             {
-                sources[unit >> 6] |= 1UL << (unit & 63);
+                startingAt[hyperedges.Members[hyperedges.Start[h]]].Add(h); // members are sorted: the first is the lowest
             }
         }
 
-        foreach (var word in sources)
+        /// <summary>Hyperedges with a member before <paramref name="start"/> and one at or after it.</summary>
+        public List<int> At(int start)
         {
-            addable.Add(word);
-        }
-    }
-
-    // addable(parent + unit) = addable(parent) - unit + successors of unit whose predecessors are all inside now.
-    private static void AddAddable(PlacementUnits units, GrowableArray<ulong> addable, int parent, int unit, ulong[] child)
-    {
-        var words = units.Words;
-        var start = addable.Count;
-        for (var w = 0; w < words; w++)
-        {
-            addable.Add(addable.Items[(parent * words) + w]);
-        }
-
-        addable.Items[start + (unit >> 6)] &= ~(1UL << (unit & 63));
-        foreach (var successor in units.Successors[unit])
-        {
-            if (PredecessorsInside(units, successor, child))
+            for (; reached < start; reached++)
             {
-                addable.Items[start + (successor >> 6)] |= 1UL << (successor & 63);
+                open.AddRange(startingAt[reached]);
             }
-        }
-    }
 
-    private static bool PredecessorsInside(PlacementUnits units, int unit, ulong[] ideal)
-    {
-        var words = units.Words;
-        for (var w = 0; w < words; w++)
-        {
-            if ((units.PredecessorMasks[(unit * words) + w] & ~ideal[w]) != 0)
-            {
-                return false;
-            }
+            open.RemoveAll(h => hyperedges.Members[hyperedges.Start[h + 1] - 1] < start);
+            return open;
         }
-
-        return true;
     }
 }

@@ -1,86 +1,75 @@
 namespace Sdk.Placement.Internal;
 
 /// <summary>
-/// Ideals (downward-closed unit sets) of the unit DAG with what the DP needs per ideal: bitsets, sums of latency,
-/// memory and unsupported units, the immediate subideals (one maximal unit removed), and the hyperedges the ideal
-/// cuts. Ids are in order of size, so every subideal has a smaller id. A chain of prefixes is also a lattice in
-/// this sense, which is how the linearised fallback reuses the same DP (without bitsets or boundaries: see
-/// <see cref="PrefixEnd"/>; the DP then counts communication incrementally along the chain).
+/// Ideals (downward-closed unit sets) of the unit DAG with what the DP needs per ideal: its sums, the hyperedges it
+/// cuts and their cost. Ideal i is the prefix of every block before BlockOf[i] (see <see cref="SeriesBlocks"/>)
+/// plus the units of block BlockOf[i] set in its bitset (Words words, bit j for the block's j-th unit). Ids are in
+/// order of size, so every proper subideal has a smaller id; id 0 is the empty set and <see cref="FullId"/> holds
+/// every unit (block index Blocks.Count).
 /// </summary>
 internal sealed class IdealLattice
 {
     public IdealLattice(
-        PlacementUnits units,
-        int count,
-        ulong[]? bits,
-        int[]? prefixEnd,
-        IdealSums sums,
-        int[] subStart,
-        int[] sub,
-        int[] boundaryStart,
-        int[] boundary,
-        int fullId)
+        PlacementUnits units, SeriesBlocks blocks, int words, int[] blockOf, ulong[] bits, IdealSums sums, double[] cut, int[] boundaryStart, int[] boundary)
     {
         Units = units;
-        Count = count;
-        Words = units.Words;
+        Blocks = blocks;
+        Words = words;
+        Count = blockOf.Length;
+        BlockOf = blockOf;
         Bits = bits;
-        PrefixEnd = prefixEnd;
-        CpuLatency = sums.CpuLatency;
-        AcceleratorLatency = sums.AcceleratorLatency;
-        Size = sums.Size;
-        UnsupportedCount = sums.UnsupportedCount;
-        MinLatency = sums.MinLatency;
-        Cut = sums.Cut;
-        SubStart = subStart;
-        Sub = sub;
+        Sums = sums;
+        Cut = cut;
         BoundaryStart = boundaryStart;
         Boundary = boundary;
-        FullId = fullId;
     }
 
     public PlacementUnits Units { get; }
+
+    public SeriesBlocks Blocks { get; }
 
     public int Count { get; }
 
     public int Words { get; }
 
-    /// <summary>Words bits per ideal, ideal after ideal; null for a chain of prefixes.</summary>
-    public ulong[]? Bits { get; }
+    public int[] BlockOf { get; }
 
-    /// <summary>For a chain of prefixes (no bitsets): ideal i holds the units 0..PrefixEnd[i]-1. Null otherwise.</summary>
-    public int[]? PrefixEnd { get; }
+    public ulong[] Bits { get; }
 
-    public bool IsChain => PrefixEnd is not null;
+    public IdealSums Sums { get; }
 
-    public double[] CpuLatency { get; }
-
-    public double[] AcceleratorLatency { get; }
-
-    public double[] Size { get; }
-
-    public int[] UnsupportedCount { get; }
-
-    /// <summary>Sum over units of the cheaper latency they may run at: any d devices need at least this / d.</summary>
-    public double[] MinLatency { get; }
-
-    /// <summary>Communication an accelerator holding exactly this ideal would pay (not kept for chains).</summary>
+    /// <summary>Communication an accelerator holding exactly this ideal would pay.</summary>
     public double[] Cut { get; }
 
-    public int[] SubStart { get; }
-
-    public int[] Sub { get; }
-
-    /// <summary>Hyperedges cut by ideal i are Boundary[BoundaryStart[i]..BoundaryStart[i+1]) (empty for chains).</summary>
+    /// <summary>Hyperedges cut by ideal i are Boundary[BoundaryStart[i]..BoundaryStart[i+1]).</summary>
     public int[] BoundaryStart { get; }
 
     public int[] Boundary { get; }
 
-    /// <summary>Id of the ideal holding every unit.</summary>
-    public int FullId { get; }
+    public int FullId => Count - 1;
 
-    public bool Contains(int ideal, int unit) =>
-        Bits is null ? unit < PrefixEnd![ideal] : (Bits[(ideal * Words) + (unit >> 6)] & (1UL << (unit & 63))) != 0;
+    public bool Contains(int ideal, int unit) => Blocks.Contains(BlockOf[ideal], Bits, (long)ideal * Words, unit);
+
+    /// <summary>Whether <paramref name="inner"/> is a subset of <paramref name="outer"/> (both ideals).</summary>
+    public bool IsSubset(int inner, int outer)
+    {
+        int innerBlock = BlockOf[inner], outerBlock = BlockOf[outer];
+        if (innerBlock != outerBlock)
+        {
+            return innerBlock < outerBlock; // an earlier block's ideal lies inside the later block's prefix
+        }
+
+        long i = (long)inner * Words, o = (long)outer * Words;
+        for (var w = 0; w < Words; w++)
+        {
+            if ((Bits[i + w] & ~Bits[o + w]) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Communication of the set outer \ inner (inner a subideal of outer). A hyperedge is paid when it meets the
@@ -120,30 +109,4 @@ internal sealed class IdealLattice
         var communication = Cut[outer] + Cut[inner] - overcount;
         return communication > 0 ? communication : 0;
     }
-}
-
-/// <summary>Per-ideal sums, kept together so the lattice constructor stays readable.</summary>
-internal sealed class IdealSums
-{
-    public IdealSums(double[] cpuLatency, double[] acceleratorLatency, double[] size, int[] unsupportedCount, double[] minLatency, double[] cut)
-    {
-        MinLatency = minLatency;
-        CpuLatency = cpuLatency;
-        AcceleratorLatency = acceleratorLatency;
-        Size = size;
-        UnsupportedCount = unsupportedCount;
-        Cut = cut;
-    }
-
-    public double[] CpuLatency { get; }
-
-    public double[] AcceleratorLatency { get; }
-
-    public double[] Size { get; }
-
-    public int[] UnsupportedCount { get; }
-
-    public double[] MinLatency { get; }
-
-    public double[] Cut { get; }
 }

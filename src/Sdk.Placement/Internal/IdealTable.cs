@@ -1,6 +1,9 @@
 namespace Sdk.Placement.Internal;
 
-/// <summary>Open-addressing hash set of ideal ids, keyed by the bitsets stored in the builder.</summary>
+/// <summary>
+/// Open-addressing hash set of the ideals of one block, keyed by their local bitsets (stored in the builder). A
+/// new table per block keeps it as small as the block's lattice.
+/// </summary>
 internal sealed class IdealTable
 {
     private readonly IdealLatticeBuilder builder;
@@ -11,8 +14,8 @@ internal sealed class IdealTable
     public IdealTable(IdealLatticeBuilder builder)
     {
         this.builder = builder;
-        slots = NewSlots(1 << 10);
-        shift = 64 - 10;
+        slots = NewSlots(1 << 4);
+        shift = 64 - 4;
     }
 
     /// <summary>The id of the ideal with these bits, or -1.</summary>
@@ -44,7 +47,7 @@ internal sealed class IdealTable
     private void Insert(int id)
     {
         var mask = slots.Length - 1;
-        var slot = Slot(builder.Bits, id * builder.Words);
+        var slot = Slot(builder.Bits, (long)id * builder.Words);
         while (slots[slot] >= 0)
         {
             slot = (slot + 1) & mask;
@@ -70,7 +73,7 @@ internal sealed class IdealTable
     private bool Matches(int id, ulong[] key)
     {
         var bits = builder.Bits;
-        var offset = id * builder.Words;
+        var offset = (long)id * builder.Words;
         for (var w = 0; w < builder.Words; w++)
         {
             if (bits[offset + w] != key[w])
@@ -82,7 +85,7 @@ internal sealed class IdealTable
         return true;
     }
 
-    private int Slot(ulong[] source, int offset)
+    private int Slot(ulong[] source, long offset)
     {
         var hash = 0x243F6A8885A308D3UL;
         for (var w = 0; w < builder.Words; w++)

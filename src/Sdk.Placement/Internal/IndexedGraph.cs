@@ -101,15 +101,12 @@ internal sealed class IndexedGraph
         return index;
     }
 
+    // Duplicate edges collapse; a set per source keeps this linear even for a node feeding 10^5 others.
     private int[][] BuildSuccessors(PlacementProblem problem, out double[] outputCost)
     {
-        var lists = new List<int>[NodeCount];
+        var lists = Lists.New(NodeCount);
         outputCost = new double[NodeCount];
-        for (var i = 0; i < NodeCount; i++)
-        {
-            lists[i] = new List<int>();
-        }
-
+        var seen = new HashSet<long>();
         foreach (var edge in problem.Edges)
         {
             var source = IndexOfId[edge.SourceId];
@@ -119,19 +116,13 @@ internal sealed class IndexedGraph
                 outputCost[source] = edge.Cost; // the validator checked that all out-edges agree
             }
 
-            if (!lists[source].Contains(dest))
+            if (seen.Add(((long)source << 32) | (uint)dest))
             {
                 lists[source].Add(dest);
             }
         }
 
-        var successors = new int[NodeCount][];
-        for (var i = 0; i < NodeCount; i++)
-        {
-            successors[i] = lists[i].ToArray();
-        }
-
-        return successors;
+        return Lists.ToArrays(lists);
     }
 
     private List<(int From, int To)> BuildClassContiguityEdges()

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 
 namespace Sdk.Placement.Internal;
 
@@ -8,149 +7,117 @@ namespace Sdk.Placement.Internal;
 /// two nested ideals. The last device takes I \ I' for a subideal I' (or nothing):
 /// dp[c][a][I] = min(dp[c][a-1][I], dp[c-1][a][I], min over I' of max(dp[previous layer][I'], load(I \ I'))).
 /// <para>
-/// Work per ideal I: one depth-first walk down the lattice for accelerators and one for CPUs, each serving every
-/// layer (c, a) at once. Going down only adds units to I \ I', so its latency, memory and unsupported count only
-/// grow: once the latency reaches every layer's best so far (or memory or support fails on an accelerator) the
-/// branch below is cut. Communication is computed only for a pair that can still win somewhere. The empty
-/// subideal (the whole of I on one device) is offered directly, so single-device layers need no walk at all.
-/// </para>
-/// <para>
-/// An upper bound (the linearised solution) caps every entry: values at or above it are never needed. A layer is
-/// skipped at I when even perfectly balanced work, MinLatency(I) / devices, reaches the bound.
+/// Pruning, all exact: an upper bound (the linearised solution) caps every entry, since only values below it can
+/// improve the answer; a layer is skipped at I unless both I on its devices and the rest of the graph on the
+/// devices left can stay below the cap (<see cref="DeviceLayers.CanBeatBound"/>); and the candidates I' are found
+/// through a <see cref="LatencyIndex"/> per device kind, among the ideals whose latency is within the layer's best
+/// load so far below I's and whose previous-layer value is below that best, rather than by walking every subideal.
+/// Communication is computed only for a subideal that can still win. The empty subideal (the whole of I on one
+/// device) is offered directly, so single-device layers need no scan.
 /// </para>
 /// </summary>
 internal sealed class LatticeDp
 {
-    private const int CheckInterval = 64;
     private readonly IdealLattice lattice;
-    private readonly int accelerators;
-    private readonly int cpus;
-    private readonly double maxMemory;
-    private readonly double upperBound;
-    private readonly int layerCount;
-    private readonly double[] value; // [ideal * layerCount + layer]: one cache line serves every layer of an ideal
-    private readonly int[] from;
-    private readonly bool[] viaCpu;
+    private readonly DeviceLayers layers;
+    private readonly DpTables tables;
+    private readonly Effort effort;
+    private readonly LatencyIndex acceleratorIndex;
+    private readonly LatencyIndex cpuIndex;
     private readonly double[] best;
     private readonly int[] bestFrom;
     private readonly bool[] bestViaCpu;
     private readonly bool[] live;
-    private readonly LiveLayers acceleratorLayers;
-    private readonly LiveLayers cpuLayers;
-    private readonly int[] visitStamp;
-    private readonly int[] stack;
-    private readonly CutSweep? sweep; // chains only
-    private int stamp;
+    private readonly LiveLayers acceleratorSteps;
+    private readonly LiveLayers cpuSteps;
     private long pairs;
 
-    private LatticeDp(IdealLattice lattice, int accelerators, int cpus, double maxMemory, double upperBound)
+    private LatticeDp(IdealLattice lattice, DeviceLayers layers, Effort effort)
     {
         this.lattice = lattice;
-        this.accelerators = accelerators;
-        this.cpus = cpus;
-        this.maxMemory = maxMemory;
-        this.upperBound = upperBound;
-        layerCount = (cpus + 1) * (accelerators + 1);
-        value = new double[lattice.Count * layerCount];
-        from = new int[lattice.Count * layerCount];
-        viaCpu = new bool[lattice.Count * layerCount];
-        acceleratorLayers = new LiveLayers(layerCount);
-        cpuLayers = new LiveLayers(layerCount);
-        best = new double[layerCount];
-        bestFrom = new int[layerCount];
-        bestViaCpu = new bool[layerCount];
-        live = new bool[layerCount];
-        visitStamp = new int[lattice.Count];
-        stack = new int[lattice.Count];
-        sweep = lattice.IsChain ? new CutSweep(lattice.Units.Hyperedges) : null;
+        this.layers = layers;
+        this.effort = effort;
+        tables = new DpTables(lattice.Count, layers);
+        acceleratorIndex = new LatencyIndex(lattice.Sums.AcceleratorLatency, lattice.Count, layers.Count);
+        cpuIndex = new LatencyIndex(lattice.Sums.CpuLatency, lattice.Count, layers.Count);
+        best = new double[layers.Count];
+        bestFrom = new int[layers.Count];
+        bestViaCpu = new bool[layers.Count];
+        live = new bool[layers.Count];
+        acceleratorSteps = new LiveLayers(layers.Count);
+        cpuSteps = new LiveLayers(layers.Count);
     }
 
     /// <summary>
-    /// Null when <paramref name="outOfTime"/> said stop. A MaxLoad of +infinity means nothing fits strictly below
-    /// <paramref name="upperBound"/>.
+    /// Null when the effort ran out. A MaxLoad of +infinity means nothing fits strictly below the layers' upper bound.
     /// </summary>
-    public static DpSolution? Solve(
-        IdealLattice lattice, int accelerators, int cpus, double maxMemory, Func<bool> outOfTime, double upperBound = double.PositiveInfinity)
-    {
-        return new LatticeDp(lattice, accelerators, cpus, maxMemory, upperBound).Run(outOfTime);
-    }
+    public static DpSolution? Solve(IdealLattice lattice, DeviceLayers layers, Effort effort) =>
+        new LatticeDp(lattice, layers, effort).Run();
 
-    private DpSolution? Run(Func<bool> outOfTime)
+    private DpSolution? Run()
     {
+        for (var layer = 0; layer < layers.Count; layer++)
+        {
+            acceleratorIndex.Note(layer, 0, 0); // the empty ideal costs nothing on any devices
+            cpuIndex.Note(layer, 0, 0);
+        }
+
         for (var ideal = 1; ideal < lattice.Count; ideal++)
         {
-            if ((ideal % CheckInterval) == 0 && outOfTime())
+            if (StartIdeal(ideal))
+            {
+                OfferWholeIdeal(ideal);
+                Scan(ideal, acceleratorSteps, acceleratorIndex, onCpu: false);
+                Scan(ideal, cpuSteps, cpuIndex, onCpu: true);
+                Finish(ideal);
+            }
+
+            var steps = acceleratorIndex.Steps + cpuIndex.Steps;
+            acceleratorIndex.Steps = cpuIndex.Steps = 0;
+            if (!effort.Spend(steps + pairs + 1))
             {
                 return null;
             }
 
-            if (!StartIdeal(ideal))
-            {
-                continue;
-            }
-
-            OfferWholeIdeal(ideal);
-            for (var kind = 0; kind < 2; kind++)
-            {
-                var onCpu = kind == 1;
-                if ((onCpu ? cpus : accelerators) == 0)
-                {
-                    continue;
-                }
-
-                if (lattice.IsChain)
-                {
-                    SearchChain(ideal, onCpu);
-                }
-                else
-                {
-                    Search(ideal, onCpu);
-                }
-            }
-
-            Finish(ideal);
+            pairs = 0;
         }
 
-        var answer = value[(lattice.FullId * layerCount) + layerCount - 1];
-        var maxLoad = answer < upperBound ? answer : double.PositiveInfinity;
-        return new DpSolution(lattice, maxLoad, Backtrack(maxLoad), pairs);
+        return tables.Solve(lattice.FullId, lattice.Units.Count, lattice.Contains);
     }
-
-    private int Layer(int usedCpus, int usedAccelerators) => (usedCpus * (accelerators + 1)) + usedAccelerators;
 
     // Resets the layers' bests to the cap and lists the layers that can still go below it; false if none can.
     private bool StartIdeal(int ideal)
     {
-        acceleratorLayers.Clear();
-        cpuLayers.Clear();
+        acceleratorSteps.Clear();
+        cpuSteps.Clear();
+        var set = lattice.Sums[ideal];
+        var rest = lattice.Sums[lattice.FullId] - set;
+        var row = (long)ideal * layers.Count;
         var any = false;
-        for (var c = 0; c <= cpus; c++)
+        for (var c = 0; c <= layers.Cpus; c++)
         {
-            for (var a = 0; a <= accelerators; a++)
+            for (var a = 0; a <= layers.Accelerators; a++)
             {
-                var layer = Layer(c, a);
-                best[layer] = upperBound;
+                var layer = layers.Index(c, a);
+                best[layer] = layers.UpperBound;
                 bestFrom[layer] = -1;
-                value[(ideal * layerCount) + layer] = upperBound;
-                from[(ideal * layerCount) + layer] = -1;
-                var needed = layer != layerCount - 1 || ideal == lattice.FullId; // the last layer only feeds the answer
-                live[layer] = needed && c + a > 0 && !(lattice.MinLatency[ideal] >= (c + a) * upperBound);
+                tables.Value[row + layer] = layers.UpperBound;
+                tables.From[row + layer] = -1;
+                live[layer] = layers.CanBeatBound(set, rest, c, a);
                 if (!live[layer])
                 {
                     continue;
                 }
 
-                // A single device's only candidate is the empty subideal, which OfferWholeIdeal covers: walking
-                // down to it would visit every subideal.
                 any = true;
                 if (a > 0 && layer - 1 != 0)
                 {
-                    acceleratorLayers.Add(layer, layer - 1);
+                    acceleratorSteps.Add(layer, layer - 1);
                 }
 
-                if (c > 0 && Layer(c - 1, a) != 0)
+                if (c > 0 && layers.Index(c - 1, a) != 0)
                 {
-                    cpuLayers.Add(layer, Layer(c - 1, a));
+                    cpuSteps.Add(layer, layers.Index(c - 1, a));
                 }
             }
         }
@@ -161,243 +128,111 @@ internal sealed class LatticeDp
     // The whole ideal on one device (subideal: the empty set, where every layer's value is 0).
     private void OfferWholeIdeal(int ideal)
     {
-        var onAccelerator = accelerators > 0 && FitsOnAccelerator(ideal, 0)
-            ? lattice.AcceleratorLatency[ideal] + lattice.Cut[ideal]
+        var sums = lattice.Sums;
+        var onAccelerator = layers.Accelerators > 0 && FitsOnAccelerator(ideal, 0)
+            ? sums.AcceleratorLatency[ideal] + lattice.Cut[ideal]
             : double.PositiveInfinity;
-        var onCpu = cpus > 0 ? lattice.CpuLatency[ideal] : double.PositiveInfinity;
-        for (var c = 0; c <= cpus; c++)
+        var onCpu = layers.Cpus > 0 ? sums.CpuLatency[ideal] : double.PositiveInfinity;
+        for (var c = 0; c <= layers.Cpus; c++)
         {
-            for (var a = 0; a <= accelerators; a++)
+            for (var a = 0; a <= layers.Accelerators; a++)
             {
-                var layer = Layer(c, a);
-                if (!live[layer])
+                var layer = layers.Index(c, a);
+                if (live[layer] && a > 0)
                 {
-                    continue;
+                    Improve(layer, onAccelerator, 0, onCpu: false);
                 }
 
-                if (a > 0 && onAccelerator < best[layer])
+                if (live[layer] && c > 0)
                 {
-                    best[layer] = onAccelerator;
-                    bestFrom[layer] = 0;
-                    bestViaCpu[layer] = false;
-                }
-
-                if (c > 0 && onCpu < best[layer])
-                {
-                    best[layer] = onCpu;
-                    bestFrom[layer] = 0;
-                    bestViaCpu[layer] = true;
+                    Improve(layer, onCpu, 0, onCpu: true);
                 }
             }
         }
     }
 
-    private void Search(int outer, bool onCpu)
+    // Tries outer \ inner on the last device of every listed layer, for the subideals the index offers.
+    private void Scan(int outer, LiveLayers steps, LatencyIndex index, bool onCpu)
     {
-        var layers = onCpu ? cpuLayers : acceleratorLayers;
-        var threshold = Threshold(layers);
-        if (!(threshold > 0))
-        {
-            return;
-        }
-
-        // Locals rather than fields and properties: this loop is where the solver spends its time.
-        var latency = onCpu ? lattice.CpuLatency : lattice.AcceleratorLatency;
+        var latency = onCpu ? lattice.Sums.CpuLatency : lattice.Sums.AcceleratorLatency;
         var outerLatency = latency[outer];
-        var checkFit = !onCpu && (lattice.UnsupportedCount[outer] > 0 || !MemoryLimit.Fits(lattice.Size[outer], maxMemory));
-        var subStart = lattice.SubStart;
-        var sub = lattice.Sub;
-        var visited = visitStamp;
-        var pending = stack;
-        var mark = ++stamp;
-        var visits = 0L;
-        visited[outer] = mark;
-        pending[0] = outer;
-        var top = 1;
-        while (top > 0)
+        var checkFit = !onCpu && (lattice.Sums.Unsupported[outer] > 0 || !MemoryLimit.Fits(lattice.Sums.Size[outer], layers.MaxMemory));
+        var values = tables.Value;
+        var end = steps.Count > 0 ? index.End(outerLatency) : 0;
+        for (var s = 0; s < steps.Count; s++)
         {
-            var ideal = pending[--top];
-            for (var s = subStart[ideal]; s < subStart[ideal + 1]; s++)
+            int layer = steps.Layer[s], previous = steps.Previous[s];
+            for (var p = index.Skip(previous, end - 1, best[layer]); p >= 0; p = index.Skip(previous, p - 1, best[layer]))
             {
-                var inner = sub[s];
-                if (visited[inner] == mark)
+                var compute = outerLatency - index.Latency[p];
+                if (compute >= best[layer])
+                {
+                    break; // and every position below: latencies only fall
+                }
+
+                var inner = index.Ideal[p];
+                var before = values[((long)inner * layers.Count) + previous];
+                if (inner >= outer || before >= best[layer] || !lattice.IsSubset(inner, outer) || (checkFit && !FitsOnAccelerator(outer, inner)))
                 {
                     continue;
                 }
 
-                visited[inner] = mark;
-                visits++;
-                var compute = outerLatency - latency[inner];
-                if (compute >= threshold || (checkFit && !FitsOnAccelerator(outer, inner)))
-                {
-                    continue; // and everything below: the set only grows
-                }
-
-                pending[top++] = inner;
-                if (Offer(layers, outer, inner, compute, onCpu ? 0 : double.NaN, onCpu))
-                {
-                    threshold = Threshold(layers);
-                }
-            }
-        }
-
-        pairs += visits;
-    }
-
-    // Along a chain the walk is a straight line down and the set grows by whole units, so its communication is
-    // kept up to date by a sweep instead of being recomputed per pair.
-    private void SearchChain(int outer, bool onCpu)
-    {
-        var layers = onCpu ? cpuLayers : acceleratorLayers;
-        var threshold = Threshold(layers);
-        if (!(threshold > 0))
-        {
-            return;
-        }
-
-        var latency = onCpu ? lattice.CpuLatency : lattice.AcceleratorLatency;
-        var checkFit = !onCpu && (lattice.UnsupportedCount[outer] > 0 || !MemoryLimit.Fits(lattice.Size[outer], maxMemory));
-        var prefixEnd = lattice.PrefixEnd!;
-        sweep!.Reset();
-        for (var inner = outer - 1; inner >= 0; inner--)
-        {
-            if (!onCpu)
-            {
-                for (var unit = prefixEnd[inner]; unit < prefixEnd[inner + 1]; unit++)
-                {
-                    sweep.Add(unit);
-                }
-            }
-
-            pairs++;
-            var compute = latency[outer] - latency[inner];
-            if (compute >= threshold || (checkFit && !FitsOnAccelerator(outer, inner)))
-            {
-                return; // and everything further down
-            }
-
-            if (Offer(layers, outer, inner, compute, onCpu ? 0 : sweep.Cut, onCpu))
-            {
-                threshold = Threshold(layers);
+                pairs++;
+                var load = onCpu ? compute : compute + lattice.Communication(outer, inner);
+                Improve(layer, before > load ? before : load, inner, onCpu);
             }
         }
     }
 
-    private bool FitsOnAccelerator(int outer, int inner) =>
-        lattice.UnsupportedCount[outer] == lattice.UnsupportedCount[inner]
-        && MemoryLimit.Fits(lattice.Size[outer] - lattice.Size[inner], maxMemory);
-
-    // Tries outer \ inner as the last device of every listed layer; true if any best improved. Communication NaN
-    // means: compute it from the lattice, and only if some layer needs it.
-    private bool Offer(LiveLayers layers, int outer, int inner, double compute, double communication, bool onCpu)
+    private void Improve(int layer, double candidate, int inner, bool onCpu)
     {
-        var load = compute + communication;
-        var improved = false;
-        var previousRow = inner * layerCount;
-        var layerOf = layers.Layer;
-        var previousOf = layers.Previous;
-        var count = layers.Count;
-        var values = value;
-        var bests = best;
-        for (var i = 0; i < count; i++)
+        if (candidate < best[layer])
         {
-            var layer = layerOf[i];
-            var bound = bests[layer];
-            var previous = values[previousRow + previousOf[i]];
-            if (previous >= bound || compute >= bound)
-            {
-                continue;
-            }
-
-            if (double.IsNaN(load))
-            {
-                load = compute + lattice.Communication(outer, inner);
-            }
-
-            var candidate = Math.Max(previous, load);
-            if (candidate < bound)
-            {
-                bests[layer] = candidate;
-                bestFrom[layer] = inner;
-                bestViaCpu[layer] = onCpu;
-                improved = true;
-            }
+            best[layer] = candidate;
+            bestFrom[layer] = inner;
+            bestViaCpu[layer] = onCpu;
         }
-
-        return improved;
     }
 
-    // The walk may stop where the set's latency reaches the loosest best among the layers it serves.
-    private double Threshold(LiveLayers layers)
+    private bool FitsOnAccelerator(int outer, int inner)
     {
-        var threshold = 0.0;
-        for (var i = 0; i < layers.Count; i++)
-        {
-            threshold = Math.Max(threshold, best[layers.Layer[i]]);
-        }
-
-        return threshold;
+        var sums = lattice.Sums;
+        return sums.Unsupported[outer] == sums.Unsupported[inner] && MemoryLimit.Fits(sums.Size[outer] - sums.Size[inner], layers.MaxMemory);
     }
 
     // Layers in increasing order, so "leave this device empty" can read the finished smaller layers.
     private void Finish(int ideal)
     {
-        var row = ideal * layerCount;
-        for (var c = 0; c <= cpus; c++)
+        var row = (long)ideal * layers.Count;
+        for (var c = 0; c <= layers.Cpus; c++)
         {
-            for (var a = 0; a <= accelerators; a++)
+            for (var a = 0; a <= layers.Accelerators; a++)
             {
-                var layer = Layer(c, a);
+                var layer = layers.Index(c, a);
                 if (!live[layer])
                 {
                     continue;
                 }
 
-                if (c > 0 && value[row + Layer(c - 1, a)] < best[layer])
+                if (c > 0)
                 {
-                    best[layer] = value[row + Layer(c - 1, a)];
-                    bestFrom[layer] = ideal;
-                    bestViaCpu[layer] = true;
+                    Improve(layer, tables.Value[row + layers.Index(c - 1, a)], ideal, onCpu: true);
                 }
 
-                if (a > 0 && value[row + layer - 1] < best[layer])
+                if (a > 0)
                 {
-                    best[layer] = value[row + layer - 1];
-                    bestFrom[layer] = ideal;
-                    bestViaCpu[layer] = false;
+                    Improve(layer, tables.Value[row + layer - 1], ideal, onCpu: false);
                 }
 
-                value[row + layer] = best[layer];
-                from[row + layer] = bestFrom[layer];
-                viaCpu[row + layer] = bestViaCpu[layer];
+                tables.Value[row + layer] = best[layer];
+                tables.From[row + layer] = bestFrom[layer];
+                tables.ViaCpu[row + layer] = bestViaCpu[layer];
+                if (best[layer] < layers.UpperBound)
+                {
+                    acceleratorIndex.Note(layer, ideal, best[layer]);
+                    cpuIndex.Note(layer, ideal, best[layer]);
+                }
             }
         }
-    }
-
-    private List<Stage> Backtrack(double maxLoad)
-    {
-        var stages = new List<Stage>();
-        if (double.IsPositiveInfinity(maxLoad))
-        {
-            return stages;
-        }
-
-        var layer = layerCount - 1;
-        var ideal = lattice.FullId;
-        while (ideal != 0)
-        {
-            var inner = from[(ideal * layerCount) + layer];
-            var cpu = viaCpu[(ideal * layerCount) + layer];
-            if (inner != ideal)
-            {
-                stages.Add(new Stage(cpu ? DeviceKind.Cpu : DeviceKind.Accelerator, inner, ideal));
-            }
-
-            layer -= cpu ? accelerators + 1 : 1;
-            ideal = inner;
-        }
-
-        stages.Reverse(); // pipeline order: the stage holding the inputs first
-        return stages;
     }
 }

@@ -30,7 +30,6 @@ internal sealed class PlacementUnits
         }
 
         Free = freeGroups;
-        Words = Math.Max(1, (Count + 63) / 64);
         UnitOfNode = new int[graph.NodeCount];
         CpuLatency = new double[Count];
         AcceleratorLatency = new double[Count];
@@ -58,16 +57,14 @@ internal sealed class PlacementUnits
             }
         }
 
-        (PredecessorMasks, Successors) = BuildEdges(FreeGroups.CoreEdges(groups, free), unitOfGroup);
+        (Predecessors, Successors) = BuildEdges(FreeGroups.CoreEdges(groups, free), unitOfGroup);
         Hyperedges = UnitHypergraph.Build(graph, UnitOfNode, Count);
+        CpuPerAccelerator = LeastRatio(CpuLatency, AcceleratorLatency, Unsupported);
     }
 
     public IndexedGraph Graph { get; }
 
     public int Count { get; }
-
-    /// <summary>64-bit words in a bitset over units.</summary>
-    public int Words { get; }
 
     /// <summary>How many colour classes were folded into a neighbour because that can never cost anything.</summary>
     public int MergedClasses { get; }
@@ -88,13 +85,20 @@ internal sealed class PlacementUnits
 
     public bool[] Unsupported { get; }
 
-    /// <summary>Bitset (Words per unit) of each unit's direct predecessors; all lie at lower indices.</summary>
-    public ulong[] PredecessorMasks { get; }
+    /// <summary>Direct predecessors of each unit (distinct), all at lower indices.</summary>
+    public int[][] Predecessors { get; }
 
     /// <summary>Direct successors of each unit (distinct), all at higher indices.</summary>
     public int[][] Successors { get; }
 
     public UnitHypergraph Hyperedges { get; }
+
+    /// <summary>
+    /// The least CPU / accelerator latency ratio over the units an accelerator runs with a positive latency (0 if
+    /// none): moving accelerator work W onto a CPU costs the CPU at least this times W (see
+    /// <see cref="WorkSums.LeastMaxLoad"/>).
+    /// </summary>
+    public double CpuPerAccelerator { get; }
 
     public static PlacementUnits Build(IndexedGraph graph)
     {
@@ -105,9 +109,19 @@ internal sealed class PlacementUnits
         return new PlacementUnits(graph, groups, FreeGroups.Find(graph, groups), merged);
     }
 
-    /// <summary>The cheaper latency the unit may run at (a CPU's if accelerators cannot run it).</summary>
-    public double MinLatency(int unit) =>
-        Unsupported[unit] ? CpuLatency[unit] : Math.Min(CpuLatency[unit], AcceleratorLatency[unit]);
+    private static double LeastRatio(double[] cpu, double[] accelerator, bool[] unsupported)
+    {
+        var least = double.PositiveInfinity;
+        for (var u = 0; u < cpu.Length; u++)
+        {
+            if (!unsupported[u] && accelerator[u] > 0)
+            {
+                least = Math.Min(least, cpu[u] / accelerator[u]);
+            }
+        }
+
+        return double.IsPositiveInfinity(least) ? 0 : least;
+    }
 
     // Classes on a common cycle can only share a device (otherwise data would flow back), so fuse them first.
     private static void FuseCycles(IndexedGraph graph, UnionFind unions)
@@ -146,33 +160,22 @@ internal sealed class PlacementUnits
         return new FreeGroup(groups.NodesOfGroup[g], coreUnits.ToArray(), freeGroups.ToArray());
     }
 
-    private (ulong[] Masks, int[][] Successors) BuildEdges(List<(int From, int To)> groupEdges, int[] unitOfGroup)
+    private (int[][] Predecessors, int[][] Successors) BuildEdges(List<(int From, int To)> groupEdges, int[] unitOfGroup)
     {
-        var masks = new ulong[Count * Words];
-        var successors = new List<int>[Count];
-        for (var u = 0; u < Count; u++)
-        {
-            successors[u] = new List<int>();
-        }
-
+        var predecessors = Lists.New(Count);
+        var successors = Lists.New(Count);
+        var seen = new HashSet<long>();
         foreach (var (from, to) in groupEdges)
         {
             int a = unitOfGroup[from], b = unitOfGroup[to];
-            var bit = 1UL << (a & 63);
-            if ((masks[(b * Words) + (a >> 6)] & bit) == 0)
+            if (seen.Add(((long)a << 32) | (uint)b))
             {
-                masks[(b * Words) + (a >> 6)] |= bit;
+                predecessors[b].Add(a);
                 successors[a].Add(b);
             }
         }
 
-        var arrays = new int[Count][];
-        for (var u = 0; u < Count; u++)
-        {
-            arrays[u] = successors[u].ToArray();
-        }
-
-        return (masks, arrays);
+        return (Lists.ToArrays(predecessors), Lists.ToArrays(successors));
     }
 }
 

@@ -80,12 +80,7 @@ internal static class StronglyConnected
 
     private static List<int>[] Adjacency(int vertexCount, IReadOnlyList<(int From, int To)> edges, bool reverse)
     {
-        var adjacency = new List<int>[vertexCount];
-        for (var i = 0; i < vertexCount; i++)
-        {
-            adjacency[i] = new List<int>();
-        }
-
+        var adjacency = Lists.New(vertexCount);
         foreach (var (from, to) in edges)
         {
             if (reverse)

@@ -14,6 +14,11 @@ internal sealed class UnitHypergraph
         Start = start;
         Members = members;
         Cost = cost;
+        foreach (var c in cost)
+        {
+            TotalCost += c;
+        }
+
         OfUnitStart = new int[unitCount + 1];
         foreach (var u in members)
         {
@@ -37,6 +42,9 @@ internal sealed class UnitHypergraph
     }
 
     public int Count => Cost.Length;
+
+    /// <summary>Sum of all hyperedge costs: what rounding in sums of communication is relative to.</summary>
+    public double TotalCost { get; }
 
     /// <summary>Members of hyperedge h are Members[Start[h]..Start[h+1]).</summary>
     public int[] Start { get; }
