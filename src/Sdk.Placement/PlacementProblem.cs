@@ -6,6 +6,16 @@ namespace Sdk.Placement;
 /// <summary>A graph plus the machine it must be placed on: k accelerators, l CPUs and the memory of one accelerator.</summary>
 public sealed class PlacementProblem
 {
+    /// <summary>The most accelerators, and the most CPUs, a machine may have: a machine description, not a cluster.</summary>
+    public const int MaxDevices = 4096;
+
+    public const int MaxNodes = 1_000_000;
+
+    public const int MaxEdges = 5_000_000;
+
+    /// <summary>The largest latency, size or cost: sums over every node and edge stay finite.</summary>
+    public const double MaxValue = 1e100;
+
     public PlacementProblem(
         IReadOnlyList<PlacementNode> nodes,
         IReadOnlyList<PlacementEdge> edges,

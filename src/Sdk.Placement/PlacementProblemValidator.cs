@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using Sdk.Placement.Internal;
 
 namespace Sdk.Placement;
 
@@ -19,23 +20,17 @@ public static class PlacementProblemValidator
         }
 
         ValidateMachine(problem);
-        var nodeById = ValidateNodes(problem.Nodes);
-        ValidateEdges(problem.Edges, nodeById);
-        ValidateAcyclic(problem, nodeById);
+        var indexOfId = ValidateNodes(problem.Nodes);
+        ValidateEdges(problem.Nodes, problem.Edges, indexOfId);
+        ValidateAcyclic(problem, indexOfId);
     }
 
     private static void ValidateMachine(PlacementProblem problem)
     {
-        if (problem.Accelerators < 0)
-        {
-            throw new PlacementValidationException($"number of accelerators must be >= 0, got {problem.Accelerators}");
-        }
-
-        if (problem.Cpus < 0)
-        {
-            throw new PlacementValidationException($"number of CPUs must be >= 0, got {problem.Cpus}");
-        }
-
+        RequireCount(problem.Accelerators, "number of accelerators", PlacementProblem.MaxDevices);
+        RequireCount(problem.Cpus, "number of CPUs", PlacementProblem.MaxDevices);
+        RequireCount(problem.Nodes.Count, "number of nodes", PlacementProblem.MaxNodes);
+        RequireCount(problem.Edges.Count, "number of edges", PlacementProblem.MaxEdges);
         if (problem.Accelerators + problem.Cpus == 0 && problem.Nodes.Count > 0)
         {
             throw new PlacementValidationException("the machine has no devices (0 accelerators and 0 CPUs)");
@@ -44,73 +39,86 @@ public static class PlacementProblemValidator
         if (double.IsNaN(problem.MaxMemoryPerAccelerator) || problem.MaxMemoryPerAccelerator < 0)
         {
             throw new PlacementValidationException(
-                "max memory per accelerator must be a non-negative number, got " + Format(problem.MaxMemoryPerAccelerator));
+                "max memory per accelerator must be a non-negative number (or +infinity), got " + Format(problem.MaxMemoryPerAccelerator));
         }
     }
 
-    private static Dictionary<int, PlacementNode> ValidateNodes(IReadOnlyList<PlacementNode> nodes)
+    private static void RequireCount(int value, string what, int limit)
     {
-        var nodeById = new Dictionary<int, PlacementNode>();
+        if (value < 0 || value > limit)
+        {
+            throw new PlacementValidationException(
+                $"{what} must be between 0 and {limit.ToString(CultureInfo.InvariantCulture)}, got {value.ToString(CultureInfo.InvariantCulture)}");
+        }
+    }
+
+    private static Dictionary<int, int> ValidateNodes(IReadOnlyList<PlacementNode> nodes)
+    {
+        var indexOfId = new Dictionary<int, int>(nodes.Count);
         for (var i = 0; i < nodes.Count; i++)
         {
             var node = nodes[i] ?? throw new PlacementValidationException($"node #{i} is null");
-            if (nodeById.ContainsKey(node.Id))
+            if (indexOfId.ContainsKey(node.Id))
             {
                 throw new PlacementValidationException($"node id {node.Id} appears more than once");
             }
 
-            nodeById.Add(node.Id, node);
-            RequireNonNegative(node.CpuLatency, $"node {node.Id}: cpuLatency");
-            RequireNonNegative(node.AcceleratorLatency, $"node {node.Id}: acceleratorLatency");
-            RequireNonNegative(node.Size, $"node {node.Id}: size");
+            indexOfId.Add(node.Id, i);
+            RequireNumber(node.CpuLatency, node, "cpuLatency");
+            RequireNumber(node.AcceleratorLatency, node, "acceleratorLatency");
+            RequireNumber(node.Size, node, "size");
         }
 
-        return nodeById;
+        return indexOfId;
     }
 
-    private static void ValidateEdges(IReadOnlyList<PlacementEdge> edges, Dictionary<int, PlacementNode> nodeById)
+    private static void ValidateEdges(IReadOnlyList<PlacementNode> nodes, IReadOnlyList<PlacementEdge> edges, Dictionary<int, int> indexOfId)
     {
-        var firstCostEdge = new Dictionary<int, int>();
+        var firstOut = new int[nodes.Count]; // first edge leaving each node, + 1 (0: none yet)
         for (var i = 0; i < edges.Count; i++)
         {
             var edge = edges[i] ?? throw new PlacementValidationException($"edge #{i} is null");
-            var name = Describe(i, edge);
-            if (!nodeById.TryGetValue(edge.SourceId, out var source))
+            if (!indexOfId.TryGetValue(edge.SourceId, out var source))
             {
-                throw new PlacementValidationException($"{name}: sourceId {edge.SourceId} is not a node id");
+                throw new PlacementValidationException($"{Describe(i, edge)}: sourceId {edge.SourceId} is not a node id");
             }
 
-            if (!nodeById.TryGetValue(edge.DestId, out var dest))
+            if (!indexOfId.TryGetValue(edge.DestId, out var dest))
             {
-                throw new PlacementValidationException($"{name}: destId {edge.DestId} is not a node id");
+                throw new PlacementValidationException($"{Describe(i, edge)}: destId {edge.DestId} is not a node id");
             }
 
             if (edge.SourceId == edge.DestId)
             {
-                throw new PlacementValidationException($"{name}: self-loops are not allowed");
+                throw new PlacementValidationException($"{Describe(i, edge)}: self-loops are not allowed");
             }
 
-            if (source.IsBackward && !dest.IsBackward)
+            if (nodes[source].IsBackward && !nodes[dest].IsBackward)
             {
                 throw new PlacementValidationException(
-                    $"{name}: goes from backward node {edge.SourceId} to forward node {edge.DestId}");
+                    $"{Describe(i, edge)}: goes from backward node {edge.SourceId} to forward node {edge.DestId}");
             }
 
-            RequireNonNegative(edge.Cost, $"{name}: cost");
-            RequireSameOutgoingCost(edges, firstCostEdge, i);
+            if (!IsAllowed(edge.Cost))
+            {
+                throw Invalid($"{Describe(i, edge)}: cost", edge.Cost);
+            }
+
+            if (firstOut[source] == 0)
+            {
+                firstOut[source] = i + 1;
+            }
+            else
+            {
+                RequireSameOutgoingCost(edges, firstOut[source] - 1, i);
+            }
         }
     }
 
     // The cost model charges a node's output once per crossing, so all its out-edges must agree on the price.
-    private static void RequireSameOutgoingCost(IReadOnlyList<PlacementEdge> edges, Dictionary<int, int> firstCostEdge, int index)
+    private static void RequireSameOutgoingCost(IReadOnlyList<PlacementEdge> edges, int first, int index)
     {
         var edge = edges[index];
-        if (!firstCostEdge.TryGetValue(edge.SourceId, out var first))
-        {
-            firstCostEdge.Add(edge.SourceId, index);
-            return;
-        }
-
         var expected = edges[first].Cost;
         var scale = Math.Max(1.0, Math.Max(Math.Abs(expected), Math.Abs(edge.Cost)));
         if (Math.Abs(expected - edge.Cost) > OutgoingCostTolerance * scale)
@@ -121,60 +129,56 @@ public static class PlacementProblemValidator
         }
     }
 
-    private static void ValidateAcyclic(PlacementProblem problem, Dictionary<int, PlacementNode> nodeById)
+    // Kahn's algorithm on arrays (edges by source index, counted then filled), linear in the graph.
+    private static void ValidateAcyclic(PlacementProblem problem, Dictionary<int, int> indexOfId)
     {
-        var successors = new Dictionary<int, List<int>>();
-        var indegree = new Dictionary<int, int>();
-        foreach (var id in nodeById.Keys)
-        {
-            successors[id] = new List<int>();
-            indegree[id] = 0;
-        }
-
+        var n = problem.Nodes.Count;
+        var successors = new Grouping(problem.Edges.Count);
+        var indegree = new int[n];
         foreach (var edge in problem.Edges)
         {
-            successors[edge.SourceId].Add(edge.DestId);
-            indegree[edge.DestId]++;
+            int source = indexOfId[edge.SourceId], dest = indexOfId[edge.DestId];
+            successors.Add(source, dest);
+            indegree[dest]++;
         }
 
+        var next = successors.ToArrays(n);
         var ready = new Stack<int>();
-        foreach (var pair in indegree)
+        for (var v = 0; v < n; v++)
         {
-            if (pair.Value == 0)
+            if (indegree[v] == 0)
             {
-                ready.Push(pair.Key);
+                ready.Push(v);
             }
         }
 
         var processed = 0;
         while (ready.Count > 0)
         {
-            var id = ready.Pop();
+            var v = ready.Pop();
             processed++;
-            foreach (var next in successors[id])
+            foreach (var w in next[v])
             {
-                if (--indegree[next] == 0)
+                if (--indegree[w] == 0)
                 {
-                    ready.Push(next);
+                    ready.Push(w);
                 }
             }
         }
 
-        if (processed == nodeById.Count)
+        if (processed < n)
         {
-            return;
+            throw new PlacementValidationException($"the graph has a cycle through node {FindNodeOnCycle(problem, indexOfId, indegree)}");
         }
-
-        throw new PlacementValidationException($"the graph has a cycle through node {FindNodeOnCycle(problem, indegree)}");
     }
 
-    // Every unprocessed node still has an unprocessed predecessor, so walking backwards must repeat a node.
-    private static int FindNodeOnCycle(PlacementProblem problem, Dictionary<int, int> remainingIndegree)
+    // Every node left with a positive indegree still has such a predecessor, so walking backwards must repeat a node.
+    private static int FindNodeOnCycle(PlacementProblem problem, Dictionary<int, int> indexOfId, int[] remainingIndegree)
     {
         var unprocessedPredecessor = new Dictionary<int, int>();
         foreach (var edge in problem.Edges)
         {
-            if (remainingIndegree[edge.SourceId] > 0 && remainingIndegree[edge.DestId] > 0)
+            if (remainingIndegree[indexOfId[edge.SourceId]] > 0 && remainingIndegree[indexOfId[edge.DestId]] > 0)
             {
                 unprocessedPredecessor[edge.DestId] = edge.SourceId;
             }
@@ -196,13 +200,18 @@ public static class PlacementProblemValidator
         return current;
     }
 
-    private static void RequireNonNegative(double value, string what)
+    private static void RequireNumber(double value, PlacementNode node, string field)
     {
-        if (double.IsNaN(value) || double.IsInfinity(value) || value < 0)
+        if (!IsAllowed(value))
         {
-            throw new PlacementValidationException($"{what} must be a finite non-negative number, got {Format(value)}");
+            throw Invalid($"node {node.Id}: {field}", value);
         }
     }
+
+    private static bool IsAllowed(double value) => value >= 0 && value <= PlacementProblem.MaxValue; // false for NaN
+
+    private static PlacementValidationException Invalid(string what, double value) => new(
+        $"{what} must be a finite number between 0 and {Format(PlacementProblem.MaxValue)}, got {Format(value)}");
 
     private static string Describe(int index, PlacementEdge edge) =>
         $"edge #{index} ({edge.SourceId} -> {edge.DestId})";

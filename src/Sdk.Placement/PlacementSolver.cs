@@ -38,21 +38,20 @@ public static class PlacementSolver
         // A device beyond one per unit can only stay empty, so the DPs count only those that can be used.
         var accelerators = Math.Min(problem.Accelerators, units.Count);
         var cpus = Math.Min(problem.Cpus, units.Count);
-        DeviceLayers Layers(double upperBound) =>
-            new(accelerators, cpus, problem.MaxMemoryPerAccelerator, units.CpuPerAccelerator, upperBound);
+        var anyLoad = new DeviceLayers(accelerators, cpus, problem.MaxMemoryPerAccelerator, units.CpuPerAccelerator, double.PositiveInfinity);
 
         // The linearised split is cheap, always valid, and its value caps the exact DP (which prunes much harder).
-        var (chain, limit) = LinearisedSplit.Solve(units, Layers(double.PositiveInfinity), effort, Cancelled);
+        var (chain, limit) = LinearisedSplit.Solve(units, anyLoad, effort, Cancelled);
         var blocks = SeriesBlocks.Find(units);
         long idealCount = units.Count + 1;
         var best = chain;
         if (!blocks.IsTotalOrder && limit == EffortLimit.None)
         {
-            var layers = Layers(chain.MaxLoad);
+            var layers = anyLoad.WithUpperBound(chain.MaxLoad);
             var words = Math.Max(1, (blocks.LargestBlock() + 63) / 64);
             var maxIdeals = Math.Min(options.MaxIdeals, Math.Min(MemoryBudget.MaxBitsetWords / words, MemoryBudget.MaxDpEntries / layers.Count));
             var lattice = IdealEnumerator.Enumerate(units, blocks, maxIdeals, effort, out limit, out idealCount);
-            var exact = lattice is null ? null : LatticeDp.Solve(lattice, layers, effort);
+                var exact = lattice is null ? null : LatticeDp.Solve(lattice, layers, effort);
             limit = lattice is not null && exact is null ? effort.Limit : limit;
 
             // Nothing strictly below the linearised value means the linearised split is itself optimal.

@@ -14,8 +14,8 @@ internal sealed class BruteForceSearch
     private readonly double[] classAccelerator;
     private readonly double[] classSize;
     private readonly bool[] classUnsupported;
-    private readonly List<int>[] contiguityNeighbours; // (other class, +1 if this -> other, -1 if other -> this)
-    private readonly List<int>[] contiguityDirections;
+    private readonly int[][] contiguityNeighbours; // (other class, +1 if this -> other, -1 if other -> this)
+    private readonly int[][] contiguityDirections;
     private readonly ulong[] descendants;
     private readonly ulong[] ancestors;
     private readonly int[] slotOfClass;
@@ -51,16 +51,19 @@ internal sealed class BruteForceSearch
             classUnsupported[c] |= !graph.Supported[v];
         }
 
-        contiguityNeighbours = Lists.New(classes);
-        contiguityDirections = Lists.New(classes);
+        var neighbours = new Grouping();
+        var directions = new Grouping();
 
         foreach (var (from, to) in graph.ClassContiguityEdges)
         {
-            contiguityNeighbours[from].Add(to);
-            contiguityDirections[from].Add(+1);
-            contiguityNeighbours[to].Add(from);
-            contiguityDirections[to].Add(-1);
+            neighbours.Add(from, to);
+            directions.Add(from, +1);
+            neighbours.Add(to, from);
+            directions.Add(to, -1);
         }
+
+        contiguityNeighbours = neighbours.ToArrays(classes);
+        contiguityDirections = directions.ToArrays(classes);
 
         (descendants, ancestors) = Closure(graph);
         slotOfClass = new int[classes];
@@ -138,7 +141,7 @@ internal sealed class BruteForceSearch
             return true;
         }
 
-        for (var i = 0; i < contiguityNeighbours[cls].Count; i++)
+        for (var i = 0; i < contiguityNeighbours[cls].Length; i++)
         {
             var other = contiguityNeighbours[cls][i];
             if (other >= cls || slotOfClass[other] == slot)

@@ -16,7 +16,7 @@ namespace Sdk.Placement.Internal;
 internal sealed class ChainDp
 {
     private readonly int[] boundary;
-    private readonly IdealSums sums = new();
+    private readonly IdealSums sums;
     private readonly DeviceLayers layers;
     private readonly DpTables tables;
     private readonly SegmentCommunication communication;
@@ -35,6 +35,7 @@ internal sealed class ChainDp
         this.layers = layers;
         this.effort = effort;
         unitCount = units.Count;
+        sums = new IdealSums(boundary.Length);
         var prefix = default(WorkSums);
         sums.Add(prefix);
         for (var i = 1; i < boundary.Length; i++)
@@ -149,23 +150,17 @@ internal sealed class ChainDp
         }
 
         var high = runs[top] < i ? runs[top] : i - 1; // no j above it has a previous value below best
-        var low = FirstPosition(0, high + 1, new ComputeBelow(latency, latency[i], best));
-        if (!onCpu)
-        {
-            var fits = FirstPosition(low, high + 1, new Fits(sums, i, layers.MaxMemory)); // what fits only grows with j
-            low = fits > low ? fits : low;
-        }
-
+        var low = onCpu || FitsFrom(i, 0) ? 0 : FirstPosition(0, high + 1, new Fits(sums, i, layers.MaxMemory)); // fitting only grows with j
         if (low > high)
         {
             return;
         }
 
         // Start where the suffix minimum of the previous values crosses the run's compute.
-        var s = FirstPosition(0, top + 1, new StackAtLeast(runs, low));
-        s = FirstPosition(s, top + 1, new StackValue(values, runs, layers.Count, previous, latency, latency[i], 0));
+        var s = FirstPosition(0, top + 1, new StackValue(values, runs, layers.Count, previous, latency, latency[i], 0));
         var start = s <= top && runs[s] < high ? runs[s] : high;
-        for (var j = start; j >= low && latency[i] - latency[j] < best; j--)
+        start = start > low ? start : low;
+        for (var j = start; j >= low && latency[i] - latency[j] < best; j--) // the run's compute only grows downwards
         {
             Try(i, j, previous, latency, onCpu);
         }
@@ -199,6 +194,8 @@ internal sealed class ChainDp
         var load = onCpu ? compute : compute + communication.Cut(boundary[j]);
         Improve(before > load ? before : load, j, onCpu);
     }
+
+    private bool FitsFrom(int i, int j) => new Fits(sums, i, layers.MaxMemory).Holds(j);
 
     private void Improve(double candidate, int from, bool onCpu)
     {
@@ -252,22 +249,6 @@ internal sealed class ChainDp
         bool Holds(int position);
     }
 
-    private readonly struct ComputeBelow : IPositionTest
-    {
-        private readonly double[] latency;
-        private readonly double end;
-        private readonly double bound;
-
-        public ComputeBelow(double[] latency, double end, double bound)
-        {
-            this.latency = latency;
-            this.end = end;
-            this.bound = bound;
-        }
-
-        public bool Holds(int position) => end - latency[position] < bound;
-    }
-
     private readonly struct Fits : IPositionTest
     {
         private readonly IdealSums sums;
@@ -312,19 +293,5 @@ internal sealed class ChainDp
             var position = runs[index];
             return values[((long)position * layerCount) + layer] >= (latency is null ? bound : end - latency[position]);
         }
-    }
-
-    private readonly struct StackAtLeast : IPositionTest
-    {
-        private readonly int[] runs;
-        private readonly int position;
-
-        public StackAtLeast(int[] runs, int position)
-        {
-            this.runs = runs;
-            this.position = position;
-        }
-
-        public bool Holds(int index) => runs[index] >= position;
     }
 }

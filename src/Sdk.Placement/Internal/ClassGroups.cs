@@ -26,30 +26,30 @@ internal sealed class ClassGroups
         }
 
         Count = indexOfRoot.Count;
-        var nodes = Lists.New(Count);
+        var nodes = new Grouping(graph.NodeCount);
         GroupOfNode = new int[graph.NodeCount];
         for (var v = 0; v < graph.NodeCount; v++)
         {
             GroupOfNode[v] = GroupOfClass[graph.ClassOf[v]];
-            nodes[GroupOfNode[v]].Add(v);
+            nodes.Add(GroupOfNode[v], v);
         }
 
-        var successors = Lists.New(Count);
-        var predecessors = Lists.New(Count);
-        var seen = new HashSet<long>();
+        var successors = new Grouping(graph.ClassContiguityEdges.Count);
+        var predecessors = new Grouping(graph.ClassContiguityEdges.Count);
+        var seen = new PairSet();
         foreach (var (from, to) in graph.ClassContiguityEdges)
         {
             int a = GroupOfClass[from], b = GroupOfClass[to];
-            if (a != b && seen.Add(((long)a << 32) | (uint)b))
+            if (a != b && seen.Add(a, b))
             {
-                successors[a].Add(b);
-                predecessors[b].Add(a);
+                successors.Add(a, b);
+                predecessors.Add(b, a);
             }
         }
 
-        NodesOfGroup = Lists.ToArrays(nodes);
-        Successors = Lists.ToArrays(successors);
-        Predecessors = Lists.ToArrays(predecessors);
+        NodesOfGroup = nodes.ToArrays(Count);
+        Successors = successors.ToArrays(Count);
+        Predecessors = predecessors.ToArrays(Count);
         TopologicalOrder = SortTopologically();
     }
 

@@ -32,6 +32,8 @@ internal sealed class DeviceLayers
     /// <summary>The layer of every device: the answer.</summary>
     public int Last => Count - 1;
 
+    public DeviceLayers WithUpperBound(double upperBound) => new(Accelerators, Cpus, MaxMemory, CpuPerAccelerator, upperBound);
+
     public int Index(int cpus, int accelerators) => (cpus * (Accelerators + 1)) + accelerators;
 
     /// <summary>

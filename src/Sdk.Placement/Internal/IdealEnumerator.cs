@@ -211,18 +211,20 @@ internal static class IdealEnumerator
     private sealed class OpenHyperedges
     {
         private readonly UnitHypergraph hyperedges;
-        private readonly List<int>[] startingAt;
+        private readonly int[][] startingAt;
         private readonly List<int> open = new();
         private int reached;
 
         public OpenHyperedges(UnitHypergraph hyperedges, int unitCount)
         {
             this.hyperedges = hyperedges;
-            startingAt = Lists.New(unitCount + 1);
+            var byLowest = new Grouping(hyperedges.Count);
             for (var h = 0; h < hyperedges.Count; h++)
             {
-                startingAt[hyperedges.Members[hyperedges.Start[h]]].Add(h); // members are sorted: the first is the lowest
+                byLowest.Add(hyperedges.Members[hyperedges.Start[h]], h); // members are sorted: the first is the lowest
             }
+
+            startingAt = byLowest.ToArrays(unitCount + 1);
         }
 
         /// <summary>Hyperedges with a member before <paramref name="start"/> and one at or after it.</summary>

@@ -6,13 +6,24 @@ namespace Sdk.Placement.Internal;
 /// </summary>
 internal sealed class IdealSums
 {
-    private readonly GrowableArray<int> units = new();
-    private readonly GrowableArray<double> cpuLatency = new();
-    private readonly GrowableArray<double> acceleratorLatency = new();
-    private readonly GrowableArray<double> supportedAcceleratorLatency = new();
-    private readonly GrowableArray<double> unsupportedCpuLatency = new();
-    private readonly GrowableArray<double> size = new();
-    private readonly GrowableArray<int> unsupported = new();
+    private readonly GrowableArray<int> units;
+    private readonly GrowableArray<double> cpuLatency;
+    private readonly GrowableArray<double> acceleratorLatency;
+    private readonly GrowableArray<double> supportedAcceleratorLatency;
+    private readonly GrowableArray<double> unsupportedCpuLatency;
+    private readonly GrowableArray<double> size;
+    private readonly GrowableArray<int> unsupported;
+
+    public IdealSums(int capacity = 16)
+    {
+        units = new GrowableArray<int>(capacity);
+        cpuLatency = new GrowableArray<double>(capacity);
+        acceleratorLatency = new GrowableArray<double>(capacity);
+        supportedAcceleratorLatency = new GrowableArray<double>(capacity);
+        unsupportedCpuLatency = new GrowableArray<double>(capacity);
+        size = new GrowableArray<double>(capacity);
+        unsupported = new GrowableArray<int>(capacity);
+    }
 
     public int Count => units.Count;
 

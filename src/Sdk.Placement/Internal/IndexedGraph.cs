@@ -101,28 +101,24 @@ internal sealed class IndexedGraph
         return index;
     }
 
-    // Duplicate edges collapse; a set per source keeps this linear even for a node feeding 10^5 others.
+    // Duplicate edges collapse (in linear time, even for a node feeding 10^5 others).
     private int[][] BuildSuccessors(PlacementProblem problem, out double[] outputCost)
     {
-        var lists = Lists.New(NodeCount);
+        var successors = new Grouping(problem.Edges.Count);
         outputCost = new double[NodeCount];
-        var seen = new HashSet<long>();
+        var seen = new PairSet();
         foreach (var edge in problem.Edges)
         {
             var source = IndexOfId[edge.SourceId];
             var dest = IndexOfId[edge.DestId];
-            if (lists[source].Count == 0)
+            outputCost[source] = edge.Cost; // the validator checked that all out-edges agree
+            if (seen.Add(source, dest))
             {
-                outputCost[source] = edge.Cost; // the validator checked that all out-edges agree
-            }
-
-            if (seen.Add(((long)source << 32) | (uint)dest))
-            {
-                lists[source].Add(dest);
+                successors.Add(source, dest);
             }
         }
 
-        return Lists.ToArrays(lists);
+        return successors.ToArrays(NodeCount);
     }
 
     private List<(int From, int To)> BuildClassContiguityEdges()
@@ -136,7 +132,7 @@ internal sealed class IndexedGraph
             }
         }
 
-        var seen = new HashSet<(int, int)>();
+        var seen = new PairSet();
         var edges = new List<(int From, int To)>();
         for (var u = 0; u < NodeCount; u++)
         {
@@ -152,7 +148,7 @@ internal sealed class IndexedGraph
                     continue; // only the forward graph constrains contiguity
                 }
 
-                if (from != to && seen.Add((from, to)))
+                if (from != to && seen.Add(from, to))
                 {
                     edges.Add((from, to));
                 }

@@ -162,20 +162,20 @@ internal sealed class PlacementUnits
 
     private (int[][] Predecessors, int[][] Successors) BuildEdges(List<(int From, int To)> groupEdges, int[] unitOfGroup)
     {
-        var predecessors = Lists.New(Count);
-        var successors = Lists.New(Count);
-        var seen = new HashSet<long>();
+        var predecessors = new Grouping(groupEdges.Count);
+        var successors = new Grouping(groupEdges.Count);
+        var seen = new PairSet();
         foreach (var (from, to) in groupEdges)
         {
             int a = unitOfGroup[from], b = unitOfGroup[to];
-            if (seen.Add(((long)a << 32) | (uint)b))
+            if (seen.Add(a, b))
             {
-                predecessors[b].Add(a);
-                successors[a].Add(b);
+                predecessors.Add(b, a);
+                successors.Add(a, b);
             }
         }
 
-        return (Lists.ToArrays(predecessors), Lists.ToArrays(successors));
+        return (predecessors.ToArrays(Count), successors.ToArrays(Count));
     }
 }
 

@@ -25,8 +25,8 @@ internal sealed class SegmentCommunication
     public SegmentCommunication(UnitHypergraph hyperedges, int unitCount)
     {
         this.hyperedges = hyperedges;
-        var ending = Lists.New(unitCount + 1);
-        var byHighest = Lists.New(unitCount);
+        var ending = new Grouping(hyperedges.Members.Length + hyperedges.Count);
+        var byHighest = new Grouping(hyperedges.Count);
         var left = new GrowableArray<int>();
         var cost = new GrowableArray<double>();
         gapsByLeft = new Fenwick(unitCount + 1);
@@ -37,21 +37,21 @@ internal sealed class SegmentCommunication
             for (var i = hyperedges.Start[h]; i <= hyperedges.Start[h + 1]; i++)
             {
                 var member = i < hyperedges.Start[h + 1] ? hyperedges.Members[i] : unitCount;
-                ending[member].Add(left.Count);
+                ending.Add(member, left.Count);
                 left.Add(previous);
                 cost.Add(hyperedges.Cost[h]);
                 gapsByLeft.Add(previous + 1, hyperedges.Cost[h]);
                 previous = member;
             }
 
-            byHighest[hyperedges.Members[hyperedges.Start[h + 1] - 1]].Add(h);
+            byHighest.Add(hyperedges.Members[hyperedges.Start[h + 1] - 1], h);
             total += hyperedges.Cost[h];
         }
 
-        gapsEndingAt = Lists.ToArrays(ending);
+        gapsEndingAt = ending.ToArrays(unitCount + 1);
         gapLeft = left.ToArray();
         gapCost = cost.ToArray();
-        hyperedgesByHighest = Lists.ToArrays(byHighest);
+        hyperedgesByHighest = byHighest.ToArrays(unitCount);
     }
 
     /// <summary>Moves the end of the runs to <paramref name="newEnd"/> (never backwards).</summary>

@@ -25,7 +25,7 @@ internal static class StronglyConnected
             while (stack.Count > 0)
             {
                 var (v, next) = stack.Pop();
-                if (next < forward[v].Count)
+                if (next < forward[v].Length)
                 {
                     stack.Push((v, next + 1));
                     var w = forward[v][next];
@@ -78,21 +78,14 @@ internal static class StronglyConnected
         return component;
     }
 
-    private static List<int>[] Adjacency(int vertexCount, IReadOnlyList<(int From, int To)> edges, bool reverse)
+    private static int[][] Adjacency(int vertexCount, IReadOnlyList<(int From, int To)> edges, bool reverse)
     {
-        var adjacency = Lists.New(vertexCount);
+        var adjacency = new Grouping(edges.Count);
         foreach (var (from, to) in edges)
         {
-            if (reverse)
-            {
-                adjacency[to].Add(from);
-            }
-            else
-            {
-                adjacency[from].Add(to);
-            }
+            adjacency.Add(reverse ? to : from, reverse ? from : to);
         }
 
-        return adjacency;
+        return adjacency.ToArrays(vertexCount);
     }
 }

@@ -60,9 +60,9 @@ internal sealed class UnitHypergraph
 
     public static UnitHypergraph Build(IndexedGraph graph, int[] unitOfNode, int unitCount)
     {
-        var indexOfKey = new Dictionary<string, int>();
         var start = new List<int> { 0 };
         var members = new List<int>();
+        var indexOfMembers = new Dictionary<int, int>(new SameMembers(start, members));
         var cost = new List<double>();
         var units = new List<int>();
         for (var w = 0; w < graph.NodeCount; w++)
@@ -91,16 +91,19 @@ internal sealed class UnitHypergraph
                 throw new InvalidOperationException("internal error: a free group sits on an edge that costs something");
             }
 
-            var key = string.Join(",", units);
-            if (indexOfKey.TryGetValue(key, out var existing))
+            // Tentatively appended, then found again by content if an equal hyperedge exists.
+            var candidate = cost.Count;
+            members.AddRange(units);
+            start.Add(members.Count);
+            if (indexOfMembers.TryGetValue(candidate, out var existing))
             {
+                members.RemoveRange(start[candidate], units.Count);
+                start.RemoveAt(candidate + 1);
                 cost[existing] += graph.OutputCost[w];
                 continue;
             }
 
-            indexOfKey.Add(key, cost.Count);
-            members.AddRange(units);
-            start.Add(members.Count);
+            indexOfMembers.Add(candidate, candidate);
             cost.Add(graph.OutputCost[w]);
         }
 
@@ -119,5 +122,48 @@ internal sealed class UnitHypergraph
         }
 
         sorted.RemoveRange(kept, sorted.Count - kept);
+    }
+
+    // Hyperedges (by index into start/members) are equal when their member lists are.
+    private sealed class SameMembers : IEqualityComparer<int>
+    {
+        private readonly List<int> start;
+        private readonly List<int> members;
+
+        public SameMembers(List<int> start, List<int> members)
+        {
+            this.start = start;
+            this.members = members;
+        }
+
+        public bool Equals(int a, int b)
+        {
+            var length = start[a + 1] - start[a];
+            if (length != start[b + 1] - start[b])
+            {
+                return false;
+            }
+
+            for (var i = 0; i < length; i++)
+            {
+                if (members[start[a] + i] != members[start[b] + i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public int GetHashCode(int h)
+        {
+            var hash = 17;
+            for (var i = start[h]; i < start[h + 1]; i++)
+            {
+                hash = (hash * 31) + members[i];
+            }
+
+            return hash;
+        }
     }
 }
