@@ -34,13 +34,23 @@ internal static class LinearisedSplit
         return (coarse ?? Coarse(units, layers, cancelled), limit);
     }
 
-    // Positions of whole blocks: at most CoarsePositions of them, and few enough for the table's memory limit. Its
-    // work is bounded by positions^2 x layers whatever the graph, so it runs outside the effort budget.
+    // Positions of whole blocks: at most CoarsePositions of them, and few enough for the table's memory limit. P
+    // positions hold at most P stages, so devices beyond P are dropped, which keeps (P + 1) x layers in the budget even
+    // for thousands of devices. Its work is bounded by P^2 x layers whatever the graph, so it runs outside the effort
+    // budget.
     private static DpSolution Coarse(PlacementUnits units, DeviceLayers layers, Func<bool> cancelled)
     {
         var n = units.Count;
-        var positions = (int)Math.Max(1, Math.Min(Math.Min(n, CoarsePositions), (MemoryBudget.MaxDpEntries / layers.Count) - 1));
+        var positions = Math.Max(1, Math.Min(n, CoarsePositions));
+        while (positions > 1 && (long)(positions + 1) * Fewer(layers, positions).Count > MemoryBudget.MaxDpEntries)
+        {
+            positions = positions * 3 / 4;
+        }
+
         var blockSize = Math.Max(1, (n + positions - 1) / positions);
-        return ChainDp.Solve(units, ChainDp.Blocks(n, blockSize), layers, new Effort(long.MaxValue, cancelled))!;
+        return ChainDp.Solve(units, ChainDp.Blocks(n, blockSize), Fewer(layers, positions), new Effort(long.MaxValue, cancelled))!;
     }
+
+    private static DeviceLayers Fewer(DeviceLayers layers, int devices) => new(
+        Math.Min(layers.Accelerators, devices), Math.Min(layers.Cpus, devices), layers.MaxMemory, layers.CpuPerAccelerator, layers.UpperBound);
 }

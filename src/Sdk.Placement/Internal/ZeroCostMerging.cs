@@ -59,7 +59,7 @@ internal static class ZeroCostMerging
         }
 
         var touched = new bool[classes];
-        var merged = 0;
+        var merged = MergeIsolated(groups, isRoot, free, contiguityNeighbour, edgeNeighbour, hasUnsupported, touched);
         for (var root = 0; root < classes; root++)
         {
             if (!isRoot[root] || !free[root] || touched[root])
@@ -67,7 +67,7 @@ internal static class ZeroCostMerging
                 continue;
             }
 
-            var target = ChooseTarget(root, contiguityNeighbour[root], edgeNeighbour[root], isRoot, touched, hasUnsupported);
+            var target = ChooseTarget(contiguityNeighbour[root], edgeNeighbour[root]);
             if (target == None || touched[target] || (hasUnsupported[root] && !hasUnsupported[target]))
             {
                 continue;
@@ -99,38 +99,54 @@ internal static class ZeroCostMerging
         }
     }
 
-    private static int ChooseTarget(int root, int contiguity, int edges, bool[] isRoot, bool[] touched, bool[] hasUnsupported)
+    private static int ChooseTarget(int contiguity, int edges)
     {
-        if (contiguity == Several || edges == Several)
+        if (contiguity == Several || edges == Several || (contiguity != None && edges != None && contiguity != edges))
         {
             return None;
         }
 
-        if (contiguity != None && edges != None && contiguity != edges)
-        {
-            return None;
-        }
+        return contiguity != None ? contiguity : edges;
+    }
 
-        if (contiguity != None)
+    // A free group touching nothing can sit anywhere for free, so all of them join one group in a single step (one
+    // holding an unsupported node only a group that also has one): a group that is not itself isolated if there is
+    // one, else the first isolated one. Their joining changes no other group's neighbours.
+    private static int MergeIsolated(
+        UnionFind groups, bool[] isRoot, bool[] free, int[] contiguityNeighbour, int[] edgeNeighbour, bool[] hasUnsupported, bool[] touched)
+    {
+        bool Isolated(int root) => isRoot[root] && free[root] && contiguityNeighbour[root] == None && edgeNeighbour[root] == None;
+        int anyTarget = None, unsupportedTarget = None;
+        for (var root = 0; root < isRoot.Length; root++)
         {
-            return contiguity;
-        }
-
-        if (edges != None)
-        {
-            return edges;
-        }
-
-        // Isolated: any other group will do; it can sit anywhere for free.
-        for (var other = 0; other < isRoot.Length; other++)
-        {
-            if (other != root && isRoot[other] && !touched[other] && (!hasUnsupported[root] || hasUnsupported[other]))
+            if (isRoot[root] && !Isolated(root))
             {
-                return other;
+                anyTarget = anyTarget == None ? root : anyTarget;
+                unsupportedTarget = unsupportedTarget == None && hasUnsupported[root] ? root : unsupportedTarget;
             }
         }
 
-        return None;
+        var merged = 0;
+        for (var root = 0; root < isRoot.Length; root++)
+        {
+            if (!Isolated(root))
+            {
+                continue;
+            }
+
+            ref var target = ref hasUnsupported[root] ? ref unsupportedTarget : ref anyTarget;
+            if (target == None)
+            {
+                target = root; // the first isolated one collects the others
+                continue;
+            }
+
+            groups.Union(root, target);
+            touched[root] = true;
+            merged++;
+        }
+
+        return merged;
     }
 
     private static void Connect(int[] neighbour, int a, int b)
