@@ -26,6 +26,9 @@ internal sealed class GrowableArray<T>
         Items[Count++] = item;
     }
 
+    /// <summary>Keeps the first <paramref name="count"/> items.</summary>
+    public void Truncate(int count) => Count = count;
+
     public T[] ToArray()
     {
         var array = new T[Count];
