@@ -9,24 +9,15 @@ public class DpMatchesBruteForceTests
 {
     private const int Cases = 400;
 
-    public static TheoryData<int> Seeds()
-    {
-        var data = new TheoryData<int>();
-        foreach (var seed in Enumerable.Range(0, Cases))
-        {
-            data.Add(seed);
-        }
-
-        return data;
-    }
+    public static TheoryData<int> RandomSeeds() => Seeds.Range(Cases);
 
     [Theory]
-    [MemberData(nameof(Seeds))]
+    [MemberData(nameof(RandomSeeds))]
     public void DpEqualsBruteForce(int seed) => AssertDpEqualsBruteForce(RandomGraphs.Create(seed));
 
     /// <summary>Series-parallel graphs go through the per-block enumeration, total orders through the chain DP alone.</summary>
     [Theory]
-    [MemberData(nameof(Seeds))]
+    [MemberData(nameof(RandomSeeds))]
     public void DpEqualsBruteForceOnSeriesParallelGraphsAndChains(int seed)
     {
         AssertDpEqualsBruteForce(RandomGraphs.SeriesParallel(seed));

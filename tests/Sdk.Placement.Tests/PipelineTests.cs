@@ -9,16 +9,7 @@ public class PipelineTests
 {
     private const int Cases = 300;
 
-    public static TheoryData<int> Seeds()
-    {
-        var data = new TheoryData<int>();
-        foreach (var seed in Enumerable.Range(0, Cases))
-        {
-            data.Add(seed);
-        }
-
-        return data;
-    }
+    public static TheoryData<int> RandomSeeds() => Seeds.Range(Cases);
 
     /// <summary>
     /// Random DAGs in order (each node reads 1 to 3 earlier nodes or the input, so skip edges abound), 1 to 4 chips
@@ -57,7 +48,7 @@ public class PipelineTests
     }
 
     [Theory]
-    [MemberData(nameof(Seeds))]
+    [MemberData(nameof(RandomSeeds))]
     public void DpEqualsBruteForce(int seed)
     {
         var problem = Random(seed);
