@@ -47,7 +47,7 @@ internal static class ResultWriter
 
         var stats = result.Stats;
         output.WriteLine(
-            $"ideals:    {stats.IdealCount} ({stats.UnitCount} units; {stats.MergedClasses} zero-cost classes merged, {stats.FreeGroups} free groups placed after the DP; {stats.PairsExamined} ideal pairs examined)");
+            $"ideals:    {stats.IdealCountText} ({stats.UnitCount} units; {stats.MergedClasses} zero-cost classes merged, {stats.FreeGroups} free groups placed after the DP; {stats.PairsExamined} ideal pairs examined)");
         output.WriteLine($"solve:     {stats.Elapsed.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture)} ms");
     }
 

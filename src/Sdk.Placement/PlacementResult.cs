@@ -46,7 +46,7 @@ public sealed class PlacementResult
 
     private string Why() => FallbackReason switch
     {
-        FallbackReason.TooManyIdeals => $"too many ideals (at least {Stats.IdealCount})",
+        FallbackReason.TooManyIdeals => $"too many ideals (at least {Stats.IdealCountText})",
         FallbackReason.TooManyPairs => $"effort limit reached ({Stats.PairsExamined} ideal pairs examined)",
         FallbackReason.MemoryLimit => "the DP table (units x device combinations) is above its memory limit",
         _ => "time limit reached",

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 
 namespace Sdk.Placement;
 
@@ -7,7 +8,7 @@ namespace Sdk.Placement;
 /// <param name="MergedClasses">Zero-cost classes folded into their only neighbour.</param>
 /// <param name="FreeGroups">Groups that cannot cost anything, left out of the DP and placed after it.</param>
 /// <param name="IdealCount">Ideals of the unit DAG; when over budget, a lower bound (found so far, or 2^(widest antichain level)).</param>
-/// <param name="PairsExamined">(ideal, subideal) pairs the DP looked at, over all its layers.</param>
+/// <param name="PairsExamined">(set, subset) pairs and index steps the DPs examined, over all their layers: the effort that <see cref="PlacementSolverOptions.MaxIdealPairs"/> bounds.</param>
 /// <param name="Elapsed">Wall time of the whole solve.</param>
 public sealed record PlacementStats(
     int NodeCount,
@@ -16,4 +17,8 @@ public sealed record PlacementStats(
     int FreeGroups,
     long IdealCount,
     long PairsExamined,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>The ideal count for people: a wide DAG's lower bound of 2^62 or more reads "2^62".</summary>
+    public string IdealCountText => IdealCount == long.MaxValue ? "2^62" : IdealCount.ToString(CultureInfo.InvariantCulture);
+}
