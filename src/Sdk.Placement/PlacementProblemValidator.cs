@@ -129,46 +129,18 @@ public static class PlacementProblemValidator
         }
     }
 
-    // Kahn's algorithm on arrays (edges by source index, counted then filled), linear in the graph.
     private static void ValidateAcyclic(PlacementProblem problem, Dictionary<int, int> indexOfId)
     {
-        var n = problem.Nodes.Count;
         var successors = new Grouping(problem.Edges.Count);
-        var indegree = new int[n];
         foreach (var edge in problem.Edges)
         {
-            int source = indexOfId[edge.SourceId], dest = indexOfId[edge.DestId];
-            successors.Add(source, dest);
-            indegree[dest]++;
+            successors.Add(indexOfId[edge.SourceId], indexOfId[edge.DestId]);
         }
 
-        var next = successors.ToArrays(n);
-        var ready = new Stack<int>();
-        for (var v = 0; v < n; v++)
+        var remaining = Kahn.RemainingIndegrees(successors.ToArrays(problem.Nodes.Count));
+        if (Array.Exists(remaining, indegree => indegree > 0))
         {
-            if (indegree[v] == 0)
-            {
-                ready.Push(v);
-            }
-        }
-
-        var processed = 0;
-        while (ready.Count > 0)
-        {
-            var v = ready.Pop();
-            processed++;
-            foreach (var w in next[v])
-            {
-                if (--indegree[w] == 0)
-                {
-                    ready.Push(w);
-                }
-            }
-        }
-
-        if (processed < n)
-        {
-            throw new PlacementValidationException($"the graph has a cycle through node {FindNodeOnCycle(problem, indexOfId, indegree)}");
+            throw new PlacementValidationException($"the graph has a cycle through node {FindNodeOnCycle(problem, indexOfId, remaining)}");
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace Sdk.Placement.Internal;
 
 /// <summary>Whether device sets form a pipeline: the graph of devices induced by contiguity edges is acyclic.</summary>
@@ -13,45 +11,17 @@ internal static class DeviceOrder
             slotOfClass[graph.ClassOf[v]] = slotOfNode[v];
         }
 
-        var successors = new HashSet<int>[slotCount];
-        var indegree = new int[slotCount];
-        for (var d = 0; d < slotCount; d++)
-        {
-            successors[d] = new HashSet<int>();
-        }
-
+        var seen = new PairSet();
+        var successors = new Grouping();
         foreach (var (from, to) in graph.ClassContiguityEdges)
         {
             int a = slotOfClass[from], b = slotOfClass[to];
-            if (a != b && successors[a].Add(b))
+            if (a != b && seen.Add(a, b))
             {
-                indegree[b]++;
+                successors.Add(a, b);
             }
         }
 
-        var ready = new Stack<int>();
-        for (var d = 0; d < slotCount; d++)
-        {
-            if (indegree[d] == 0)
-            {
-                ready.Push(d);
-            }
-        }
-
-        var removed = 0;
-        while (ready.Count > 0)
-        {
-            var d = ready.Pop();
-            removed++;
-            foreach (var next in successors[d])
-            {
-                if (--indegree[next] == 0)
-                {
-                    ready.Push(next);
-                }
-            }
-        }
-
-        return removed == slotCount;
+        return Kahn.IsAcyclic(successors.ToArrays(slotCount));
     }
 }
