@@ -30,7 +30,7 @@ namespace Sdk.Runtime.Onnx
             options ??= new OnnxImportOptions();
             if (!Identifier().IsMatch(options.Name))
             {
-                throw new ArgumentException($"The network's name '{options.Name}' is not a C# identifier.", nameof(options));
+                throw new ArgumentException($"The network's name '{options.Name}' is not a C# identifier.");
             }
 
             var graph = new OnnxGraphImporter(model, source);
@@ -52,7 +52,7 @@ namespace Sdk.Runtime.Onnx
             var layers = graph.Layers;
             if (chips.Count > layers.Count)
             {
-                throw new ArgumentException($"{chips.Count} chips for {layers.Count} layers: each chip needs at least one.", nameof(options));
+                throw new ArgumentException($"{chips.Count} chips for {layers.Count} layers: each chip needs at least one.");
             }
 
             var chipOf = chips.Mode == PlacementMode.Auto ? null : layers.Select((_, i) => i * chips.Count / layers.Count).ToArray();
@@ -61,7 +61,7 @@ namespace Sdk.Runtime.Onnx
                 var starts = chips.Starts.Select(s => layers.ToList().FindIndex(l => l.Name == s)).ToArray();
                 if (starts.Any(s => s <= 0) || starts.Zip(starts.Skip(1)).Any(p => p.First >= p.Second))
                 {
-                    throw new ArgumentException($"The chips' first layers ({string.Join(", ", chips.Starts)}) must be layers of the import after the first, in order: {string.Join(", ", layers.Select(l => l.Name))}.", nameof(options));
+                    throw new ArgumentException($"The chips' first layers ({string.Join(", ", chips.Starts)}) must be layers of the import after the first, in order: {string.Join(", ", layers.Select(l => l.Name))}.");
                 }
 
                 chipOf = layers.Select((_, i) => starts.Count(s => s <= i)).ToArray();
