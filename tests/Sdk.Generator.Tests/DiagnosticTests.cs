@@ -103,6 +103,14 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void HelpLinksPointIntoThePackagesRepository()
+    {
+        var props = System.Xml.Linq.XDocument.Load(System.IO.Path.Combine(RepoRoot.Path, "Directory.Build.props"));
+        var repository = props.Descendants("RepositoryUrl").Single().Value;
+        Assert.Equal(repository + "/blob/main/", DiagnosticRule.DocsBaseUrl);
+    }
+
+    [Fact]
     public void MessagesNameTheLayerAndTheShapes()
     {
         var (source, _) = Unmark(Usings + Net(Input(4), "[Dense(16)] public partial Layer D { get; }", "[Conv2D(4)] public partial Layer C { get; }"));
