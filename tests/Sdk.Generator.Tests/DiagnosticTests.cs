@@ -107,7 +107,7 @@ public class DiagnosticTests
     {
         var props = System.Xml.Linq.XDocument.Load(System.IO.Path.Combine(RepoRoot.Path, "Directory.Build.props"));
         var repository = props.Descendants("RepositoryUrl").Single().Value;
-        Assert.Equal(repository + "/blob/main/", DiagnosticRule.DocsBaseUrl);
+        Assert.Equal(DiagnosticRule.DocsBaseUrl, repository + "/blob/main/");
     }
 
     [Fact]
