@@ -179,7 +179,7 @@ namespace Sdk.Runtime.Onnx
             }
 
             var layer = NewLayer(node, LayerKind.Conv2D, Source(node, 0), weight.Shape[0])
-                .With("Kernel", kernel, 3)
+                .With("Kernel", kernel)
                 .With("Stride", Square(node, "strides", 1, 1), 1)
                 .With("Padding", Padding(node), 0)
                 .With("Dilation", Square(node, "dilations", 1, 1), 1)
