@@ -81,8 +81,8 @@ internal sealed class RemoteSession : IDisposable
         if (size > _maxMessage - Framing)
         {
             var what = op.KindCase == Op.KindOneofCase.Unpack ? $"cut {op.Unpack.Cut}" : op.KindCase.ToString();
-            Drop();
-            throw Error(RemoteError.MessageTooLarge, $"{what} takes {size} bytes, more than the host accepts in one message ({_maxMessage}); use smaller batches or micro-batches, or start the host with a larger --max-message-mib");
+            // Closed: what was queued (weights, say) is lost with it, and the next operation reopens and replays.
+            throw Fail(Error(RemoteError.MessageTooLarge, $"{what} takes {size} bytes, more than the host accepts in one message ({_maxMessage}); use smaller batches or micro-batches, or start the host with a larger --max-message-mib"));
         }
 
         if (_pendingBytes + size > Math.Min(FlushBytes, _maxMessage - Framing))

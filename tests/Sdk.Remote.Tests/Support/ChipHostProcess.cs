@@ -45,7 +45,7 @@ internal sealed class ChipHostProcess : IDisposable
     /// <summary>Starts a host with these <c>serve</c> arguments (without --address: it gets a free port).</summary>
     public static ChipHostProcess Start(IEnumerable<string> arguments, bool insecure = false)
     {
-        var host = new ChipHostProcess(arguments.ToList());
+        var host = new ChipHostProcess(arguments.Concat(insecure ? ["--insecure"] : Array.Empty<string>()).ToList());
         host.Launch(insecure ? "http://127.0.0.1:0" : "https://127.0.0.1:0");
         return host;
     }
