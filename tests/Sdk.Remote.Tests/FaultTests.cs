@@ -15,7 +15,7 @@ namespace Sdk.Remote.Tests;
 /// <summary>
 /// A host killed (or hung) mid-run: the run fails in time naming the chip and the host, a pipelined run accounts for
 /// every micro-batch, the next run after the host is back reconnects, and training resumes from its checkpoint.
-/// Each test has its own host for chip 1 (host B, serving chips 2 and 3, is never harmed).
+/// Chip 1 runs on host C, which these tests kill, stop and restart (host B, serving chips 2 and 3, is never harmed).
 /// </summary>
 [Collection(RemoteCollection.Name)]
 public sealed class FaultTests(Deployment deployment)
@@ -26,7 +26,8 @@ public sealed class FaultTests(Deployment deployment)
     [Fact]
     public async Task KilledHostFailsThePipelinedRunAccountingForEveryMicroBatchThenTheNextRunReconnects()
     {
-        using var host = ChipHostProcess.Start(deployment.TlsArguments("1"));
+        var host = deployment.HostC;
+        host.EnsureRunning();
         using var chips = deployment.Chips(host);
         using var model = Model.Create(Deployment.Weights(), chips);
         var chip1 = (RemoteChip)chips.Chips[1];
@@ -72,7 +73,8 @@ public sealed class FaultTests(Deployment deployment)
     [Fact]
     public async Task HungHostTimesOutNamingTheChipAndHostThenRecovers()
     {
-        using var host = ChipHostProcess.Start(deployment.TlsArguments("1"));
+        var host = deployment.HostC;
+        host.EnsureRunning();
         var options = deployment.Certificates.Caller with { CallTimeout = TimeSpan.FromSeconds(2) };
         using var chips = deployment.Chips(host, options);
         using var model = Model.Create(Deployment.Weights(), chips);
@@ -113,7 +115,8 @@ public sealed class FaultTests(Deployment deployment)
             }
         }
 
-        using var host = ChipHostProcess.Start(deployment.TlsArguments("1"));
+        var host = deployment.HostC;
+        host.EnsureRunning();
         var network = Deployment.Weights();
         using var chips = deployment.Chips(host);
         using var remote = Trainer.Create(network, chips, options);

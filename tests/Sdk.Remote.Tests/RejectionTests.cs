@@ -203,21 +203,43 @@ public sealed class RejectionTests(Deployment deployment)
     }
 
     [Fact]
-    public void InsecureServesLoopbackOnly()
+    public async Task TheHostRefusesCommandLinesThatAreNotSafe()
     {
-        var (code, errors) = ChipHostProcess.RunToEnd("serve", "--plan", deployment.PlanPath, "--chips", "1", "--address", "http://0.0.0.0:0", "--insecure");
-        Assert.Equal(2, code);
-        Assert.Contains("--insecure serves plain HTTP on a loopback address only", errors);
+        // Started together (each is a process start); each ends at once with its reason.
+        var plan = deployment.PlanPath;
+        var runs = new (string[] Arguments, int Code, string Reason)[]
+        {
+            (["--plan", plan, "--chips", "1", "--address", "http://0.0.0.0:0", "--insecure"], 2, "--insecure serves plain HTTP on a loopback address only"),
+            (["--plan", plan, "--chips", "1", "--address", "http://127.0.0.1:0"], 2, "a chip host serves TLS (https://); plain HTTP needs --insecure"),
+            (["--plan", plan, "--chips", "1", "--address", "https://127.0.0.1:0"], 2, "needs --cert and --key"),
+        }.Select(r => Task.Run(() => (Result: ChipHostProcess.RunToEnd(["serve", .. r.Arguments]), r.Code, r.Reason))).ToArray();
+        foreach (var run in await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(120)))
+        {
+            Assert.Equal(run.Code, run.Result.ExitCode);
+            Assert.Contains(run.Reason, run.Result.Errors);
+        }
+    }
 
-        (code, errors) = ChipHostProcess.RunToEnd("serve", "--plan", deployment.PlanPath, "--chips", "1", "--address", "http://127.0.0.1:0");
-        Assert.Equal(2, code);
-        Assert.Contains("a chip host serves TLS (https://); plain HTTP needs --insecure", errors);
+    [Fact]
+    public void AHostServesOnlyAPlanItsCompilerAgreesWithAndChipsItHas()
+    {
+        // What `sdk-chip serve` loads before it listens (it exits 1 with these messages).
+        var tampered = Path.Combine(deployment.Directory, "tampered.plan.json");
+        File.WriteAllText(tampered, File.ReadAllText(deployment.PlanPath).Replace("\"Size\": 16", "\"Size\": 24"));
+        var error = Assert.Throws<InvalidDataException>(() => PlanFile.Load(tampered));
+        Assert.Contains("network 'RemoteNet' compiles here to plan fingerprint", error.Message);
+        Assert.Contains("the writer and this host run different compiler versions", error.Message);
 
-        (code, errors) = ChipHostProcess.RunToEnd("serve", "--plan", deployment.PlanPath, "--chips", "1", "--address", "https://127.0.0.1:0");
-        Assert.Equal(2, code);
-        Assert.Contains("needs --cert and --key", errors);
+        var plan = PlanFile.Load(deployment.PlanPath);
+        Assert.Equal(PlanFingerprint.Of(RemoteNet.Plan), PlanFingerprint.Of(plan));
+        Assert.Equal(PlanFile.SpecSha256(RemoteNet.Plan.Spec), PlanFile.SpecSha256(plan.Spec));
+        var chips = Assert.Throws<ArgumentOutOfRangeException>(() => new Sdk.Runtime.Remote.Hosting.HostedPlan(plan, [4], null, "here", 1 << 20));
+        Assert.Contains("has chips 0 to 3; there is no chip 4", chips.Message);
+    }
 
-        // On loopback, explicitly, it serves: the run equals the in-process one.
+    [Fact]
+    public void AnInsecureHostServesOnLoopback()
+    {
         using var insecure = ChipHostProcess.Start(["--plan", deployment.PlanPath, "--chips", "1"], insecure: true);
         var input = RemoteExecutionTests.Input(3);
         var options = deployment.Certificates.Caller;
@@ -230,16 +252,7 @@ public sealed class RejectionTests(Deployment deployment)
         Assert.Equal(
             RemoteExecutionTests.Bits(RemoteExecutionTests.InProcess(m => m.Run(input, 3))),
             RemoteExecutionTests.Bits(model.Run(input, 3)));
-    }
-
-    [Fact]
-    public void AHostRefusesToStartOnAPlanFileItsCompilerDisagreesWith()
-    {
-        var path = Path.Combine(deployment.Directory, "tampered.plan.json");
-        File.WriteAllText(path, File.ReadAllText(deployment.PlanPath).Replace("\"Size\": 16", "\"Size\": 24"));
-        var (code, errors) = ChipHostProcess.RunToEnd("serve", "--plan", path, "--chips", "1", "--address", "http://127.0.0.1:0", "--insecure");
-        Assert.Equal(1, code);
-        Assert.Contains("compiles here to plan fingerprint", errors);
+        Assert.Contains("WITHOUT TLS", insecure.Banner);
     }
 
     private static void AssertNamed(RpcException error, StatusCode code, string name, string detail)

@@ -30,6 +30,9 @@ internal sealed class ChipHostProcess : IDisposable
 
     public int ProcessId => _process?.Id ?? -1;
 
+    /// <summary>The line saying what it serves.</summary>
+    public string Banner { get; private set; } = string.Empty;
+
     /// <summary>What the host wrote to standard error (its refusals), so far.</summary>
     public string Errors
     {
@@ -72,6 +75,15 @@ internal sealed class ChipHostProcess : IDisposable
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit(StartTimeout);
+        }
+    }
+
+    /// <summary>Restarts it if it is not running (a test before killed it).</summary>
+    public void EnsureRunning()
+    {
+        if (_process is not { HasExited: false })
+        {
+            Restart();
         }
     }
 
@@ -125,6 +137,11 @@ internal sealed class ChipHostProcess : IDisposable
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
+            if (e.Data is { } serving && serving.StartsWith("sdk-chip: serving ", StringComparison.Ordinal))
+            {
+                Banner = serving;
+            }
+
             if (e.Data is { } line && line.StartsWith("sdk-chip: listening on ", StringComparison.Ordinal))
             {
                 listening.TrySetResult(line["sdk-chip: listening on ".Length..]);

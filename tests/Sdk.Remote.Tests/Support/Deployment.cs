@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading.Tasks;
 using Sdk.Runtime;
 using Sdk.Runtime.Backends.Cpu;
 using Sdk.Runtime.Remote;
@@ -10,7 +11,8 @@ namespace Sdk.Remote.Tests.Support;
 /// <summary>
 /// Two chip hosts of <see cref="RemoteNet"/> on 127.0.0.1, shared by the tests of the <see cref="RemoteCollection"/>:
 /// host A serves chip 1 and receives its weights from each caller (messages up to 2 MiB); host B serves chips 2 and 3
-/// with weights it loaded from a safetensors file. Chip 0 runs in the test process.
+/// with weights it loaded from a safetensors file; host C serves chip 1 too, for the tests that kill it. Chip 0 runs in
+/// the test process.
 /// </summary>
 public sealed class Deployment : IDisposable
 {
@@ -26,8 +28,12 @@ public sealed class Deployment : IDisposable
         Weights().Parameters.Save(WeightsPath);
         try
         {
-            HostA = ChipHostProcess.Start(TlsArguments("1", "--max-message-mib", MaxMessageMib.ToString()));
-            HostB = ChipHostProcess.Start(TlsArguments("2,3", "--weights", WeightsPath));
+            // Started together: most of a start is the runtime's own warm-up, which overlaps.
+            var a = Task.Run(() => ChipHostProcess.Start(TlsArguments("1", "--max-message-mib", MaxMessageMib.ToString())));
+            var b = Task.Run(() => ChipHostProcess.Start(TlsArguments("2,3", "--weights", WeightsPath)));
+            var c = Task.Run(() => ChipHostProcess.Start(TlsArguments("1")));
+            Task.WaitAll(a, b, c);
+            (HostA, HostB, HostC) = (a.Result, b.Result, c.Result);
         }
         catch
         {
@@ -47,6 +53,9 @@ public sealed class Deployment : IDisposable
     internal ChipHostProcess HostA { get; } = null!;
 
     internal ChipHostProcess HostB { get; } = null!;
+
+    /// <summary>The host the fault tests kill, stop and restart.</summary>
+    internal ChipHostProcess HostC { get; } = null!;
 
     /// <summary>The network with the deployment's weights (seeded, BatchNorm statistics away from their defaults).</summary>
     public static RemoteNet Weights()
@@ -104,6 +113,7 @@ public sealed class Deployment : IDisposable
     {
         HostA?.Dispose();
         HostB?.Dispose();
+        HostC?.Dispose();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
