@@ -155,10 +155,17 @@ internal sealed class RemoteSession : IDisposable
         }
     }
 
-    private static void Write(AsyncDuplexStreamingCall<Request, Reply> call, Request request, TimeSpan timeout)
+    private void Write(AsyncDuplexStreamingCall<Request, Reply> call, Request request, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
-        call.RequestStream.WriteAsync(request, deadline.Token).GetAwaiter().GetResult();
+        try
+        {
+            call.RequestStream.WriteAsync(request, deadline.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (deadline.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        {
+            throw Error(RemoteError.Timeout, $"a message could not be sent within {timeout.TotalSeconds:0.###} s (the host does not read, or the network stalls)");
+        }
     }
 
     private Reply Read(AsyncDuplexStreamingCall<Request, Reply> call, TimeSpan timeout)
@@ -169,7 +176,7 @@ internal sealed class RemoteSession : IDisposable
         {
             more = call.ResponseStream.MoveNext(deadline.Token).GetAwaiter().GetResult();
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && deadline.IsCancellationRequested)
+        catch (Exception e) when (deadline.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
             throw Error(RemoteError.Timeout, $"no reply within {timeout.TotalSeconds:0.###} s (the host hangs, or the network stalls)");
         }
