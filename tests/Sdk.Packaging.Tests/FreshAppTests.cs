@@ -81,13 +81,13 @@ public sealed class FreshAppTests(ITestOutputHelper output) : IDisposable
     public void A_fresh_console_app_builds_and_runs_a_split_network_from_the_packages_and_the_tools_run()
     {
         var feed = Path.Combine(_root, "feed");
-        foreach (var project in new[] { "Sdk.Runtime", "Sdk.Placement.Cli", "Sdk.Onnx.Cli" })
+        foreach (var project in new[] { "Sdk.Runtime", "Sdk.Placement.Cli", "Sdk.Onnx.Cli", "Sdk.Runtime.Remote", "Sdk.Chip.Host" })
         {
             Dotnet(Repo, $"pack src/{project}/{project}.csproj -c {Configuration} --no-build -o \"{feed}\" -p:PackageVersion={_version}");
         }
 
         Assert.Equal(
-            new[] { "SplitSdk", "SplitSdk.Onnx", "SplitSdk.Place" }.Select(id => $"{id}.{_version}.nupkg"),
+            new[] { "SplitSdk", "SplitSdk.Chip", "SplitSdk.Onnx", "SplitSdk.Place", "SplitSdk.Remote" }.Select(id => $"{id}.{_version}.nupkg"),
             Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal));
         CheckPackages(feed);
         File.WriteAllText(Path.Combine(_root, "nuget.config"), $"""
@@ -169,7 +169,18 @@ public sealed class FreshAppTests(ITestOutputHelper output) : IDisposable
                 nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value).Order(StringComparer.Ordinal));
         }
 
-        foreach (var tool in new[] { "SplitSdk.Place", "SplitSdk.Onnx" })
+        using (var remote = ZipFile.OpenRead(Path.Combine(feed, $"SplitSdk.Remote.{_version}.nupkg")))
+        {
+            // The caller's side of remote chips: its own assembly, and SplitSdk whole (generator and build report too).
+            Assert.Contains(remote.Entries, e => e.FullName == "lib/net10.0/Sdk.Runtime.Remote.dll");
+            Assert.DoesNotContain(remote.Entries, e => e.FullName.EndsWith("Sdk.Compiler.dll", StringComparison.Ordinal));
+            var dependencies = XDocument.Load(remote.GetEntry("SplitSdk.Remote.nuspec")!.Open()).Descendants().Where(e => e.Name.LocalName == "dependency").ToList();
+            Assert.Equal(["Google.Protobuf", "Grpc.Net.Client", "SplitSdk"], dependencies.Select(e => e.Attribute("id")!.Value).Order(StringComparer.Ordinal));
+            var sdk = dependencies.Single(e => e.Attribute("id")!.Value == "SplitSdk");
+            Assert.Equal((_version, "All"), (sdk.Attribute("version")!.Value, sdk.Attribute("include")!.Value));
+        }
+
+        foreach (var tool in new[] { "SplitSdk.Place", "SplitSdk.Onnx", "SplitSdk.Chip" })
         {
             using var package = ZipFile.OpenRead(Path.Combine(feed, $"{tool}.{_version}.nupkg"));
             var nuspec = XDocument.Load(package.GetEntry(tool + ".nuspec")!.Open());
