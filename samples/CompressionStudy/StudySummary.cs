@@ -22,7 +22,11 @@ public sealed record SummaryRow(
     public double Std => Accuracies.Length < 2 ? 0 : Math.Sqrt(Accuracies.Sum(a => (a - Mean) * (a - Mean)) / (Accuracies.Length - 1));
 }
 
-/// <summary>For one network, cut and method: the largest ratio whose mean accuracy, and that of every smaller ratio, stays within one point of the unsplit network's.</summary>
+/// <summary>
+/// For one network, cut and method: the largest ratio whose mean accuracy, and that of every smaller ratio, stays
+/// within one point of the unsplit network's. Ratios that repeat a smaller ratio's plan (r ≥ C: one channel) are not
+/// counted, so the headline names the narrowest plan, not a larger number for the same bytes.
+/// </summary>
 public sealed record Headline(string Network, string Cut, StudyMethod Method, double Unsplit, int? LargestRatio, double? Accuracy);
 
 /// <summary>The study's rows averaged over seeds, with the Pareto front and the headline.</summary>
@@ -63,7 +67,7 @@ public static class StudySummary
             foreach (var method in cut.Select(r => r.Method).Distinct())
             {
                 SummaryRow? best = null;
-                foreach (var row in cut.Where(r => r.Method == method && r.Ratio > 1).OrderBy(r => r.Ratio))
+                foreach (var row in cut.Where(r => r.Method == method && r.Ratio > 1 && r.SameAs is null).OrderBy(r => r.Ratio))
                 {
                     if (row.Mean < unsplit.Mean - Point)
                     {

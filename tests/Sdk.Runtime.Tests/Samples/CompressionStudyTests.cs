@@ -137,6 +137,21 @@ public sealed class CompressionStudyTests
         Assert.Contains(expected, error);
     }
 
+    [Fact]
+    public void TheHeadline_NamesTheNarrowestPlan_NotARatioThatRepeatsIt()
+    {
+        // C = 8: r = 8 crosses one channel and r = 16 is that plan again (SameAs 8), with the same accuracy.
+        StudyResult Row(int ratio, int width, int? sameAs, double accuracy) => new(
+            $"StudyResNet/early/Trained/r{ratio}/seed1", "StudyResNet", "early", StudyMethod.Trained, ratio, 1, 8, width, sameAs, 2, accuracy,
+            3136L * width, 3136L * width, 1, 1, 1, 1, 1, true, 1, 2, 1, null, null);
+        var rows = StudySummary.Of([Row(1, 8, null, 0.80), Row(2, 4, null, 0.80), Row(4, 2, null, 0.795), Row(8, 1, null, 0.794), Row(16, 1, 8, 0.794)]);
+
+        var headline = Assert.Single(StudySummary.Headlines(rows));
+
+        Assert.Equal(8, headline.LargestRatio);
+        Assert.Equal(0.794, headline.Accuracy);
+    }
+
     /// <summary>A results file holding one made-up row with test accuracy 0.5.</summary>
     private static string Written(TempDirectory directory)
     {
