@@ -56,8 +56,8 @@ internal abstract class TrainingExecutor : ICutEndpoint
     public abstract void Backward(int layer);
 
     /// <inheritdoc/>
-    public abstract int Pack(int cut, CutDirection direction, Span<byte> wire);
+    public abstract int Pack(int cut, CutDirection direction, WireEncoding encoding, Span<byte> wire);
 
     /// <inheritdoc/>
-    public abstract void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire);
+    public abstract void Unpack(int cut, CutDirection direction, WireEncoding encoding, ReadOnlySpan<byte> wire);
 }
