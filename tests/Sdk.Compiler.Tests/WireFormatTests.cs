@@ -2,7 +2,7 @@ using System.Linq;
 
 namespace Sdk.Compiler.Tests;
 
-/// <summary>The wire formats' counts: truncation bit-packed per sample at every width, and its checks.</summary>
+/// <summary>The wire formats' counts: truncation bit-packed per sample at every width, its checks, and the exchange's prediction.</summary>
 public class WireFormatTests
 {
     private static NetworkSpec TwoChips(WireEncoding? transfer) => new(
@@ -60,5 +60,15 @@ public class WireFormatTests
         Assert.Null(result.Plan);
         var error = Assert.Single(result.Diagnostics, d => d.Id == DiagnosticRules.InvalidArgument.Id);
         Assert.Equal($"Layer 'B': {message}", error.Message);
+    }
+
+    [Fact]
+    public void TheExchangeCostsEachTensorToEachOtherReplica()
+    {
+        var plan = NetworkPlan.Compile(TwoChips(null));
+        long[] tensors = { 7 * 3 * 3 * 3, 7, 4 * 175, 4 };
+        Assert.Equal(0, ExchangeTraffic.StepBytes(plan, 1, WireFormat.Float32, WireFormat.Float32));
+        Assert.Equal(2 * tensors.Sum(n => (4 * n) + (4 * n)), ExchangeTraffic.StepBytes(plan, 3, WireFormat.Float32, WireFormat.Float32));
+        Assert.Equal(3 * tensors.Sum(n => ((n * 10) + 7) / 8 + (2 * n)), ExchangeTraffic.StepBytes(plan, 4, WireEncoding.Truncated(10), WireFormat.Float16));
     }
 }

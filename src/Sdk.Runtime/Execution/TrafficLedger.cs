@@ -10,7 +10,8 @@ namespace Sdk.Runtime;
 /// What every cut actually carried, beside what the plan predicted for the transfers that happened. Measured
 /// bytes are what the codecs wrote and the receivers unpacked (<see cref="CutTransport"/>); predicted bytes are
 /// the compiler's count for each transfer's samples in the encoding it travelled in (the plan's, or the precision
-/// an adaptive policy had reached). A correct runtime makes the two agree to the byte.
+/// an adaptive policy had reached). A correct runtime makes the two agree to the byte. Data-parallel training's
+/// weight exchange is counted apart, in <see cref="Exchange"/>.
 /// </summary>
 /// <remarks>
 /// Recording is thread-safe (the pipelined executor records from every chip's thread): each record, count and
@@ -47,26 +48,29 @@ public sealed class TrafficLedger
     /// <summary>One entry per cut: measured bytes and time, forward and backward.</summary>
     public IReadOnlyList<CutRecord> Cuts => _cuts;
 
-    /// <summary>Bytes the cuts carried, forward and backward.</summary>
+    /// <summary>The weight exchange between data-parallel replicas (training); zero without replicas.</summary>
+    public ExchangeRecord Exchange { get; } = new();
+
+    /// <summary>Bytes the cuts and the exchange carried.</summary>
     public long TotalBytes
     {
         get
         {
             lock (_gate)
             {
-                return _cuts.Sum(c => c.ForwardBytes + c.BackwardBytes);
+                return _cuts.Sum(c => c.ForwardBytes + c.BackwardBytes) + Exchange.Bytes;
             }
         }
     }
 
-    /// <summary>What the same transfers would have carried, every value as a float32.</summary>
+    /// <summary>What the same transfers (cuts and exchange) would have carried, every value as a float32.</summary>
     public long Float32Bytes
     {
         get
         {
             lock (_gate)
             {
-                return _cuts.Sum(c => c.Float32Bytes);
+                return _cuts.Sum(c => c.Float32Bytes) + Exchange.Float32Bytes;
             }
         }
     }
@@ -119,6 +123,8 @@ public sealed class TrafficLedger
                 link.Reset();
             }
 
+            Exchange.Reset();
+
             ForwardSamples = 0;
             BackwardSamples = 0;
         }
@@ -151,8 +157,17 @@ public sealed class TrafficLedger
         }
     }
 
-    /// <summary>True when every cut carried exactly what the plan predicts for the transfers that happened.</summary>
-    public bool MatchesPlan => Compare().All(c => c.Matches);
+    /// <summary>True when every cut, and the exchange, carried exactly what the plan predicts for the transfers that happened.</summary>
+    public bool MatchesPlan
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Compare().All(c => c.Matches) && Exchange.Matches;
+            }
+        }
+    }
 
     public string ToMarkdown()
     {
@@ -171,12 +186,17 @@ public sealed class TrafficLedger
                     $"{(row.Matches ? "yes" : "**no**")} | {record.Elapsed.TotalMilliseconds:0.###} | {record.Modelled.TotalMilliseconds:0.###} |\n");
             }
 
-            if (_cuts.Any(c => c.Float32Bytes != c.ForwardBytes + c.BackwardBytes))
+            if (Exchange.Transfers > 0)
             {
-                var total = _cuts.Sum(c => c.ForwardBytes + c.BackwardBytes);
-                var float32 = _cuts.Sum(c => c.Float32Bytes);
+                md.Append('\n').Append(Exchange.ToMarkdown());
+            }
+
+            if (_cuts.Any(c => c.Float32Bytes != c.ForwardBytes + c.BackwardBytes) || Exchange.Transfers > 0)
+            {
+                var total = _cuts.Sum(c => c.ForwardBytes + c.BackwardBytes) + Exchange.Bytes;
+                var float32 = _cuts.Sum(c => c.Float32Bytes) + Exchange.Float32Bytes;
                 md.Append(CultureInfo.InvariantCulture,
-                    $"\nMeasured {total} B in all, {(float32 == 0 ? 0 : 100.0 * total / float32):0.##} % of the {float32} B the same transfers take with every value a float32.\n");
+                    $"\nMeasured {total} B in all (cuts and exchange), {(float32 == 0 ? 0 : 100.0 * total / float32):0.##} % of the {float32} B the same transfers take with every value a float32.\n");
             }
 
             return md.ToString();
@@ -192,6 +212,15 @@ public sealed class TrafficLedger
         {
             _cuts[cut].Add(encoding, predicted, measured, float32, elapsedTicks, backward, _cutLinks[cut]);
             (backward ? _backwardLinks : _forwardLinks)[cut]?.Record(measured, elapsedTicks);
+        }
+    }
+
+    /// <summary>One tensor of the weight exchange, as <see cref="ExchangeRecord.Record"/> describes.</summary>
+    internal void RecordExchange(bool gradient, WireEncoding encoding, long predicted, long measured, long float32)
+    {
+        lock (_gate)
+        {
+            Exchange.Record(gradient, encoding, predicted, measured, float32);
         }
     }
 
