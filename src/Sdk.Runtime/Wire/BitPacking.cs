@@ -1,15 +1,15 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Sdk.Runtime.Wire;
 
 /// <summary>
 /// The bit stream of a truncation (see <c>TruncatedFormat</c>): value i's top <c>bits</c> bits at stream bits
 /// [i x bits, (i + 1) x bits), least significant first, ceil(n x bits / 8) bytes for n values, the last byte padded
-/// with zeros. Byte-aligned widths (8, 16, 24 and 32 bits) move whole bytes with vector shuffles; the others
-/// go through a 64-bit accumulator (packing) or one unaligned 64-bit read per value (unpacking).
+/// with zeros. The vector paths (<see cref="BitPackingVectors"/>) do what they can: byte-aligned widths by narrowing
+/// and byte shuffles, the others by byte permutes in groups of 8 values (AVX-512 VBMI); this file does the rest, value by value, with the same
+/// result: a 64-bit accumulator packing, one unaligned 64-bit read per value unpacking.
 /// </summary>
 internal static class BitPacking
 {
@@ -20,8 +20,14 @@ internal static class BitPacking
     public static void Pack(ReadOnlySpan<float> values, int bits, Span<byte> wire)
     {
         var source = MemoryMarshal.Cast<float, uint>(values);
-        var done = bits % 8 == 0 ? PackWholeBytes(source, bits / 8, wire) : 0;
-        PackBits(source[done..], bits, wire[(done * bits / 8)..]);
+        if (wire.Length < Bytes(source.Length, bits))
+        {
+            throw new ArgumentException($"{source.Length} values of {bits} bits take {Bytes(source.Length, bits)} bytes; the wire has {wire.Length}.", nameof(wire));
+        }
+
+        // Every vector path packs whole groups of 8 values (bits bytes each), so the rest starts on a byte boundary.
+        var done = BitPackingVectors.Pack(source, bits, wire);
+        PackBits(source[done..], bits, wire[(int)Bytes(done, bits)..]);
     }
 
     /// <summary>
@@ -31,8 +37,13 @@ internal static class BitPacking
     public static void Unpack(ReadOnlySpan<byte> wire, int bits, Span<float> values)
     {
         var target = MemoryMarshal.Cast<float, uint>(values);
-        var done = bits % 8 == 0 ? UnpackWholeBytes(wire, bits / 8, target) : 0;
-        UnpackBits(wire[(done * bits / 8)..], bits, target[done..]);
+        if (wire.Length < Bytes(target.Length, bits))
+        {
+            throw new ArgumentException($"{target.Length} values of {bits} bits take {Bytes(target.Length, bits)} bytes; the wire has {wire.Length}.", nameof(wire));
+        }
+
+        var done = BitPackingVectors.Unpack(wire, bits, target);
+        UnpackBits(wire[(int)Bytes(done, bits)..], bits, target[done..]);
     }
 
     /// <summary>The general case: a 64-bit accumulator flushed 32 bits at a time (it never holds more than 63).</summary>
@@ -43,11 +54,6 @@ internal static class BitPacking
         var filled = 0;
         var written = 0;
         ref var output = ref MemoryMarshal.GetReference(wire);
-        if (wire.Length < Bytes(source.Length, bits))
-        {
-            throw new ArgumentException($"{source.Length} values of {bits} bits take {Bytes(source.Length, bits)} bytes; the wire has {wire.Length}.", nameof(wire));
-        }
-
         foreach (var value in source)
         {
             pending |= (ulong)(value >> shift) << filled;
@@ -73,11 +79,6 @@ internal static class BitPacking
     {
         var shift = 32 - bits;
         var mask = (1UL << bits) - 1;
-        if (wire.Length < Bytes(target.Length, bits))
-        {
-            throw new ArgumentException($"{target.Length} values of {bits} bits take {Bytes(target.Length, bits)} bytes; the wire has {wire.Length}.", nameof(wire));
-        }
-
         ref var input = ref MemoryMarshal.GetReference(wire);
         var i = 0;
         long bit = 0;
@@ -98,83 +99,5 @@ internal static class BitPacking
 
             target[i] = (uint)((word >> (int)(bit & 7)) & mask) << shift;
         }
-    }
-
-    /// <summary>
-    /// 8, 16, 24 or 32 bits: each value's top <paramref name="width"/> bytes (little-endian: its last ones), gathered
-    /// by one shuffle per 4 values; returns how many values it packed (a multiple of 4; the rest go through the general case).
-    /// </summary>
-    private static int PackWholeBytes(ReadOnlySpan<uint> source, int width, Span<byte> wire)
-    {
-        if (width == 4)
-        {
-            MemoryMarshal.AsBytes(source).CopyTo(wire);
-            return source.Length;
-        }
-
-        if (!Vector128.IsHardwareAccelerated)
-        {
-            return 0;
-        }
-
-        var shuffle = Gather(width, pack: true);
-        var input = MemoryMarshal.AsBytes(source);
-        var done = 0;
-
-        // Each step stores 16 bytes but advances 4 x width: it stops while the store still fits the wire.
-        for (; done + 4 <= source.Length && (done * width) + 16 <= wire.Length; done += 4)
-        {
-            var packed = Vector128.Shuffle(Vector128.Create(input.Slice(done * 4, 16)), shuffle);
-            packed.CopyTo(wire[(done * width)..]);
-        }
-
-        return done;
-    }
-
-    /// <summary>The inverse of <see cref="PackWholeBytes"/>: each value's bytes to its top, zeros below.</summary>
-    private static int UnpackWholeBytes(ReadOnlySpan<byte> wire, int width, Span<uint> target)
-    {
-        if (width == 4)
-        {
-            MemoryMarshal.Cast<byte, uint>(wire[..(4 * target.Length)]).CopyTo(target);
-            return target.Length;
-        }
-
-        if (!Vector128.IsHardwareAccelerated)
-        {
-            return 0;
-        }
-
-        var shuffle = Gather(width, pack: false);
-        var output = MemoryMarshal.AsBytes(target);
-        var done = 0;
-        for (; done + 4 <= target.Length && (done * width) + 16 <= wire.Length; done += 4)
-        {
-            var unpacked = Vector128.Shuffle(Vector128.Create(wire.Slice(done * width, 16)), shuffle);
-            unpacked.CopyTo(output[(done * 4)..]);
-        }
-
-        return done;
-    }
-
-    /// <summary>
-    /// The byte shuffle between 4 float32 (16 bytes) and their top <paramref name="width"/> bytes each (4 x width
-    /// bytes); an index of 255 (out of range) gives a zero byte.
-    /// </summary>
-    private static Vector128<byte> Gather(int width, bool pack)
-    {
-        Span<byte> indices = stackalloc byte[16];
-        indices.Fill(255);
-        for (var value = 0; value < 4; value++)
-        {
-            for (var b = 0; b < width; b++)
-            {
-                var wireByte = (value * width) + b;
-                var floatByte = (value * 4) + (4 - width) + b;
-                indices[pack ? wireByte : floatByte] = (byte)(pack ? floatByte : wireByte);
-            }
-        }
-
-        return Vector128.Create((ReadOnlySpan<byte>)indices);
     }
 }
