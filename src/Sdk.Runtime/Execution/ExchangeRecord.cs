@@ -29,7 +29,7 @@ public sealed class ExchangeRecord
     /// <summary>Tensors sent, weights and gradients.</summary>
     public long Transfers { get; private set; }
 
-    /// <summary>The encodings weights travelled in: the first and the latest (adaptive precision raises the bits per layer; this is over all layers).</summary>
+    /// <summary>The encodings weights travelled in: the narrowest and the widest over all layers and steps (adaptive precision raises each layer's bits on its own).</summary>
     public EncodingRange WeightEncodings { get; private set; }
 
     public long Bytes => WeightBytes + GradientBytes;

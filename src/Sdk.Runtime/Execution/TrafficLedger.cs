@@ -231,7 +231,7 @@ public sealed class TrafficLedger
 
         public CutInfo Cut { get; }
 
-        /// <summary>The encodings its tensor travelled in: the first and the last (they differ when adaptive precision raised the bits).</summary>
+        /// <summary>The encodings its tensor travelled in: the narrowest and the widest, here the first and the last (they differ when adaptive precision raised the bits).</summary>
         public EncodingRange Encodings { get; private set; }
 
         /// <summary>What the same transfers would have carried as float32, forward and backward.</summary>

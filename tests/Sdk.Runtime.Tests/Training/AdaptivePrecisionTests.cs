@@ -27,6 +27,23 @@ public sealed class AdaptivePrecisionTests
     }
 
     [Fact]
+    public void AnEncodingRangeKeepsTheNarrowestAndTheWidest_WhateverTheOrder()
+    {
+        // The weight exchange sends layer after layer, each in its own bits: the range must not end at the last layer sent.
+        var range = default(EncodingRange);
+        Assert.Equal("—", range.ToString());
+        foreach (var bits in new[] { 12, 13, 12, 14, 13, 12 })
+        {
+            range = range.With(WireEncoding.Truncated(bits));
+        }
+
+        Assert.Equal(new EncodingRange(WireEncoding.Truncated(12), WireEncoding.Truncated(14)), range);
+        Assert.Equal("Truncated(12) → Truncated(14)", range.ToString());
+        Assert.Equal("Float16", default(EncodingRange).With(WireFormat.Float16).With(WireFormat.Float16).ToString());
+        Assert.Equal("Truncated(12) → Float32", default(EncodingRange).With(WireEncoding.Truncated(12)).With(WireFormat.Float32).ToString());
+    }
+
+    [Fact]
     public void TheScheduleStopsAtThirtyTwoBits()
     {
         var schedule = new AdaptivePrecision(startBits: 30, threshold: 1e-4, interval: 1).Start();
