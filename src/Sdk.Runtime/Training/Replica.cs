@@ -12,7 +12,7 @@ namespace Sdk.Runtime.Training;
 /// trainer's <see cref="CutTransport"/>. Data-parallel training runs several on shares of each batch; replica 0 trains
 /// on the master parameters.
 /// </summary>
-internal sealed class Replica
+internal sealed class Replica : IDisposable
 {
     private readonly NetworkPlan _plan;
     private readonly TrainingExecutor[] _chips;
@@ -110,5 +110,26 @@ internal sealed class Replica
 
         transport.Ledger.CountBackward(batch);
         return loss;
+    }
+
+    /// <summary>
+    /// The pass is over (after <see cref="Backward"/> when <paramref name="backward"/>, else after <see cref="Forward"/>):
+    /// every chip's gradients and running statistics into this replica's arrays (remote chips bring them home).
+    /// </summary>
+    public void EndPass(bool backward)
+    {
+        foreach (var chip in _chips)
+        {
+            chip.EndPass(backward);
+        }
+    }
+
+    /// <summary>Releases what each chip holds for this replica (a remote chip's session).</summary>
+    public void Dispose()
+    {
+        foreach (var chip in _chips)
+        {
+            chip.Dispose();
+        }
     }
 }

@@ -229,6 +229,7 @@ public sealed partial class Trainer : IDisposable
             var shareLabels = labels.Slice(first, samples);
             correct += CountCorrect(logits, shareLabels, samples);
             var shareLoss = backward ? replica.Backward(logits, shareLabels, samples, _transport) : Softmax.CrossEntropy(logits, shareLabels, samples, Classes);
+            replica.EndPass(backward); // before the gradients are reduced: a remote chip brings them home here
             loss += _replicas.Length == 1 ? shareLoss : (double)shareLoss * samples / batch;
         }
 
@@ -336,7 +337,14 @@ public sealed partial class Trainer : IDisposable
     {
         lock (_gate)
         {
-            _disposed = true;
+            if (!_disposed)
+            {
+                _disposed = true;
+                foreach (var replica in _replicas)
+                {
+                    replica.Dispose();
+                }
+            }
         }
     }
 
