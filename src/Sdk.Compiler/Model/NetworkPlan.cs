@@ -263,11 +263,14 @@ public sealed record CutInfo
     /// <summary>Per-sample shape of the tensor on the wire.</summary>
     public EquatableArray<int> Shape { get; internal init; }
 
-    public WireFormat Format { get; internal init; }
+    /// <summary>The wire format and its bits (Truncated).</summary>
+    public WireEncoding Encoding { get; internal init; }
+
+    public WireFormat Format => Encoding.Format;
 
     public int BottleneckRatio { get; internal init; } = 1;
 
-    /// <summary>Bytes of one sample's tensor on the wire, in <see cref="Format"/>.</summary>
+    /// <summary>Bytes of one sample's tensor on the wire, in <see cref="Encoding"/>.</summary>
     public long ForwardBytesPerSample { get; internal init; }
 
     /// <summary>The gradient of the cut tensor, sent back in training (same shape and format).</summary>
@@ -279,16 +282,19 @@ public sealed record CutInfo
     public long Elements => Shapes.Elements(Shape);
 
     /// <summary>The format's definition: bytes, rounding, gradient rule.</summary>
-    public WireFormatDefinition FormatDefinition => WireFormats.Of(Format);
+    public WireFormatDefinition FormatDefinition => WireFormats.Of(Encoding);
 
     /// <summary>Bytes the forward tensor of <paramref name="samples"/> samples takes on the wire.</summary>
-    public long ForwardBytes(long samples) => FormatDefinition.Bytes(Elements, samples);
+    public long ForwardBytes(long samples) => Bytes(Encoding, samples);
 
     /// <summary>Bytes its gradient takes on the wire (training).</summary>
-    public long BackwardBytes(long samples) => WireFormats.Of(FormatDefinition.GradientFormat).Bytes(Elements, samples);
+    public long BackwardBytes(long samples) => Bytes(FormatDefinition.GradientFormat, samples);
+
+    /// <summary>Bytes this cut's tensor of <paramref name="samples"/> samples takes in <paramref name="encoding"/> (another than the plan's: adaptive precision in training).</summary>
+    public long Bytes(WireEncoding encoding, long samples) => WireFormats.Of(encoding).Bytes(Elements, samples);
 
     public override string ToString() =>
-        $"cut {Index}: {From} -> {string.Join(", ", To)} (chip {FromChip} -> {ToChip}, {Shapes.Format(Shape)} {Format}, {ForwardBytesPerSample} B/sample)";
+        $"cut {Index}: {From} -> {string.Join(", ", To)} (chip {FromChip} -> {ToChip}, {Shapes.Format(Shape)} {Encoding}, {ForwardBytesPerSample} B/sample)";
 }
 
 /// <summary>A chip of the plan with its totals for one sample.</summary>

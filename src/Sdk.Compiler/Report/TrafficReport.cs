@@ -25,7 +25,7 @@ internal static class TrafficReport
               .Append(" | ").Append(string.Join(", ", cut.To))
               .Append(" | ").Append(cut.FromChip).Append(" → ").Append(cut.ToChip)
               .Append(" | ").Append(Shapes.Format(cut.Shape))
-              .Append(" | ").Append(cut.Format.ToString())
+              .Append(" | ").Append(cut.Encoding.ToString())
               .Append(" | ").Append(cut.BottleneckRatio > 1 ? "1/" + cut.BottleneckRatio : "—")
               .Append(" | ").Append(cut.ForwardBytesPerSample)
               .Append(" | ").Append(cut.BackwardBytesPerSample)
@@ -126,8 +126,13 @@ internal static class TrafficReport
             json.BeginObject()
                 .Property("index", cut.Index).Property("from", cut.From).Property("to", cut.To)
                 .Property("fromChip", cut.FromChip).Property("toChip", cut.ToChip)
-                .Property("shape", cut.Shape).Property("format", cut.Format.ToString())
-                .Property("bottleneckRatio", cut.BottleneckRatio)
+                .Property("shape", cut.Shape).Property("format", cut.Format.ToString());
+            if (cut.Format == WireFormat.Truncated)
+            {
+                json.Property("bits", cut.Encoding.Bits);
+            }
+
+            json.Property("bottleneckRatio", cut.BottleneckRatio)
                 .Property("forwardBytesPerSample", cut.ForwardBytesPerSample)
                 .Property("backwardBytesPerSample", cut.BackwardBytesPerSample)
                 .Property("modelledSecondsPerSample", cut.ModelledSecondsPerSample)
