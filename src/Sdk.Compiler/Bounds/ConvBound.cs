@@ -25,22 +25,22 @@ namespace Sdk.Compiler;
 public static class ConvBound
 {
     /// <summary>The sliding window's reuse R (both axes).</summary>
-    public static double Reuse(ConvShape shape) => shape.Height.Reuse() * shape.Width.Reuse();
+    public static double Reuse(ConvolutionShape shape) => shape.Height.Reuse() * shape.Width.Reuse();
 
     /// <summary>Multiply-accumulates that read a real input (padding taps left out), for <paramref name="batch"/> samples.</summary>
-    public static long Macs(ConvShape shape, int batch) =>
+    public static long Macs(ConvolutionShape shape, int batch) =>
         (long)batch * shape.OutChannels * shape.InPerGroup * shape.Height.RealTaps() * shape.Width.RealTaps();
 
     /// <summary>Loads no dataflow avoids: every input some output reads and every weight some real tap uses, once each.</summary>
-    public static long CompulsoryLoads(ConvShape shape, int batch) =>
+    public static long CompulsoryLoads(ConvolutionShape shape, int batch) =>
         ((long)batch * shape.InChannels * shape.Height.UsedInputs() * shape.Width.UsedInputs()) +
         ((long)shape.OutChannels * shape.InPerGroup * shape.Height.UsedTaps() * shape.Width.UsedTaps());
 
     /// <summary>Every output written once.</summary>
-    public static long Outputs(ConvShape shape, int batch) => (long)batch * shape.OutChannels * shape.Positions;
+    public static long Outputs(ConvolutionShape shape, int batch) => (long)batch * shape.OutChannels * shape.Positions;
 
     /// <summary>The bound's figures for <paramref name="batch"/> samples on a chip of <paramref name="words"/> words.</summary>
-    public static ConvBoundFigures Of(ConvShape shape, int batch, long words)
+    public static ConvBoundFigures Of(ConvolutionShape shape, int batch, long words)
     {
         if (words <= 0)
         {
@@ -61,7 +61,7 @@ public static class ConvBound
     /// channels by b·x·y output positions of partial sums, b·x·y = R·z and b·x·y·z ≈ S, streaming one input channel
     /// at a time; clipped to the layer (z ≤ M/G, positions ≤ batch·OH·OW).
     /// </summary>
-    public static ConvTile OptimalTile(ConvShape shape, int batch, long words)
+    public static ConvTile OptimalTile(ConvolutionShape shape, int batch, long words)
     {
         var reuse = Reuse(shape);
         var channels = (int)Math.Max(1, Math.Min(shape.OutPerGroup, Math.Round(Math.Sqrt(words / reuse))));

@@ -58,7 +58,7 @@ public static class ConvBounds
     }
 
     /// <summary>The convolution <paramref name="layer"/> computes, or null.</summary>
-    public static ConvShape? Shape(NetworkPlan plan, LayerInfo layer)
+    public static ConvolutionShape? Shape(NetworkPlan plan, LayerInfo layer)
     {
         var inputs = new List<EquatableArray<int>>();
         foreach (var i in layer.Inputs)
@@ -111,7 +111,7 @@ public static class ConvBounds
 /// </summary>
 public static class GeneratedConvTraffic
 {
-    public static ConvTraffic Of(ConvShape shape, int batch)
+    public static ConvTraffic Of(ConvolutionShape shape, int batch)
     {
         var macs = ConvBound.Macs(shape, batch);
         return new ConvTraffic(macs, macs, 0, ConvBound.Outputs(shape, batch));
@@ -128,7 +128,7 @@ public sealed record ConvBoundInfo
 
     public int Chip { get; init; }
 
-    public ConvShape Shape { get; init; } = ConvShape.Square(1, 1, 1, 1, 1);
+    public ConvolutionShape Shape { get; init; } = ConvolutionShape.Square(1, 1, 1, 1, 1);
 
     public int Batch { get; init; }
 

@@ -51,7 +51,7 @@ public sealed record ConvTiling
     public bool OutputsCopied { get; init; }
 
     /// <summary>The paper's dataflow (Sec. III): blocks of <paramref name="tile"/>, one input channel per slice, partial sums kept.</summary>
-    public static ConvTiling Paper(ConvShape shape, ConvTile tile) => new()
+    public static ConvTiling Paper(ConvolutionShape shape, ConvTile tile) => new()
     {
         Name = "paper",
         Rectangle = tile with { Channels = Math.Min(tile.Channels, shape.OutPerGroup) },
@@ -64,7 +64,7 @@ public sealed record ConvTiling
     /// outputs (and spilled partial sums) stored. Footprints are exact: an input counts once per load however many
     /// taps of the block read it, padding never.
     /// </summary>
-    public ConvTraffic Traffic(ConvShape shape, int batch)
+    public ConvTraffic Traffic(ConvolutionShape shape, int batch)
     {
         if (!shape.IsValid || batch < 0 || Channels <= 0 || Depth <= 0 || (Rectangle is null && RunPositions <= 0))
         {
@@ -85,7 +85,7 @@ public sealed record ConvTiling
     }
 
     /// <summary>The blocks of one group for <paramref name="batch"/> samples, each as its row segments.</summary>
-    public IEnumerable<IReadOnlyList<OutputSegment>> Blocks(ConvShape shape, int batch)
+    public IEnumerable<IReadOnlyList<OutputSegment>> Blocks(ConvolutionShape shape, int batch)
     {
         if (Rectangle is { } tile)
         {
@@ -136,7 +136,7 @@ public sealed record ConvTiling
         }
     }
 
-    private ConvTraffic Count(ConvShape shape, int batch, FootprintCounter counter)
+    private ConvTraffic Count(ConvolutionShape shape, int batch, FootprintCounter counter)
     {
         var depth = shape.Depth;
         var slice = Math.Min(Depth, depth);
@@ -200,12 +200,12 @@ public sealed record ConvTiling
     /// <summary>Distinct real inputs a block's positions read through a range of reduction rows, with one bitset row per input row.</summary>
     private sealed class FootprintCounter
     {
-        private readonly ConvShape _shape;
+        private readonly ConvolutionShape _shape;
         private readonly ulong[] _bits;
         private readonly int _words;
         private readonly Dictionary<(int, int), long> _perChannel = new();
 
-        public FootprintCounter(ConvShape shape)
+        public FootprintCounter(ConvolutionShape shape)
         {
             _shape = shape;
             _words = (shape.InWidth + 63) / 64;

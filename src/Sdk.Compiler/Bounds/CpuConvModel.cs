@@ -2,23 +2,24 @@ using System;
 
 namespace Sdk.Compiler;
 
-/// <summary>The algorithms of the vectorised CPU backend's convolution (the runtime's <c>ConvAlgorithm</c>, same names).</summary>
+/// <summary>The algorithms of the vectorised CPU backend's convolution (the runtime's <c>ConvAlgorithm</c>: same names and values).</summary>
 public enum CpuConvAlgorithm
 {
-    Im2ColGemm,
-    PointwiseGemm,
-    Depthwise,
-    IndirectRows,
-    IndirectPositions,
+    Im2ColGemm = 0,
+    PointwiseGemm = 1,
+    Depthwise = 2,
+    IndirectRows = 3,
+    IndirectPositions = 4,
 }
 
 /// <summary>
 /// What the vectorised CPU backend does with a convolution, described in the core so that the report (built by the
-/// generator, which knows no backend) can count its traffic: the algorithm and blocking its <c>ConvPlan</c> chooses
-/// for a shape, a batch and a thread count, as a <see cref="ConvTiling"/>, and the on-chip memory that tiling
-/// blocks for. Written from the runtime's code (<c>ConvPlan</c>'s constructor, <c>PositionConv.Split</c>,
-/// <c>RowConv.Blocks</c> and <c>ChannelBlock</c>, <c>GemmDriver.ComputeBlock</c>); <c>ConvModelAgreementTests</c> in the
-/// runtime's tests fails when the two part.
+/// generator, which knows no backend) can count its traffic: the algorithm and blocking for a shape, a batch and a
+/// thread count, as a <see cref="ConvTiling"/>, and the on-chip memory that tiling blocks for. The rules that choose
+/// (<see cref="Algorithm"/>, <see cref="SamplesPerGemm"/>, <see cref="TransposedBelowBatch"/>, <see cref="PositionSplit"/>,
+/// <see cref="RowBlocks"/>, <see cref="RowChannelBlock"/>) are the runtime's own: its <c>ConvPlan</c>, <c>PositionConv</c>
+/// and <c>RowConv</c> call them. The loop nests follow <c>PositionConv</c>, <c>RowConv</c>, <c>DepthwiseConv</c> and
+/// <c>GemmDriver.ComputeBlock</c>; <c>ConvModelAgreementTests</c> checks the blocking constants against the kernels'.
 /// </summary>
 public static class CpuConvModel
 {
@@ -37,7 +38,7 @@ public static class CpuConvModel
     /// <summary>The weights block the indirect-rows kernel keeps in L2 while every row tile passes (<c>RowConv.Forward</c>).</summary>
     public const int RowWeightBytes = 192 * 1024;
 
-    public static CpuConvChoice Choose(ConvShape shape, CpuGemmTarget target, int batch, int threads = 1)
+    public static CpuConvChoice Choose(ConvolutionShape shape, CpuGemmTarget target, int batch, int threads = 1)
     {
         if (!shape.IsValid || batch < 1 || threads < 1)
         {
@@ -45,29 +46,8 @@ public static class CpuConvModel
         }
 
         var algorithm = Algorithm(shape, target);
-        var ohw = shape.Positions;
-        var samples = Math.Max(1, (TargetGemmColumns + ohw - 1) / ohw);
-        while (samples > 1 && (long)shape.Depth * ohw * samples > MaxColumnFloats)
-        {
-            samples--;
-        }
-
-        var perGemm = algorithm is CpuConvAlgorithm.Depthwise or CpuConvAlgorithm.IndirectRows or CpuConvAlgorithm.IndirectPositions ? 1 : samples;
-
-        // Below this batch too few samples fill a tile, so each sample runs transposed (Yᵀ = colᵀ·Wᵀ).
-        var transposedBelow = 0;
-        if (algorithm != CpuConvAlgorithm.Depthwise && perGemm > 1)
-        {
-            var transposedFill = Fill(ohw, target.MR) * Fill(shape.OutPerGroup, target.NR);
-            for (var b = 1; b < perGemm; b++)
-            {
-                if (Fill(b * ohw, target.NR) * 1.25 < transposedFill)
-                {
-                    transposedBelow = b + 1;
-                }
-            }
-        }
-
+        var perGemm = SamplesPerGemm(shape, algorithm);
+        var transposedBelow = TransposedBelowBatch(shape, target, algorithm, perGemm);
         var units = batch * shape.Groups;
         return algorithm switch
         {
@@ -79,10 +59,58 @@ public static class CpuConvModel
         };
     }
 
+    /// <summary>Samples side by side in one GEMM until it has <see cref="TargetGemmColumns"/> columns, its column matrix at most <see cref="MaxColumnFloats"/>; 1 for the direct algorithms.</summary>
+    public static int SamplesPerGemm(ConvolutionShape shape, CpuConvAlgorithm algorithm)
+    {
+        if (algorithm is CpuConvAlgorithm.Depthwise or CpuConvAlgorithm.IndirectRows or CpuConvAlgorithm.IndirectPositions)
+        {
+            return 1;
+        }
+
+        var ohw = shape.Positions;
+        var samples = Math.Max(1, (TargetGemmColumns + ohw - 1) / ohw);
+        while (samples > 1 && (long)shape.Depth * ohw * samples > MaxColumnFloats)
+        {
+            samples--;
+        }
+
+        return samples;
+    }
+
+    /// <summary>
+    /// Below this batch too few samples fill a GEMM's tiles, so each sample runs transposed, Yᵀ = colᵀ·Wᵀ (output
+    /// positions as tile rows, channels as tile columns); 0 when never.
+    /// </summary>
+    public static int TransposedBelowBatch(ConvolutionShape shape, CpuGemmTarget target, CpuConvAlgorithm algorithm, int samplesPerGemm)
+    {
+        var below = 0;
+        if (algorithm == CpuConvAlgorithm.Depthwise || samplesPerGemm <= 1)
+        {
+            return below;
+        }
+
+        var ohw = shape.Positions;
+        var transposedFill = Fill(ohw, target.MR) * Fill(shape.OutPerGroup, target.NR);
+        for (var b = 1; b < samplesPerGemm; b++)
+        {
+            if (Fill(b * ohw, target.NR) * 1.25 < transposedFill)
+            {
+                below = b + 1;
+            }
+        }
+
+        return below;
+    }
+
     /// <summary>The share of tile slots a dimension of <paramref name="x"/> fills in tiles of <paramref name="tile"/> (<c>GemmEngine.Fill</c>).</summary>
     public static double Fill(int x, int tile) => (double)x / RoundUp(x, tile);
 
-    private static CpuConvAlgorithm Algorithm(ConvShape s, CpuGemmTarget target)
+    /// <summary>
+    /// The algorithm for a shape: depthwise for one input channel per group (a GEMM with K = KH·KW is all packing, no
+    /// reuse); a plain GEMM for 1x1, stride 1, unpadded; on the AVX2 tile, indirect positions, then indirect rows, where
+    /// their tiles fill (measured faster there); im2col + GEMM otherwise.
+    /// </summary>
+    public static CpuConvAlgorithm Algorithm(ConvolutionShape s, CpuGemmTarget target)
     {
         var oneByOne = s.KernelHeight == 1 && s.KernelWidth == 1 && s.StrideHeight == 1 && s.StrideWidth == 1 &&
             s.PadTop == 0 && s.PadLeft == 0 && s.PadBottom == 0 && s.PadRight == 0;
@@ -96,13 +124,15 @@ public static class CpuConvModel
             return CpuConvAlgorithm.PointwiseGemm;
         }
 
-        // PositionConv.Applies: channels fill 3/4 of the 16-wide tiles, at least 64 positions, depth ≥ 32, a real window.
+        // Indirect positions: channels fill 3/4 of the 16-wide tiles; at least 64 positions (a smaller map is one task at
+        // batch 1, where im2col + GEMM splits over the cores); depth ≥ 32 and a real window (a 3-channel stem at batch 1
+        // and 1x1 strided projections at batch 32 measured up to 17% slower on it).
         if (target.Indirect && Fill(s.OutPerGroup, IndirectChannels) >= 0.75 && s.Positions >= 64 && s.Depth >= 32 && s.Taps > 1)
         {
             return CpuConvAlgorithm.IndirectPositions;
         }
 
-        // RowConv.Applies: stride-1 rows of at least 12 outputs, at most 15% of the 16-column tiles wasted.
+        // Indirect rows: stride-1 rows of at least 12 outputs, at most 15% of the 16-column tiles wasted.
         var tiles = (s.OutWidth + 15) / 16;
         if (target.Indirect && s.StrideWidth == 1 && s.OutWidth >= 12 && tiles * 16 <= s.OutWidth * 1.15)
         {
@@ -113,7 +143,7 @@ public static class CpuConvModel
     }
 
     /// <summary>Each (sample, channel) plane: its input plane copied once, zero-padded, and the stencil over it.</summary>
-    private static CpuConvChoice Depthwise(ConvShape s, CpuGemmTarget target)
+    private static CpuConvChoice Depthwise(ConvolutionShape s, CpuGemmTarget target)
     {
         var tiling = new ConvTiling
         {
@@ -134,7 +164,7 @@ public static class CpuConvModel
     /// Tasks of a sample's consecutive output positions (<c>PositionConv.Split</c>): their input rows copied once into
     /// padded planes, then every 16-channel sliver of the weights, the whole depth summed in registers per 6 positions.
     /// </summary>
-    private static CpuConvChoice Positions(ConvShape s, CpuGemmTarget target, int units, int threads)
+    private static CpuConvChoice Positions(ConvolutionShape s, CpuGemmTarget target, int units, int threads)
     {
         var (_, perRun) = PositionSplit(s.Positions, units, threads);
         var tiling = new ConvTiling
@@ -160,7 +190,7 @@ public static class CpuConvModel
     /// Tasks of whole output rows (<c>RowConv.Blocks</c>): their input rows copied once, then blocks of output channels whose
     /// packed weights stay in L2 (<c>RowConv.ChannelBlock</c>), every 16-column row tile over the whole depth in registers.
     /// </summary>
-    private static CpuConvChoice Rows(ConvShape s, CpuGemmTarget target, int units, int threads)
+    private static CpuConvChoice Rows(ConvolutionShape s, CpuGemmTarget target, int units, int threads)
     {
         var blocks = RowBlocks(s.OutHeight, units, threads);
         var rowsPerBlock = (s.OutHeight + blocks - 1) / blocks;
@@ -189,7 +219,7 @@ public static class CpuConvModel
     /// One GEMM per chunk of samples and group, W·columns, with the column matrix generated while packing (BLIS order:
     /// NC columns, KC-deep panels of B, MC-row blocks of the packed weights; C goes back to memory after every panel).
     /// </summary>
-    private static CpuConvChoice Gemm(ConvShape s, CpuGemmTarget target, CpuConvAlgorithm algorithm, int perGemm, int transposedBelow)
+    private static CpuConvChoice Gemm(ConvolutionShape s, CpuGemmTarget target, CpuConvAlgorithm algorithm, int perGemm, int transposedBelow)
     {
         var tiling = new ConvTiling
         {
@@ -217,7 +247,7 @@ public static class CpuConvModel
     /// A batch below <see cref="CpuConvChoice.TransposedBelowBatch"/>: per sample, the column matrix written out and packed,
     /// then Yᵀ = colᵀ·Wᵀ against the weights packed once as B; partial sums go back to memory after every KC panel.
     /// </summary>
-    private static CpuConvChoice Transposed(ConvShape s, CpuGemmTarget target, CpuConvAlgorithm algorithm, int perGemm, int transposedBelow)
+    private static CpuConvChoice Transposed(ConvolutionShape s, CpuGemmTarget target, CpuConvAlgorithm algorithm, int perGemm, int transposedBelow)
     {
         var tiling = new ConvTiling
         {
@@ -240,7 +270,11 @@ public static class CpuConvModel
         };
     }
 
-    /// <summary><c>PositionConv.Split</c>: runs of a multiple of 24 positions, at most 240, enough tasks for every thread.</summary>
+    /// <summary>
+    /// The tasks of indirect positions: runs of a multiple of 24 positions (whole 6-position tiles and 8x8 transposes),
+    /// at most <see cref="PositionsPerTask"/>; whole maps when there are enough (sample, group) units to keep every thread
+    /// busy, else enough runs for about four tasks per thread.
+    /// </summary>
     public static (int Runs, int PerRun) PositionSplit(int positions, int units, int threads)
     {
         var wanted = units >= threads * 2 ? 1 : ((threads * 4) + units - 1) / units;
@@ -249,15 +283,15 @@ public static class CpuConvModel
         return ((positions + perRun - 1) / perRun, perRun);
     }
 
-    /// <summary><c>RowConv.Blocks</c>: whole samples when there are enough of them, else each sample's rows split.</summary>
+    /// <summary>The tasks of indirect rows per (sample, group): 1 when there are enough units for every thread, else the rows split for about four tasks per thread.</summary>
     public static int RowBlocks(int outHeight, int units, int threads) =>
         units >= threads * 2 ? 1 : Math.Min(outHeight, ((threads * 4) + units - 1) / units);
 
-    /// <summary><c>RowConv.ChannelBlock</c>: output channels whose packed weights fill the L2 budget, a multiple of MR.</summary>
+    /// <summary>Output channels per block of indirect rows: as many as fill <see cref="RowWeightBytes"/> of packed weights, a multiple of MR.</summary>
     public static int RowChannelBlock(int depth, int mr) => Math.Max(mr, RowWeightBytes / 4 / Math.Max(1, depth) / mr * mr);
 
     /// <summary>Rows of the padded input the positions of one run read, at most (<c>ConvGeometry.PadGroupRows</c>).</summary>
-    private static int MostRowsRead(ConvShape s, int perRun)
+    private static int MostRowsRead(ConvolutionShape s, int perRun)
     {
         var most = 0;
         for (var q0 = 0; q0 < s.Positions; q0 += perRun)
@@ -270,9 +304,9 @@ public static class CpuConvModel
         return most;
     }
 
-    private static int PaddedHeight(ConvShape s) => ((s.OutHeight - 1) * s.StrideHeight) + ((s.KernelHeight - 1) * s.DilationHeight) + 1;
+    private static int PaddedHeight(ConvolutionShape s) => ((s.OutHeight - 1) * s.StrideHeight) + ((s.KernelHeight - 1) * s.DilationHeight) + 1;
 
-    private static int PaddedWidth(ConvShape s) => ((s.OutWidth - 1) * s.StrideWidth) + ((s.KernelWidth - 1) * s.DilationWidth) + 1;
+    private static int PaddedWidth(ConvolutionShape s) => ((s.OutWidth - 1) * s.StrideWidth) + ((s.KernelWidth - 1) * s.DilationWidth) + 1;
 
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 }

@@ -38,7 +38,7 @@ public class ConvBoundTests
     [InlineData(512, 4, 512, 1, Large, 2883584L)]   // 32·512·4·4 + 512·512·9 + 262144 = 262144 + 2359296 + 262144
     public void ResNet18ThreeByThreeConvolutions(int c, int h, int m, int stride, long words, long expected)
     {
-        var shape = ConvShape.Square(c, h, h, m, 3, stride, padding: 1);
+        var shape = ConvolutionShape.Square(c, h, h, m, 3, stride, padding: 1);
         var bound = ConvBound.Of(shape, Batch, words);
 
         Assert.Equal(expected, bound.Total);
@@ -68,7 +68,7 @@ public class ConvBoundTests
     [Fact]
     public void ThePapersTileBalancesPositionsAgainstChannels()
     {
-        Assert.Equal(new ConvTile(1, 11, 32, 43), ConvBound.OptimalTile(ConvShape.Square(64, 32, 32, 64, 3, padding: 1), Batch, Small));
+        Assert.Equal(new ConvTile(1, 11, 32, 43), ConvBound.OptimalTile(ConvolutionShape.Square(64, 32, 32, 64, 3, padding: 1), Batch, Small));
     }
 
     /// <summary>
@@ -80,7 +80,7 @@ public class ConvBoundTests
     [Fact]
     public void TheCpuModelCountsTheIndirectPositionsKernel()
     {
-        var shape = ConvShape.Square(64, 32, 32, 64, 3, padding: 1);
+        var shape = ConvolutionShape.Square(64, 32, 32, 64, 3, padding: 1);
         var choice = CpuConvModel.Choose(shape, CpuGemmTarget.Vector256, Batch);
         var traffic = choice.Tiling.Traffic(shape, Batch);
 
@@ -104,7 +104,7 @@ public class ConvBoundTests
     [Fact]
     public void TheCpuModelCountsTheBlockedGemm()
     {
-        var shape = ConvShape.Square(512, 4, 4, 512, 3, padding: 1);
+        var shape = ConvolutionShape.Square(512, 4, 4, 512, 3, padding: 1);
         var choice = CpuConvModel.Choose(shape, CpuGemmTarget.Vector256, Batch);
         var traffic = choice.Tiling.Traffic(shape, Batch);
         var gemms = Batch / 16;

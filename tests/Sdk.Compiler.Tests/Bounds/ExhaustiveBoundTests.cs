@@ -15,28 +15,28 @@ public class ExhaustiveBoundTests
     private const int Batch = 2;
 
     /// <summary>Every case the bound's rules distinguish: stride below, equal to and above the window, with and without padding, dilation with and without a stride, groups, depthwise.</summary>
-    public static TheoryData<string, ConvShape> Shapes => new()
+    public static TheoryData<string, ConvolutionShape> Shapes => new()
     {
-        { "3x3, padded", ConvShape.Square(3, 5, 5, 4, 3, padding: 1) },
-        { "3x3, unpadded", ConvShape.Square(2, 6, 6, 3, 3) },
-        { "3x3 stride 2, padded (stride does not divide the window)", ConvShape.Square(2, 7, 7, 4, 3, stride: 2, padding: 1) },
-        { "2x2 stride 2", ConvShape.Square(3, 6, 6, 2, 2, stride: 2) },
-        { "1x1 stride 2 (stride above the window)", ConvShape.Square(4, 6, 6, 3, 1, stride: 2) },
-        { "1x1", ConvShape.Square(4, 4, 4, 4, 1) },
-        { "3x3 dilation 2", ConvShape.Square(2, 7, 7, 2, 3, dilation: 2, padding: 1) },
-        { "3x3 dilation 2 stride 2", ConvShape.Square(2, 9, 9, 2, 3, stride: 2, dilation: 2) },
-        { "3x1 rectangle, padded", new ConvShape(2, 5, 6, 3, 3, 1, PadTop: 1, PadBottom: 1) },
-        { "grouped", ConvShape.Square(4, 5, 5, 4, 3, padding: 1, groups: 2) },
-        { "depthwise", ConvShape.Square(3, 5, 5, 3, 3, padding: 1, groups: 3) },
+        { "3x3, padded", ConvolutionShape.Square(3, 5, 5, 4, 3, padding: 1) },
+        { "3x3, unpadded", ConvolutionShape.Square(2, 6, 6, 3, 3) },
+        { "3x3 stride 2, padded (stride does not divide the window)", ConvolutionShape.Square(2, 7, 7, 4, 3, stride: 2, padding: 1) },
+        { "2x2 stride 2", ConvolutionShape.Square(3, 6, 6, 2, 2, stride: 2) },
+        { "1x1 stride 2 (stride above the window)", ConvolutionShape.Square(4, 6, 6, 3, 1, stride: 2) },
+        { "1x1", ConvolutionShape.Square(4, 4, 4, 4, 1) },
+        { "3x3 dilation 2", ConvolutionShape.Square(2, 7, 7, 2, 3, dilation: 2, padding: 1) },
+        { "3x3 dilation 2 stride 2", ConvolutionShape.Square(2, 9, 9, 2, 3, stride: 2, dilation: 2) },
+        { "3x1 rectangle, padded", new ConvolutionShape(2, 5, 6, 3, 3, 1, PadTop: 1, PadBottom: 1) },
+        { "grouped", ConvolutionShape.Square(4, 5, 5, 4, 3, padding: 1, groups: 2) },
+        { "depthwise", ConvolutionShape.Square(3, 5, 5, 3, 3, padding: 1, groups: 3) },
 
         // Wide enough that the paper's term, not reading everything once, binds for small tiles (tile sizes sampled).
-        { "wide 1x1", ConvShape.Square(16, 4, 4, 16, 1) },
-        { "wide 3x3, padded", ConvShape.Square(8, 6, 6, 8, 3, padding: 1) },
+        { "wide 1x1", ConvolutionShape.Square(16, 4, 4, 16, 1) },
+        { "wide 3x3, padded", ConvolutionShape.Square(8, 6, 6, 8, 3, padding: 1) },
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void NoTilingMovesLessThanTheBoundAndTheModelCountsWhatTheLoopNestMoves(string name, ConvShape shape)
+    public void NoTilingMovesLessThanTheBoundAndTheModelCountsWhatTheLoopNestMoves(string name, ConvolutionShape shape)
     {
         var checkedTilings = 0;
         foreach (var tiling in Tilings(shape))
@@ -61,7 +61,7 @@ public class ExhaustiveBoundTests
     /// </summary>
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void ThePapersDataflowReachesTheBoundWithinItsFactor(string name, ConvShape shape)
+    public void ThePapersDataflowReachesTheBoundWithinItsFactor(string name, ConvolutionShape shape)
     {
         var reuse = ConvBound.Reuse(shape);
         var fullMacs = (double)Batch * shape.OutChannels * shape.Positions * shape.Depth;
@@ -93,7 +93,7 @@ public class ExhaustiveBoundTests
     /// <summary>The generated ILGPU kernel: one thread per output reads each real tap's input and weight; the count is that loop nest's.</summary>
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void TheGeneratedKernelReadsEveryTapOnce(string name, ConvShape shape)
+    public void TheGeneratedKernelReadsEveryTapOnce(string name, ConvolutionShape shape)
     {
         long loads = 0;
         for (var o = 0; o < Batch * shape.OutChannels * shape.Positions; o++)
@@ -114,7 +114,7 @@ public class ExhaustiveBoundTests
     }
 
     /// <summary>The paper's tilings and ours: every block shape, chunk and slice of each loop nest.</summary>
-    private static IEnumerable<ConvTiling> Tilings(ConvShape s)
+    private static IEnumerable<ConvTiling> Tilings(ConvolutionShape s)
     {
         foreach (var paper in PaperTilings(s))
         {
@@ -155,7 +155,7 @@ public class ExhaustiveBoundTests
     }
 
     /// <summary>The paper's dataflow: every b x y x z block of partial sums, one input channel per slice.</summary>
-    private static IEnumerable<ConvTiling> PaperTilings(ConvShape s)
+    private static IEnumerable<ConvTiling> PaperTilings(ConvolutionShape s)
     {
         for (var b = 1; b <= Batch; b++)
         {
@@ -181,7 +181,7 @@ public class ExhaustiveBoundTests
         Math.Max(1, ((double)((outputs - 1) * axis.Stride) + ((axis.Kernel - 1) * axis.Dilation) + 1) / (outputs * axis.Stride));
 
     /// <summary>Blocks at the layer's edge hold fewer positions and channels than the tile: the most a tile's count can exceed an exact division.</summary>
-    private static double Rounding(ConvShape s, ConvTile t) =>
+    private static double Rounding(ConvolutionShape s, ConvTile t) =>
         Cover(Batch, t.Samples) * Cover(s.OutHeight, t.Rows) * Cover(s.OutWidth, t.Columns) * Cover(s.OutPerGroup, t.Channels);
 
     private static double Cover(int n, int tile) => (double)((n + tile - 1) / tile * tile) / n;

@@ -12,7 +12,7 @@ namespace Sdk.Compiler.Tests.Bounds;
 /// </summary>
 internal sealed class LoopNestSimulator
 {
-    private readonly ConvShape _s;
+    private readonly ConvolutionShape _s;
     private readonly int _batch;
     private readonly HashSet<long> _inputs = new();
     private readonly HashSet<long> _weights = new();
@@ -21,14 +21,14 @@ internal sealed class LoopNestSimulator
     private ConvTraffic _traffic;
     private long _peak;
 
-    private LoopNestSimulator(ConvShape shape, int batch)
+    private LoopNestSimulator(ConvolutionShape shape, int batch)
     {
         _s = shape;
         _batch = batch;
     }
 
     /// <summary>The words moved and the most words on chip at once.</summary>
-    public static (ConvTraffic Traffic, long PeakWords) Run(ConvTiling tiling, ConvShape shape, int batch)
+    public static (ConvTraffic Traffic, long PeakWords) Run(ConvTiling tiling, ConvolutionShape shape, int batch)
     {
         var sim = new LoopNestSimulator(shape, batch);
         for (var g = 0; g < shape.Groups; g++)

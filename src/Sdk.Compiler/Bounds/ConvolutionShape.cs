@@ -8,7 +8,7 @@ namespace Sdk.Compiler;
 /// convolutions make one (<see cref="LayerDefinition.Convolution"/>); the runtime's kernels describe theirs the
 /// same way. Sizes are per sample; the models take the batch separately.
 /// </summary>
-public sealed record ConvShape(
+public sealed record ConvolutionShape(
     int InChannels,
     int InHeight,
     int InWidth,
@@ -26,7 +26,7 @@ public sealed record ConvShape(
     int Groups = 1)
 {
     /// <summary>A square window with the same stride, padding and dilation on both axes (what <c>[Conv2D]</c> declares).</summary>
-    public static ConvShape Square(int inChannels, int height, int width, int outChannels, int kernel, int stride = 1, int padding = 0, int dilation = 1, int groups = 1) =>
+    public static ConvolutionShape Square(int inChannels, int height, int width, int outChannels, int kernel, int stride = 1, int padding = 0, int dilation = 1, int groups = 1) =>
         new(inChannels, height, width, outChannels, kernel, kernel, stride, stride, padding, padding, padding, padding, dilation, dilation, groups);
 
     public int OutHeight => Height.Outputs;
