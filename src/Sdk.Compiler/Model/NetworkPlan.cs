@@ -9,7 +9,7 @@ namespace Sdk.Compiler;
 /// (the generated <c>Plan</c> of a <c>[Network]</c> class is one), and plans of other variants of the same
 /// network by the <c>With...</c> methods.
 /// </summary>
-public sealed class NetworkPlan
+public sealed partial class NetworkPlan
 {
     private readonly Lazy<string> _markdown;
     private readonly Lazy<string> _json;
@@ -63,6 +63,9 @@ public sealed class NetworkPlan
     /// AVX2 kernel on one thread. <see cref="ConvBounds.Of"/> gives them for another target, batch or thread count.
     /// </summary>
     public EquatableArray<ConvBoundInfo> ConvolutionBounds => _bounds.Value;
+
+    /// <summary>One line: layers, chips, cuts, bytes per sample forward and in training (the build's SDK0025 message).</summary>
+    public string TrafficSummary => TrafficChecks.Summary(this).Message;
 
     public long ForwardBytesPerSample => Sum(forward: true);
 
