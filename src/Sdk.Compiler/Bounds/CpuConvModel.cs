@@ -23,13 +23,13 @@ public enum CpuConvAlgorithm
 /// </summary>
 public static class CpuConvModel
 {
-    /// <summary>A GEMM narrower than this is widened with more samples (<c>ConvPlan.TargetGemmColumns</c>).</summary>
+    /// <summary>A GEMM narrower than this is widened with more samples (the runtime's <c>ConvPlan.TargetGemmColumns</c> is this constant).</summary>
     public const int TargetGemmColumns = 256;
 
-    /// <summary>The most floats of one GEMM's column matrix (<c>ConvPlan.MaxColumnFloats</c>).</summary>
+    /// <summary>The most floats of one thread's column matrix, so batching samples never blows the caches (<see cref="SamplesPerGemm"/>).</summary>
     public const long MaxColumnFloats = 2L << 20;
 
-    /// <summary>Output positions of one indirect-positions task (its tile buffer: <c>PositionConv.MaxPositionsPerTask</c>).</summary>
+    /// <summary>Output positions of one indirect-positions task (its tile buffer, 15 KiB, stays in L1; <c>PositionConv.MaxPositionsPerTask</c> is this constant).</summary>
     public const int PositionsPerTask = 240;
 
     /// <summary>Output channels of the indirect kernels' register tile (two AVX2 vectors).</summary>
