@@ -51,9 +51,13 @@ public class BoundDiagnosticTests
     [Fact]
     public void BottleneckBlockStaysBelowTheThreshold()
     {
-        var diagnostics = Compile(new[] { 512, 8, 8 }, memoryKiB: 16384, ("Reduce", Conv(128, 1)), ("Conv", Conv(128, 3)), ("Expand", Conv(512, 1)));
+        var layers = new[] { ("Reduce", Conv(128, 1)), ("Conv", Conv(128, 3)), ("Expand", Conv(512, 1)) };
 
-        Assert.DoesNotContain(diagnostics, d => d.Severity >= Severity.Warning);
+        Assert.DoesNotContain(Compile(new[] { 512, 8, 8 }, 16384, layers), d => d.Severity >= Severity.Warning);
+        // docs/diagnostics/SDK0047.md: "the bottleneck block's worst layer, the 3x3, moves 5.8 times its bound".
+        var ratios = NetworkPlan.Compile(Spec(new[] { 512, 8, 8 }, 16384, layers)).ConvolutionBounds.ToDictionary(c => c.Name, c => c.CpuRatio);
+        Assert.Equal("Conv", ratios.MaxBy(r => r.Value).Key);
+        Assert.Equal(5.8, Math.Round(ratios["Conv"], 1));
     }
 
     /// <summary>ResNet-18 on chips that hold its parameters: no layer's tiling exceeds the chip nor the threshold.</summary>
@@ -66,7 +70,9 @@ public class BoundDiagnosticTests
     private static LayerArguments Conv(int filters, int kernel) => new() { Size = filters, Kernel = kernel, Padding = kernel / 2, Bias = true };
 
     private static EquatableArray<CompilerDiagnostic> Compile(int[] input, long memoryKiB, params (string Name, LayerArguments Arguments)[] layers) =>
-        NetworkCompiler.Compile(new NetworkSpec(
-            "Net", EquatableArray.Of(input), PlacementMode.Manual, EquatableArray.Of(new ChipSpec(0, null, 0, memoryKiB)), EquatableArray<LinkSpec>.Empty,
-            layers.Select(l => new LayerSpec(l.Name, LayerKind.Conv2D, l.Arguments, LayerSpec.ReadsPrevious)).ToEquatableArray())).Diagnostics;
+        NetworkCompiler.Compile(Spec(input, memoryKiB, layers)).Diagnostics;
+
+    private static NetworkSpec Spec(int[] input, long memoryKiB, (string Name, LayerArguments Arguments)[] layers) =>
+        new("Net", EquatableArray.Of(input), PlacementMode.Manual, EquatableArray.Of(new ChipSpec(0, null, 0, memoryKiB)), EquatableArray<LinkSpec>.Empty,
+            layers.Select(l => new LayerSpec(l.Name, LayerKind.Conv2D, l.Arguments, LayerSpec.ReadsPrevious)).ToEquatableArray());
 }
