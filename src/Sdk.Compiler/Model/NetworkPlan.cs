@@ -13,6 +13,7 @@ public sealed partial class NetworkPlan
 {
     private readonly Lazy<string> _markdown;
     private readonly Lazy<string> _json;
+    private readonly Lazy<EquatableArray<ConvBoundInfo>> _bounds;
 
     internal NetworkPlan(
         NetworkSpec spec,
@@ -28,6 +29,7 @@ public sealed partial class NetworkPlan
         Cuts = cuts;
         _markdown = new Lazy<string>(() => TrafficReport.Markdown(this));
         _json = new Lazy<string>(() => TrafficReport.Json(this));
+        _bounds = new Lazy<EquatableArray<ConvBoundInfo>>(() => ConvBounds.Of(this, CpuGemmTarget.Vector256));
     }
 
     /// <summary>What the plan was compiled from (after automatic placement: every layer's chip is explicit).</summary>
@@ -55,6 +57,12 @@ public sealed partial class NetworkPlan
 
     /// <summary>The traffic report as JSON.</summary>
     public string TrafficJson => _json.Value;
+
+    /// <summary>
+    /// Every convolution against its off-chip traffic lower bound, as the report shows it: batch 32, the CPU figures of the
+    /// AVX2 kernel on one thread. <see cref="ConvBounds.Of"/> gives them for another target, batch or thread count.
+    /// </summary>
+    public EquatableArray<ConvBoundInfo> ConvolutionBounds => _bounds.Value;
 
     /// <summary>One line: layers, chips, cuts, bytes per sample forward and in training (the build's SDK0025 message).</summary>
     public string TrafficSummary => TrafficChecks.Summary(this).Message;
