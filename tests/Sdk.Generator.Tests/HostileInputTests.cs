@@ -53,6 +53,9 @@ public class HostileInputTests
 
         // Names: keywords, contextual keywords, lower case and generated members.
         ("class @class", Builds, Net(Input(4), "[Dense(4)] public partial Layer D { get; }").Replace("class N", "class @class")),
+        ("class @record", Builds, Net(Input(4), "[Dense(4)] public partial Layer D { get; }").Replace("class N", "class @record")),
+        ("class var", Builds, "namespace Models;\n" + Net(Input(4), "[Dense(4)] public partial Layer D { get; }").Replace("class N", "class var")),
+        ("class in lower case", Builds, Net(Input(4), "[Dense(4)] public partial Layer D { get; }").Replace("class N", "class net")),
         ("layers @int, @class, var, nameof, value", Builds, Net(Input(4), "[Dense(4)] public partial Layer @int { get; }", "[Dense(4)] public partial Layer @class { get; }",
             "[Dense(4)] public partial Layer var { get; }", "[Dense(4)] public partial Layer nameof { get; }", "[Add(nameof(@int))] public partial Layer value { get; }")),
         ("layer Plan", "SDK0037", Net(Input(4), "[Dense(4)] public partial Layer Plan { get; }")),
