@@ -77,6 +77,7 @@ public class HostileInputTests
         ("new layer", "SDK0003", Net(Input(4), "[Dense(4)] public new partial Layer D { get; }")),
         ("required layer", "SDK0003", Net(Input(4), "[Dense(4)] public required partial Layer D { get; }")),
         ("abstract layer", "SDK0003", Net(Input(4), "[Dense(4)] public abstract partial Layer D { get; }").Replace("public partial class", "public abstract partial class")),
+        ("layer without accessibility", Builds, Net(Input(4), "[Dense(4)] partial Layer D { get; }", "[Dense(4)] internal protected partial Layer E { get; }")),
         ("class split over two declarations", Builds, Net(Input(4), "[Dense(4)] public partial Layer D { get; }") + "partial class N { [Dense(3)] public partial Layer E { get; } }"),
         ("huge network of 600 layers", Builds, Net(Input(4), Enumerable.Range(0, 600).Select(i => $"[Dense(4)] public partial Layer D{i} {{ get; }}").ToArray())),
     }.Select(c => new object[] { c.Name, c.Expected, c.Source });

@@ -242,14 +242,4 @@ internal static class NetworkParser
         (_, TypeKind.Interface) => "interface",
         _ => "class",
     };
-
-    internal static string Accessibility(Accessibility accessibility) => accessibility switch
-    {
-        Microsoft.CodeAnalysis.Accessibility.Public => "public",
-        Microsoft.CodeAnalysis.Accessibility.Internal => "internal",
-        Microsoft.CodeAnalysis.Accessibility.Protected => "protected",
-        Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => "protected internal",
-        Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal => "private protected",
-        _ => "private",
-    };
 }
