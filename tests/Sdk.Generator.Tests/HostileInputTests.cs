@@ -78,6 +78,8 @@ public class HostileInputTests
         ("required layer", "SDK0003", Net(Input(4), "[Dense(4)] public required partial Layer D { get; }")),
         ("abstract layer", "SDK0003", Net(Input(4), "[Dense(4)] public abstract partial Layer D { get; }").Replace("public partial class", "public abstract partial class")),
         ("layer without accessibility", Builds, Net(Input(4), "[Dense(4)] partial Layer D { get; }", "[Dense(4)] internal protected partial Layer E { get; }")),
+        ("base class with Plan", "SDK0037", "public class Base { public int Plan; }\n" + Net(Input(4), "[Dense(4)] public partial Layer D { get; }").Replace("class N", "class N : Base")),
+        ("base network", "SDK0038", Net(Input(4), "[Dense(4)] public partial Layer D { get; }") + Net(Input(4), "[Dense(4)] public partial Layer E { get; }").Replace("class N", "class M : N")),
         ("class split over two declarations", Builds, Net(Input(4), "[Dense(4)] public partial Layer D { get; }") + "partial class N { [Dense(3)] public partial Layer E { get; } }"),
         ("huge network of 600 layers", Builds, Net(Input(4), Enumerable.Range(0, 600).Select(i => $"[Dense(4)] public partial Layer D{i} {{ get; }}").ToArray())),
     }.Select(c => new object[] { c.Name, c.Expected, c.Source });

@@ -50,6 +50,14 @@ internal static class NetworkParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.ReservedName, classLocation, type.Name, "a network class name", "the generated code adds members Plan, Parameters and Programs (and __Sdk...) to the class"));
         }
 
+        // What the generated code adds must not hide what a base class offers (a base network's Plan, say).
+        var compilation = context.SemanticModel.Compilation;
+        foreach (var inherited in InheritedReservedMembers(type, compilation))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.ReservedName, classLocation, inherited.Name, $"a member of '{inherited.ContainingType.ToDisplayString()}', a base class of network '{type.Name}'",
+                "the generated code adds a member of that name to the network class, which would hide the inherited one"));
+        }
+
         var network = new AttributeReader(networkAttribute);
         var inputShape = ReadInts(network.Array("InputShape"));
         var placement = (PlacementMode)network.Enum("Placement", 0);
@@ -164,6 +172,12 @@ internal static class NetworkParser
             return "it must not be generic: its plan is one for the class";
         }
 
+        // The base network's generated members are not there yet when this one is read, so the name check below cannot see them.
+        if (EnumerateBases(type).FirstOrDefault(b => b.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SdkNames.Network)) is { } baseNetwork)
+        {
+            return $"it must not derive from network class '{baseNetwork.ToDisplayString()}': the generated Plan, Parameters and Programs of the two would clash";
+        }
+
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
             if (outer.IsGenericType)
@@ -178,6 +192,22 @@ internal static class NetworkParser
         }
 
         return null;
+    }
+
+    /// <summary>The members of base classes, visible in <paramref name="type"/>, named like a member the generated code adds; one per name.</summary>
+    private static IEnumerable<ISymbol> InheritedReservedMembers(INamedTypeSymbol type, Compilation compilation) =>
+        EnumerateBases(type)
+            .SelectMany(b => b.GetMembers())
+            .Where(m => !m.IsImplicitlyDeclared && Names.IsReserved(m.Name) && compilation.IsSymbolAccessibleWithin(m, type))
+            .GroupBy(m => m.Name)
+            .Select(g => g.First());
+
+    private static IEnumerable<INamedTypeSymbol> EnumerateBases(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            yield return current;
+        }
     }
 
     private static bool IsFirstNetworkDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration)
