@@ -103,6 +103,16 @@ public class HostileInputTests
         }
     }
 
+    /// <summary>A class whose declaration the C# parser found cut short has nothing to generate into; C# reports it.</summary>
+    [Fact]
+    public void ClassWithoutANameGeneratesNothing()
+    {
+        var run = GeneratorHarness.Generate("using Sdk;\n[Network(InputShape = new[] { 4 })]\npublic partial class\n{\n    [Dense(4)] public partial Layer D { get; }\n}\n");
+
+        Assert.Empty(run.Result.GeneratedSources);
+        Assert.Empty(FuzzOracle.Check(new FuzzCase(0, "no name", new[] { "" }, System.Array.Empty<string>()), run));
+    }
+
     private static string Input(params object[] shape) => $"[Network(InputShape = new[] {{ {string.Join(", ", shape)} }})]";
 
     private static string Net(string attributes, params string[] members) =>

@@ -23,8 +23,9 @@ internal static class NetworkParser
             return null;
         }
 
-        // A partial class can carry [Network] on several declarations (a compiler error); handle it once.
-        if (!IsFirstNetworkDeclaration(type, declaration))
+        // A partial class can carry [Network] on several declarations (a compiler error); handle it once. A name the
+        // C# parser found missing (a declaration cut short) is its error to report: there is no class to generate into.
+        if (!IsFirstNetworkDeclaration(type, declaration) || HasMissingName(type))
         {
             return null;
         }
@@ -208,6 +209,19 @@ internal static class NetworkParser
         {
             yield return current;
         }
+    }
+
+    private static bool HasMissingName(INamedTypeSymbol type)
+    {
+        for (ISymbol? symbol = type; symbol is not null and not INamespaceSymbol { IsGlobalNamespace: true }; symbol = symbol.ContainingSymbol)
+        {
+            if (symbol.Name.Length == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsFirstNetworkDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration)
