@@ -77,6 +77,7 @@ public class HostileInputTests
         ("new layer", "SDK0003", Net(Input(4), "[Dense(4)] public new partial Layer D { get; }")),
         ("required layer", "SDK0003", Net(Input(4), "[Dense(4)] public required partial Layer D { get; }")),
         ("abstract layer", "SDK0003", Net(Input(4), "[Dense(4)] public abstract partial Layer D { get; }").Replace("public partial class", "public abstract partial class")),
+        ("layer implemented by the user", "SDK0003", Net(Input(4), "[Dense(4)] public partial Layer D { get; }", "public partial Layer D { get => null!; }")),
         ("layer without accessibility", Builds, Net(Input(4), "[Dense(4)] partial Layer D { get; }", "[Dense(4)] internal protected partial Layer E { get; }")),
         ("base class with Plan", "SDK0037", "public class Base { public int Plan; }\n" + Net(Input(4), "[Dense(4)] public partial Layer D { get; }").Replace("class N", "class N : Base")),
         ("base network", "SDK0038", Net(Input(4), "[Dense(4)] public partial Layer D { get; }") + Net(Input(4), "[Dense(4)] public partial Layer E { get; }").Replace("class N", "class M : N")),

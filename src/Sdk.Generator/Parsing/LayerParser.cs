@@ -127,12 +127,14 @@ internal static class LayerParser
     /// <summary>
     /// The declaration of <c>partial Layer Name { get; }</c>, an instance property with only a getter, no body, and no
     /// modifier but its accessibility (virtual, new, required, abstract, ... would clash with the generated part or
-    /// the rules); null when the property has another form.
+    /// the rules), and no implementation of the user's (the generated one would be a second); null when the property
+    /// has another form.
     /// </summary>
     private static PropertyDeclarationSyntax? PartialLayerProperty(IPropertySymbol property, CancellationToken cancellationToken)
     {
         if (property.IsStatic || property.SetMethod is not null || property.GetMethod is null || property.IsIndexer ||
-            property.Type.ToDisplayString() != SdkNames.LayerType || property.DeclaringSyntaxReferences.Length != 1)
+            property.Type.ToDisplayString() != SdkNames.LayerType || property.DeclaringSyntaxReferences.Length != 1 ||
+            property.PartialImplementationPart is not null || property.PartialDefinitionPart is not null)
         {
             return null;
         }
