@@ -21,6 +21,10 @@ public class HostileInputTests
     {
         // Sizes: every overflow is a diagnostic, never a plan with sizes the kernels cannot index.
         ("dilation int.MaxValue", "SDK0013", Net(Input(3, 8, 8), "[Conv2D(4, Dilation = int.MaxValue)] public partial Layer C { get; }")),
+        ("padding int.MaxValue", "SDK0006", Net(Input(3, 8, 8), "[Conv2D(4, Padding = int.MaxValue)] public partial Layer C { get; }")),
+        ("padding and stride int.MaxValue give a 3x3 output", "SDK0006", Net(Input(3, 8, 8), "[Conv2D(4, Padding = int.MaxValue, Stride = int.MaxValue)] public partial Layer C { get; }")),
+        ("padding a million, stride a million", "SDK0006", Net(Input(3, 8, 8), "[Conv2D(4, Padding = 1000000, Stride = 1000000)] public partial Layer C { get; }")),
+        ("pool window and padding huge", "SDK0006", Net(Input(3, 8, 8), "[MaxPool(int.MaxValue, Padding = int.MaxValue / 2)] public partial Layer P { get; }")),
         ("bottleneck ratio int.MaxValue", Builds, Net(Input(8) + "[Chip(0)][Chip(1)]", "[Dense(8)] public partial Layer A { get; }", "[OnChip(1), Bottleneck(Ratio = int.MaxValue), Dense(4)] public partial Layer B { get; }")),
         ("bottleneck ratio int.MinValue", "SDK0006", Net(Input(8), "[Dense(8)] public partial Layer A { get; }", "[OnChip(1), Bottleneck(Ratio = int.MinValue), Dense(4)] public partial Layer B { get; }")),
         ("input shape int.MaxValue", "SDK0002", Net(Input("int.MaxValue"), "[Dense(4)] public partial Layer D { get; }")),
