@@ -32,6 +32,8 @@ public class HostileInputTests
         ("filters int.MaxValue", "SDK0035", Net(Input(3, 8, 8), "[Conv2D(int.MaxValue, Kernel = 1)] public partial Layer C { get; }")),
         ("concat past a tensor", "SDK0035", Net(Input(1, 1, 1), "[Conv2D(int.MaxValue / 2 + 1, Kernel = 1)] public partial Layer A { get; }", "[Concat(nameof(A), nameof(A))] public partial Layer J { get; }")),
         ("dense weight past a tensor", "SDK0036", Net(Input(65536), "[Dense(65536)] public partial Layer D { get; }")),
+        ("auto placement of a weight past a tensor", "SDK0036", "[Network(InputShape = new[] { 1, 8, 8 }, Placement = PlacementMode.Auto)][Chip(0, Gflops = 1)][Chip(1, Gflops = 2)]\n" +
+            "public partial class N\n{\n    [MaxPool(1, Stride = 2)] public partial Layer P { get; }\n    [Dense(0x40000000 / 3)] public partial Layer D { get; }\n}\n"),
         ("chip int.MaxValue", "SDK0015", Net(Input(4), "[OnChip(int.MaxValue), Dense(4)] public partial Layer D { get; }")),
 
         // Costs: non-finite, denormal and absurd numbers are argument errors, never a generator exception.
