@@ -89,6 +89,8 @@ public class HostileInputTests
         ("base network", "SDK0038", Net(Input(4), "[Dense(4)] public partial Layer D { get; }") + Net(Input(4), "[Dense(4)] public partial Layer E { get; }").Replace("class N", "class M : N")),
         ("class split over two declarations", Builds, Net(Input(4), "[Dense(4)] public partial Layer D { get; }") + "partial class N { [Dense(3)] public partial Layer E { get; } }"),
         ("huge network of 600 layers", Builds, Net(Input(4), Enumerable.Range(0, 600).Select(i => $"[Dense(4)] public partial Layer D{i} {{ get; }}").ToArray())),
+        ("automatic placement of 600 layers over 3 chips", Builds, Net("[Network(InputShape = new[] { 4 }, Placement = PlacementMode.Auto)][Chip(0, Gflops = 1)][Chip(1, Gflops = 2)][Chip(2, Gflops = 3)][Link(0, 1, GigabytesPerSecond = 1)][Link(1, 2, GigabytesPerSecond = 1)]",
+            Enumerable.Range(0, 600).Select(i => $"[Dense(4)] public partial Layer D{i} {{ get; }}").ToArray())),
     }.Select(c => new object[] { c.Name, c.Expected, c.Source });
 
     [Theory]

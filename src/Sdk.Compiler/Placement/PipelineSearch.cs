@@ -13,6 +13,10 @@ internal sealed record PipelineSplit(int[]? ChipOfLayer, double MaxLoad, bool Op
 /// </summary>
 internal static class PipelineSearch
 {
+    /// <summary>
+    /// The search's effort: one unit per split examined and one per layer of each run costed (a run's cost takes time
+    /// in its length: counting splits alone left the work of a long network unbounded by the budget).
+    /// </summary>
     private const long Budget = 5_000_000;
 
     public static PipelineSplit Solve(PipelineCosts costs, int chips)
@@ -35,6 +39,7 @@ internal static class PipelineSearch
 
             if (chip == chips - 1)
             {
+                states += n - start;
                 var last = Math.Max(load, Cost(costs, start, n, chip, bounds));
                 if (last < bestLoad)
                 {
@@ -45,13 +50,14 @@ internal static class PipelineSearch
                 return;
             }
 
-            for (var end = start; end <= n; end++)
+            for (var end = start; end <= n && complete; end++)
             {
                 if (costs.RunLowerBound(start, end, chip) >= bestLoad)
                 {
                     break;
                 }
 
+                states += end - start;
                 var cost = Cost(costs, start, end, chip, bounds);
                 if (Math.Max(load, cost) < bestLoad)
                 {
@@ -69,7 +75,8 @@ internal static class PipelineSearch
     private static double Cost(PipelineCosts costs, int start, int end, int chip, int[] bounds)
     {
         bounds[chip] = start;
-        var frontier = Enumerable.Range(0, start).Where(s => Enumerable.Range(start, end - start).Any(r => costs.Inputs(r).Contains(s))).ToList();
+        // The earlier layers the run reads, in order: from the run's inputs, not by scanning every earlier layer.
+        var frontier = Enumerable.Range(start, end - start).SelectMany(costs.Inputs).Where(s => s >= 0 && s < start).Distinct().OrderBy(s => s).ToList();
         var chipsOf = frontier.Select(s => ChipOf(bounds, chip, s)).ToList();
         return costs.RunCost(start, end, chip, frontier, chipsOf);
     }
