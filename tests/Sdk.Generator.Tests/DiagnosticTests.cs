@@ -68,6 +68,7 @@ public class DiagnosticTests
         ["SDK0036"] = Net(Input(100000), "[[|Dense(100000)|]] public partial Layer D { get; }"),
         ["SDK0037"] = Net(Input(4), "[Dense(4)] public partial Layer [|Plan|] { get; }"),
         ["SDK0038"] = Input(4) + "\npublic static partial class [|S|]\n{\n}\n",
+        ["SDK0041"] = "namespace Sdk.[|Layer|] { }\n" + Net(Input(4), "[Dense(4)] public partial Layer D { get; }"),
         ["SDK0039"] = "public sealed class MyLayerAttribute : LayerAttribute { }\n" + Net(Input(4), "[[|MyLayer|]] public partial Layer X { get; }"),
     }.Select(c => new object[] { c.Key, c.Value });
 

@@ -168,6 +168,10 @@ public static class DiagnosticRules
         "SDK0040", "Internal error of the model compiler",
         "The model compiler failed on '{0}' ({1}: {2}); please report this with the network's source");
 
+    public static readonly DiagnosticRule HiddenGeneratedReference = Error(
+        "SDK0041", "Declaration hides what the generated code uses",
+        "'{0}' declared here hides the {1} of that name the generated code of network '{2}' uses (from global::System, global::Sdk or global::ILGPU); rename or move the declaration");
+
     /// <summary>Every rule, in ID order.</summary>
     public static DiagnosticRule[] All { get; } =
     {
@@ -178,7 +182,7 @@ public static class DiagnosticRules
         ActivationsExceedMemory, CutOverBudget, CutSlowerThanCompute, CutTraffic, TrafficSummary, CutWithoutLink,
         NoLayers, TooFewInputs, ChipIdsNotContiguous, AnnotationWithoutLayer, AutoPlacement, BetterPlacementExists,
         PlacementFallback, PlacementImpossible, TensorTooLarge, ParameterTooLarge, ReservedName, UnsupportedNetworkClass,
-        UnknownLayerAttribute, InternalError,
+        UnknownLayerAttribute, InternalError, HiddenGeneratedReference,
     };
 
     public static DiagnosticRule? Find(string id)

@@ -46,6 +46,15 @@ internal static class NetworkParser
             return new ParsedNetwork(null, null, diagnostics.ToEquatableArray());
         }
 
+        // The generated code names what it uses from the global namespace (global::System..., global::Sdk...,
+        // global::ILGPU...); a declaration of the user's that takes one of those names binds it instead.
+        if (GeneratedReferences.Hidden(context.SemanticModel.Compilation) is { } hidden)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.HiddenGeneratedReference, LocationInfo.From(hidden.Declared.Locations.FirstOrDefault(l => l.IsInSource)),
+                hidden.Name, hidden.Kind, type.Name));
+            return new ParsedNetwork(null, null, diagnostics.ToEquatableArray());
+        }
+
         if (Names.IsReserved(type.Name))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.ReservedName, classLocation, type.Name, "a network class name", "the generated code adds members Plan, Parameters and Programs (and __Sdk...) to the class"));
