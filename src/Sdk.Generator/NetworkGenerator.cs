@@ -15,7 +15,7 @@ namespace Sdk.Generator;
 /// <summary>
 /// The model compiler's build-time front end: <c>[Network]</c> class in; plan, layer bodies, traffic report,
 /// per-chip kernels and diagnostics out. Parsing (Roslyn symbols to a location-free <see cref="NetworkSpec"/>)
-/// then the compiler core's stages (<see cref="Placement"/>, then <see cref="NetworkCompiler"/>) then Emit.
+/// then the compiler core's stages (<see cref="NetworkPlacement"/>, then <see cref="NetworkCompiler"/>) then Emit.
 /// Diagnostics and sources are separate outputs, and placement and compilation see no source locations, so an
 /// edit that only moves text (a comment) re-reports diagnostics at their new places and recomputes nothing.
 /// </summary>
@@ -52,7 +52,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (p, _) => p.Network!)
             .WithTrackingName(Steps.Network)
             .Select(static (n, _) => new PlacedNetwork(n, Guard(
-                () => n.Compilable ? Placement.Place(n.Spec) : new PlacementOutcome(null, EquatableArray<CompilerDiagnostic>.Empty),
+                () => n.Compilable ? NetworkPlacement.Place(n.Spec) : new PlacementOutcome(null, EquatableArray<CompilerDiagnostic>.Empty),
                 n.Spec.Name,
                 d => new PlacementOutcome(null, EquatableArray.Of(d)))))
             .WithTrackingName(Steps.Place)

@@ -28,24 +28,37 @@ internal readonly struct JsonFields
 
     public JsonFields Item(JsonElement item, string context) => new(item, source, context);
 
-    public double Number(string name) => OptionalNumber(name) ?? throw Missing(name);
+    /// <summary>A number between 0 and <paramref name="max"/> (every number of the format is a time, a size or a cost).</summary>
+    public double Number(string name, double max) => OptionalNumber(name, max) ?? throw Missing(name);
 
-    public double? OptionalNumber(string name)
+    public double? OptionalNumber(string name, double max)
     {
         if (!TryGet(name, out var value))
         {
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number))
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !(number >= 0 && number <= max))
         {
-            throw Invalid(name, "a number", value);
+            throw Invalid(name, max == double.MaxValue ? "a non-negative number" : $"a number between 0 and {max.ToString("G", CultureInfo.InvariantCulture)}", value);
         }
 
         return number;
     }
 
     public int Integer(string name) => OptionalInteger(name) ?? throw Missing(name);
+
+    public int Integer(string name, int min, int max)
+    {
+        var integer = Integer(name);
+        if (integer < min || integer > max)
+        {
+            throw Error(
+                $"{Context}: field '{name}' must be an integer between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, found {integer.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return integer;
+    }
 
     // Accepts 6 and 6.0 (JSON writers differ), rejects 6.5.
     public int? OptionalInteger(string name)
@@ -91,7 +104,7 @@ internal readonly struct JsonFields
         }
     }
 
-    public IReadOnlyList<JsonElement> Array(string name)
+    public IReadOnlyList<JsonElement> Array(string name, int maxLength)
     {
         if (!TryGet(name, out var value))
         {
@@ -101,6 +114,12 @@ internal readonly struct JsonFields
         if (value.ValueKind != JsonValueKind.Array)
         {
             throw Invalid(name, "an array", value);
+        }
+
+        if (value.GetArrayLength() > maxLength)
+        {
+            throw Error(
+                $"{Context}: field '{name}' holds {value.GetArrayLength().ToString(CultureInfo.InvariantCulture)} items, more than the limit of {maxLength.ToString(CultureInfo.InvariantCulture)}");
         }
 
         var items = new List<JsonElement>();

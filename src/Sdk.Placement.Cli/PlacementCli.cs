@@ -1,6 +1,6 @@
 using System;
 using System.IO;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 
 namespace Sdk.Placement.Cli;
 
@@ -51,7 +51,8 @@ public static class PlacementCli
         var solverOptions = PlacementSolverOptions.Default with
         {
             MaxIdeals = options.MaxIdeals ?? PlacementSolverOptions.Default.MaxIdeals,
-            TimeLimit = options.TimeLimit ?? PlacementSolverOptions.Default.TimeLimit,
+            MaxIdealPairs = options.MaxPairs ?? PlacementSolverOptions.Default.MaxIdealPairs,
+            TimeLimit = options.TimeLimit,
         };
         var result = PlacementSolver.Solve(problem, solverOptions);
         if (options.Json)

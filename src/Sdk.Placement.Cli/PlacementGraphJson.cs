@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 
 namespace Sdk.Placement.Cli;
 
@@ -63,18 +63,18 @@ public static class PlacementGraphJson
 
     private static PlacementProblem ReadProblem(JsonFields root)
     {
-        var maxMemory = root.Number("maxSizePerFPGA");
-        var accelerators = root.Integer("maxFPGAs");
-        var cpus = root.Integer("maxCPUs");
+        var maxMemory = root.Number("maxSizePerFPGA", double.MaxValue);
+        var accelerators = root.Integer("maxFPGAs", 0, PlacementProblem.MaxDevices);
+        var cpus = root.Integer("maxCPUs", 0, PlacementProblem.MaxDevices);
         var nodes = new List<PlacementNode>();
-        var nodeArray = root.Array("nodes");
+        var nodeArray = root.Array("nodes", PlacementProblem.MaxNodes);
         for (var i = 0; i < nodeArray.Count; i++)
         {
             nodes.Add(ReadNode(root.Item(nodeArray[i], $"node #{i}")));
         }
 
         var edges = new List<PlacementEdge>();
-        var edgeArray = root.Array("edges");
+        var edgeArray = root.Array("edges", PlacementProblem.MaxEdges);
         for (var i = 0; i < edgeArray.Count; i++)
         {
             edges.Add(ReadEdge(root.Item(edgeArray[i], $"edge #{i}")));
@@ -89,9 +89,9 @@ public static class PlacementGraphJson
         node = node.Renamed($"{node.Context} (id {id.ToString(CultureInfo.InvariantCulture)})");
         return new PlacementNode(
             id,
-            CpuLatency: node.Number("cpuLatency"),
-            AcceleratorLatency: node.Number("fpgaLatency"),
-            Size: node.OptionalNumber("size") ?? 0.0,
+            CpuLatency: node.Number("cpuLatency", PlacementProblem.MaxValue),
+            AcceleratorLatency: node.Number("fpgaLatency", PlacementProblem.MaxValue),
+            Size: node.OptionalNumber("size", PlacementProblem.MaxValue) ?? 0.0,
             SupportedOnAccelerator: node.Boolean("supportedOnFpga"),
             IsBackward: node.Boolean("isBackwardNode"),
             ColorClass: node.OptionalInteger("colorClass"));
@@ -102,6 +102,6 @@ public static class PlacementGraphJson
         var source = edge.Integer("sourceId");
         var dest = edge.Integer("destId");
         edge = edge.Renamed($"{edge.Context} ({source.ToString(CultureInfo.InvariantCulture)} -> {dest.ToString(CultureInfo.InvariantCulture)})");
-        return new PlacementEdge(source, dest, edge.Number("cost"));
+        return new PlacementEdge(source, dest, edge.Number("cost", PlacementProblem.MaxValue));
     }
 }

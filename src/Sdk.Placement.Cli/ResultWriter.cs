@@ -2,7 +2,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Text.Json;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 
 namespace Sdk.Placement.Cli;
 
@@ -14,13 +14,29 @@ internal static class ResultWriter
         output.WriteLine($"graph:     {path} ({problem.Nodes.Count} nodes, {problem.Edges.Count} edges)");
         output.WriteLine(
             $"machine:   {Plural(problem.Accelerators, "accelerator")}, {Plural(problem.Cpus, "CPU")}, {Format(problem.MaxMemoryPerAccelerator)} memory per accelerator");
+        var units = result.Stats.UnitCount;
+        if (problem.Accelerators > units || problem.Cpus > units)
+        {
+            output.WriteLine($"note:      only {Plural(units, "placement unit")}: at most that many devices of each kind can hold work, the rest stay empty");
+        }
+
         output.WriteLine($"status:    {result.Describe()}");
         output.WriteLine($"max-load:  {Format(result.MaxLoad)}");
-        foreach (var device in result.Devices)
+        var devices = result.Devices;
+        for (var d = 0; d < devices.Count; d++)
         {
+            var device = devices[d];
             if (device.NodeIds.Count == 0)
             {
-                output.WriteLine($"{device.Device,-15} unused");
+                var last = d; // a run of unused devices of one kind prints as one line
+                while (last + 1 < devices.Count && devices[last + 1].NodeIds.Count == 0 && devices[last + 1].Device.Kind == device.Device.Kind)
+                {
+                    last++;
+                }
+
+                var name = last == d ? device.Device.ToString() : $"{device.Device}..{devices[last].Device.Index}";
+                output.WriteLine($"{name,-15} unused");
+                d = last;
                 continue;
             }
 
@@ -31,7 +47,7 @@ internal static class ResultWriter
 
         var stats = result.Stats;
         output.WriteLine(
-            $"ideals:    {stats.IdealCount} ({stats.UnitCount} units; {stats.MergedClasses} zero-cost classes merged, {stats.FreeGroups} free groups placed after the DP; {stats.PairsExamined} ideal pairs examined)");
+            $"ideals:    {stats.IdealCountText} ({stats.UnitCount} units; {stats.MergedClasses} zero-cost classes merged, {stats.FreeGroups} free groups placed after the DP; {stats.PairsExamined} ideal pairs examined)");
         output.WriteLine($"solve:     {stats.Elapsed.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture)} ms");
     }
 

@@ -40,10 +40,11 @@ public class BuildTests
                     <Reference Include="{bin}Sdk.Attributes.dll" />
                     <Reference Include="{bin}Sdk.Compiler.dll" />
                     <Reference Include="{bin}Sdk.Runtime.dll" />
-                    <!-- The generator and what it loads beside it: the compiler core and the attributes' enums. -->
+                    <!-- The generator and what it loads beside it: the compiler core, the attributes' enums, the placement solvers. -->
                     <Analyzer Include="{bin}Sdk.Generator.dll" />
                     <Analyzer Include="{bin}Sdk.Compiler.dll" />
                     <Analyzer Include="{bin}Sdk.Attributes.dll" />
+                    <Analyzer Include="{bin}Sdk.Placement.dll" />
                   </ItemGroup>
                 </Project>
                 """);

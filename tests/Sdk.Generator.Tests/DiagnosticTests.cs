@@ -62,7 +62,7 @@ public class DiagnosticTests
             "[Dense(256)] public partial Layer A { get; }", "[Dense(256)] public partial Layer B { get; }"),
         ["SDK0032"] = Net("[[|Network(InputShape = new[] { 64 })|]][Chip(0, Gflops = 1000)][Chip(1, Gflops = 1000)][Link(0, 1, GigabytesPerSecond = 0.1)]",
             "[Dense(64)] public partial Layer A { get; }", "[OnChip(1), Dense(64)] public partial Layer B { get; }"),
-        ["SDK0033"] = Net("[[|Network(InputShape = new[] { 8 }, Placement = PlacementMode.Auto)|]]" + TwoChips, WideLayers),
+        ["SDK0033"] = Net("[[|Network(InputShape = new[] { 8 }, Placement = PlacementMode.Auto)|]]" + EightChips, WideLayers),
         ["SDK0034"] = Net("[[|Network(InputShape = new[] { 64 }, Placement = PlacementMode.Auto)|]]", "[Dense(64)] public partial Layer A { get; }"),
         ["SDK0035"] = Net(Input(3, 64, 64), "[[|Conv2D(1000000)|]] public partial Layer C { get; }"),
         ["SDK0036"] = Net(Input(100000), "[[|Dense(100000)|]] public partial Layer D { get; }"),
@@ -87,7 +87,7 @@ public class DiagnosticTests
         Assert.True(matches.Count > 0, $"expected {id}; got:\n{string.Join("\n", run.Diagnostics)}");
         var diagnostic = Assert.Single(matches, d => d.Location.SourceSpan == expected);
         Assert.Equal(DiagnosticDescriptors.Find(id)!.DefaultSeverity, diagnostic.Severity);
-        Assert.Equal($"docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
+        Assert.Equal($"{DiagnosticRule.DocsBaseUrl}docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
     }
 
     [Fact]
@@ -97,8 +97,18 @@ public class DiagnosticTests
         foreach (var descriptor in DiagnosticDescriptors.All)
         {
             Assert.Contains(descriptor.Id, ids);
-            Assert.True(System.IO.File.Exists(System.IO.Path.Combine(RepoRoot.Path, descriptor.HelpLinkUri)), $"missing {descriptor.HelpLinkUri}");
+            Assert.StartsWith(DiagnosticRule.DocsBaseUrl, descriptor.HelpLinkUri, System.StringComparison.Ordinal);
+            var page = descriptor.HelpLinkUri.Substring(DiagnosticRule.DocsBaseUrl.Length);
+            Assert.True(System.IO.File.Exists(System.IO.Path.Combine(RepoRoot.Path, page)), $"missing {page} (the page of {descriptor.HelpLinkUri})");
         }
+    }
+
+    [Fact]
+    public void HelpLinksPointIntoThePackagesRepository()
+    {
+        var props = System.Xml.Linq.XDocument.Load(System.IO.Path.Combine(RepoRoot.Path, "Directory.Build.props"));
+        var repository = props.Descendants("RepositoryUrl").Single().Value;
+        Assert.Equal(DiagnosticRule.DocsBaseUrl, repository + "/blob/main/");
     }
 
     [Fact]
@@ -112,11 +122,20 @@ public class DiagnosticTests
 
     private const string TwoChips = "[Chip(0, Gflops = 10)][Chip(1, Gflops = 10)][Link(0, 1, GigabytesPerSecond = 10)]";
 
-    /// <summary>20 parallel branches: over a million ideals, past the build's placement budget.</summary>
+    /// <summary>Eight chips, each linked to every other.</summary>
+    private static readonly string EightChips =
+        string.Concat(Enumerable.Range(0, 8).Select(c => $"[Chip({c}, Gflops = 10)]")) +
+        string.Concat(Enumerable.Range(0, 8).SelectMany(a => Enumerable.Range(a + 1, 7 - a).Select(b => $"[Link({a}, {b}, GigabytesPerSecond = 10)]")));
+
+    /// <summary>
+    /// 40 parallel branches joined at the end: every branch is read by the last layer, so while the search walks the
+    /// branches it must remember the chip of each one it passed. Over eight chips that is millions of states, past
+    /// the build's placement budget.
+    /// </summary>
     private static readonly string[] WideLayers =
         new[] { "[Dense(8)] public partial Layer Stem { get; }" }
-            .Concat(Enumerable.Range(0, 20).Select(i => $"[Dense(8, Input = nameof(Stem))] public partial Layer B{i} {{ get; }}"))
-            .Append($"[Concat({string.Join(", ", Enumerable.Range(0, 20).Select(i => $"nameof(B{i})"))})] public partial Layer Joined {{ get; }}")
+            .Concat(Enumerable.Range(0, 40).Select(i => $"[Dense({8 + (i % 3)}, Input = nameof(Stem))] public partial Layer B{i} {{ get; }}"))
+            .Append($"[Concat({string.Join(", ", Enumerable.Range(0, 40).Select(i => $"nameof(B{i})"))})] public partial Layer Joined {{ get; }}")
             .ToArray();
 
     private static string Input(params int[] shape) => $"[Network(InputShape = new[] {{ {string.Join(", ", shape)} }})]";

@@ -84,7 +84,7 @@ public class CliTests
     [Theory]
     [InlineData("--frobnicate", "unknown option '--frobnicate'")]
     [InlineData("-k", "option '-k' needs a value")]
-    [InlineData("-k x", "option '-k' needs a non-negative integer, got 'x'")]
+    [InlineData("-k x", "option '-k' needs an integer between 0 and 4096, got 'x'")]
     [InlineData("", "no graph file given")]
     public void UsageErrorsExitWithTwo(string args, string message)
     {
@@ -93,5 +93,49 @@ public class CliTests
         Assert.Equal(PlacementCli.BadInput, exit);
         Assert.Contains(message, error);
         Assert.Contains("usage: sdk-place", error);
+    }
+
+    // Every numeric option is bounded: the message names the option, the value and the limit, and nothing is solved.
+    [Theory]
+    [InlineData("-k 2000000000", "option '-k' needs an integer between 0 and 4096, got '2000000000'")]
+    [InlineData("--accelerators -1", "option '--accelerators' needs an integer between 0 and 4096, got '-1'")]
+    [InlineData("-l 4097", "option '-l' needs an integer between 0 and 4096, got '4097'")]
+    [InlineData("--cpus 99999999999999999999", "option '--cpus' needs an integer between 0 and 4096, got '99999999999999999999'")]
+    [InlineData("--time-limit 1e300", "option '--time-limit' needs a number of seconds between 0 and 86400, got '1e300'")]
+    [InlineData("--time-limit NaN", "option '--time-limit' needs a number of seconds between 0 and 86400, got 'NaN'")]
+    [InlineData("--max-memory -1", "option '--max-memory' needs a non-negative number of bytes, got '-1'")]
+    [InlineData("--max-memory Infinity", "option '--max-memory' needs a non-negative number of bytes, got 'Infinity'")]
+    [InlineData("--max-ideals 1e3", "option '--max-ideals' needs an integer between 0 and 1000000000000, got '1e3'")]
+    [InlineData("--max-pairs 1000000000001", "option '--max-pairs' needs an integer between 0 and 1000000000000, got '1000000000001'")]
+    public void OutOfRangeOptionsExitWithTwo(string options, string message)
+    {
+        var args = new[] { TestData.GraphPath("LayerGraphs_bert24_inference") }.Concat(options.Split(' ')).ToArray();
+
+        var (exit, output, error) = Run(args);
+
+        Assert.Equal(PlacementCli.BadInput, exit);
+        Assert.Contains("sdk-place: " + message, error);
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public void MoreDevicesThanNodesAreClampedAndSaidSo()
+    {
+        var (exit, output, _) = Run(TestData.GraphPath("LayerGraphs_bert24_inference"), "-k", "4096", "-l", "4096");
+
+        Assert.Equal(PlacementCli.Placed, exit);
+        Assert.Contains("note:      only 27 placement units: at most that many devices of each kind can hold work", output);
+        Assert.Contains("status:    optimal", output);
+        Assert.Matches(@"accelerator \d+\.\.4095 +unused", output); // a run of unused devices is one line
+        Assert.Matches(@"cpu \d+\.\.4095 +unused", output);
+    }
+
+    [Fact]
+    public void DeterministicBudgetOptionsReachTheSolver()
+    {
+        var (exit, output, _) = Run(TestData.GraphPath("OperatorGraphs_bert_l-3_inference"), "--max-pairs", "10");
+
+        Assert.Equal(PlacementCli.Placed, exit);
+        Assert.Contains("fallback: effort limit reached", output);
     }
 }

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 
 namespace Sdk.Placement.Tests;
 

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 
 namespace Sdk.Placement.Tests;
 

@@ -1,5 +1,6 @@
 using System.Linq;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
+using Sdk.Placement.Internal;
 
 namespace Sdk.Placement.Tests;
 
@@ -8,24 +9,24 @@ public class DpMatchesBruteForceTests
 {
     private const int Cases = 400;
 
-    public static TheoryData<int> Seeds()
-    {
-        var data = new TheoryData<int>();
-        foreach (var seed in Enumerable.Range(0, Cases))
-        {
-            data.Add(seed);
-        }
-
-        return data;
-    }
+    public static TheoryData<int> RandomSeeds() => Seeds.Range(Cases);
 
     [Theory]
-    [MemberData(nameof(Seeds))]
-    public void DpEqualsBruteForce(int seed)
-    {
-        var problem = RandomGraphs.Create(seed);
+    [MemberData(nameof(RandomSeeds))]
+    public void DpEqualsBruteForce(int seed) => AssertDpEqualsBruteForce(RandomGraphs.Create(seed));
 
-        var dp = PlacementSolver.Solve(problem, PlacementSolverOptions.Default with { TimeLimit = null });
+    /// <summary>Series-parallel graphs go through the per-block enumeration, total orders through the chain DP alone.</summary>
+    [Theory]
+    [MemberData(nameof(RandomSeeds))]
+    public void DpEqualsBruteForceOnSeriesParallelGraphsAndChains(int seed)
+    {
+        AssertDpEqualsBruteForce(RandomGraphs.SeriesParallel(seed));
+        AssertDpEqualsBruteForce(RandomGraphs.Chain(seed));
+    }
+
+    private static void AssertDpEqualsBruteForce(PlacementProblem problem)
+    {
+        var dp = PlacementSolver.Solve(problem);
         var brute = BruteForcePlacementSolver.Solve(problem);
 
         Assert.Equal(brute.Status, dp.Status);
@@ -54,5 +55,17 @@ public class DpMatchesBruteForceTests
         Assert.True(solved.Count(s => s.Result.Status == PlacementStatus.Optimal) >= Cases / 2);
         Assert.Contains(solved, s => s.Result.Devices.Any(d => d.Device.Kind == DeviceKind.Cpu && d.NodeIds.Count > 0));
         Assert.Contains(solved, s => s.Result.Devices.Count(d => d.Device.Kind == DeviceKind.Accelerator && d.NodeIds.Count > 0) >= 2);
+    }
+
+    [Fact]
+    public void SeriesParallelCasesHaveSeveralBlocksAndParallelOnes()
+    {
+        var blocks = Enumerable.Range(0, Cases)
+            .Select(seed => SeriesBlocks.Find(PlacementUnits.Build(IndexedGraph.Create(RandomGraphs.SeriesParallel(seed)))))
+            .ToList();
+
+        Assert.True(blocks.Count(b => b.Count >= 3 && b.LargestBlock() >= 2) >= Cases / 4);
+        Assert.Contains(blocks, b => b.IsTotalOrder);
+        Assert.Contains(Enumerable.Range(0, Cases).Select(RandomGraphs.Chain), p => p.Accelerators == 4 && p.Nodes.Count >= 8);
     }
 }

@@ -42,6 +42,13 @@ public class GraphJsonTests
     [InlineData("\"maxFPGAs\": 2,", "", "g.json: the document: field 'maxFPGAs' is missing")]
     [InlineData("\"maxCPUs\": 1,", "\"maxCPUs\": [1],", "g.json: the document: field 'maxCPUs' must be an integer, found array [1]")]
     [InlineData("\"edges\": [", "\"edges\": [ 3, ", "g.json: edge #0 must be a JSON object, found number 3")]
+    [InlineData("\"maxFPGAs\": 2,", "\"maxFPGAs\": 5000,", "g.json: the document: field 'maxFPGAs' must be an integer between 0 and 4096, found 5000")]
+    [InlineData("\"maxCPUs\": 1,", "\"maxCPUs\": -1,", "g.json: the document: field 'maxCPUs' must be an integer between 0 and 4096, found -1")]
+    [InlineData("\"maxSizePerFPGA\": 100.0,", "\"maxSizePerFPGA\": -5,", "g.json: the document: field 'maxSizePerFPGA' must be a non-negative number, found number -5")]
+    [InlineData("\"cpuLatency\": 6.0", "\"cpuLatency\": -6.0", "g.json: node #1 (id 8): field 'cpuLatency' must be a number between 0 and 1E+100, found number -6.0")]
+    [InlineData("\"fpgaLatency\": 1.0", "\"fpgaLatency\": 1e300", "g.json: node #0 (id 7): field 'fpgaLatency' must be a number between 0 and 1E+100, found number 1e300")]
+    [InlineData("\"size\": 10.0", "\"size\": 1e999", "g.json: node #0 (id 7): field 'size' must be a number between 0 and 1E+100, found number 1e999")]
+    [InlineData("\"cost\": 0.5", "\"cost\": -0.5", "g.json: edge #0 (7 -> 8): field 'cost' must be a number between 0 and 1E+100, found number -0.5")]
     public void ErrorsNameTheFileAndTheItem(string replace, string with, string message)
     {
         var broken = Valid.Replace(replace, with);

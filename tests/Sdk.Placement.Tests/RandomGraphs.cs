@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 
 namespace Sdk.Placement.Tests;
 
@@ -16,6 +16,88 @@ internal static class RandomGraphs
     {
         var random = new Random(seed);
         return random.Next(4) == 0 ? Training(random) : Inference(random, random.Next(3, 13));
+    }
+
+    /// <summary>
+    /// Series compositions of single nodes and small parallel blocks (2 or 3 branches of 1 or 2 nodes, joined or not),
+    /// sometimes with a skip edge over a block, on up to 4 accelerators and 1 CPU: the shapes the series-block
+    /// enumeration and the chain DP are for.
+    /// </summary>
+    public static PlacementProblem SeriesParallel(int seed)
+    {
+        var random = new Random(seed);
+        var ids = ShuffledIds(random, 12);
+        var nodes = new List<PlacementNode>();
+        var edges = new List<PlacementEdge>();
+        var cost = new Dictionary<int, double>();
+        int Add()
+        {
+            var id = ids[nodes.Count];
+            nodes.Add(RandomNode(random, id, isBackward: false, colorClass: null));
+            cost[id] = OutputCost(random);
+            return id;
+        }
+
+        void Link(int from, int to) => edges.Add(new PlacementEdge(from, to, cost[from]));
+        var tails = new List<int> { Add() };
+        var target = random.Next(4, 11);
+        while (nodes.Count < target - 1)
+        {
+            var before = tails.ToList();
+            tails.Clear();
+            var branches = random.Next(3) == 0 ? 1 : random.Next(2, 4);
+            for (var b = 0; b < branches && nodes.Count < target; b++)
+            {
+                var node = Add();
+                before.ForEach(t => Link(t, node));
+                if (random.Next(3) == 0 && nodes.Count < target)
+                {
+                    var next = Add();
+                    Link(node, next);
+                    node = next;
+                }
+
+                tails.Add(node);
+            }
+
+            if (tails.Count > 1 && random.Next(3) != 0 && nodes.Count < target)
+            {
+                var join = Add();
+                tails.ForEach(t => Link(t, join));
+                if (random.Next(4) == 0)
+                {
+                    Link(before[0], join); // a skip edge over the block
+                }
+
+                tails = new List<int> { join };
+            }
+        }
+
+        return WithMachine(random, nodes, edges.OrderBy(_ => random.Next()).ToList(), maxAccelerators: 4);
+    }
+
+    /// <summary>A total order (edges i -> i+1) with random skip edges, on up to 4 accelerators and 1 CPU.</summary>
+    public static PlacementProblem Chain(int seed)
+    {
+        var random = new Random(seed);
+        var count = random.Next(2, 11);
+        var ids = ShuffledIds(random, count);
+        var nodes = ids.Select(id => RandomNode(random, id, isBackward: false, colorClass: null)).ToList();
+        var edges = new List<PlacementEdge>();
+        for (var i = 0; i + 1 < count; i++)
+        {
+            var cost = OutputCost(random);
+            edges.Add(new PlacementEdge(ids[i], ids[i + 1], cost));
+            for (var j = i + 2; j < count; j++)
+            {
+                if (random.Next(5) == 0)
+                {
+                    edges.Add(new PlacementEdge(ids[i], ids[j], cost));
+                }
+            }
+        }
+
+        return WithMachine(random, nodes, edges, maxAccelerators: 4);
     }
 
     private static PlacementProblem Inference(Random random, int nodeCount)
@@ -135,13 +217,13 @@ internal static class RandomGraphs
 
     private static double OutputCost(Random random) => random.Next(5) == 0 ? 0 : random.Next(1, 13) / 4.0;
 
-    private static PlacementProblem WithMachine(Random random, List<PlacementNode> nodes, List<PlacementEdge> edges)
+    private static PlacementProblem WithMachine(Random random, List<PlacementNode> nodes, List<PlacementEdge> edges, int maxAccelerators = 3)
     {
         var total = nodes.Sum(n => n.Size);
         var largest = nodes.Max(n => n.Size);
         var memory = random.Next(4) == 0 ? double.PositiveInfinity : Math.Floor(largest + random.NextDouble() * (total - largest + 1));
         var shuffled = nodes.OrderBy(_ => random.Next()).ToList();
-        return new PlacementProblem(shuffled, edges, accelerators: random.Next(2, 4), cpus: random.Next(0, 2), memory);
+        return new PlacementProblem(shuffled, edges, accelerators: random.Next(maxAccelerators == 3 ? 2 : 1, maxAccelerators + 1), cpus: random.Next(0, 2), memory);
     }
 
     private static int[] ShuffledIds(Random random, int count) =>

@@ -1,6 +1,6 @@
 using System;
 using System.IO;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 using Sdk.Placement.Cli;
 
 namespace Sdk.Placement.Tests;

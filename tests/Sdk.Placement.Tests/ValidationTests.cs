@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using Sdk.Generator.Analysis.Placement;
+using Sdk.Placement;
 
 namespace Sdk.Placement.Tests;
 
@@ -67,12 +67,24 @@ public class ValidationTests
     [InlineData(-1.0, 1.0, 1.0, "node 5: cpuLatency")]
     [InlineData(1.0, double.NaN, 1.0, "node 5: acceleratorLatency")]
     [InlineData(1.0, 1.0, double.PositiveInfinity, "node 5: size")]
+    [InlineData(1.0, 1e101, 1.0, "node 5: acceleratorLatency")]
     public void BadNumbersAreNamed(double cpu, double accelerator, double size, string what)
     {
         var error = Assert.Throws<PlacementValidationException>(
             () => PlacementProblemValidator.Validate(Problem(new[] { new PlacementNode(5, cpu, accelerator, size) }, new PlacementEdge[0])));
 
-        Assert.StartsWith(what + " must be a finite non-negative number", error.Message);
+        Assert.StartsWith(what + " must be a finite number between 0 and 1E+100, got ", error.Message);
+    }
+
+    [Theory]
+    [InlineData(5000, 1, "number of accelerators must be between 0 and 4096, got 5000")]
+    [InlineData(2, -1, "number of CPUs must be between 0 and 4096, got -1")]
+    public void MachineBeyondTheLimitsIsRefused(int accelerators, int cpus, string message)
+    {
+        var error = Assert.Throws<PlacementValidationException>(
+            () => PlacementProblemValidator.Validate(Problem(ThreeNodes, new PlacementEdge[0], accelerators, cpus)));
+
+        Assert.Equal(message, error.Message);
     }
 
     [Fact]

@@ -48,22 +48,35 @@ public sealed record StageLoads(EquatableArray<double> Chips, EquatableArray<Lin
 /// </summary>
 public static class CostModel
 {
-    public static StageLoads Of(NetworkPlan plan, bool training = false)
+    /// <summary>
+    /// The stage loads of <paramref name="plan"/> per sample, for samples sent in micro-batches of
+    /// <paramref name="microBatch"/> (each transfer pays the link's latency once per micro-batch).
+    /// </summary>
+    public static StageLoads Of(NetworkPlan plan, bool training = false, int microBatch = 1)
     {
+        if (microBatch < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(microBatch), microBatch, $"Network '{plan.Name}': the micro-batch size must be positive.");
+        }
+
         var chips = plan.Chips.Select(c => c.Gflops > 0 ? (c.Flops + (training ? c.BackwardFlops : 0)) / (c.Gflops * 1e9) : 0).ToArray();
         var links = new Dictionary<(int, int), double>();
         void Add(int from, int to, double seconds) => links[(from, to)] = (links.TryGetValue((from, to), out var s) ? s : 0) + seconds;
         foreach (var cut in plan.Cuts)
         {
             var link = plan.LinkBetween(cut.FromChip, cut.ToChip);
-            Add(cut.FromChip, cut.ToChip, link?.ModelledSeconds(cut.ForwardBytesPerSample) ?? 0);
+            Add(cut.FromChip, cut.ToChip, Seconds(link, cut.ForwardBytesPerSample, microBatch));
             if (training)
             {
-                Add(cut.ToChip, cut.FromChip, link?.ModelledSeconds(cut.BackwardBytesPerSample) ?? 0);
+                Add(cut.ToChip, cut.FromChip, Seconds(link, cut.BackwardBytesPerSample, microBatch));
             }
         }
 
         var loads = links.OrderBy(l => l.Key.Item1).ThenBy(l => l.Key.Item2).Select(l => new LinkLoad(l.Key.Item1, l.Key.Item2, l.Value));
         return new StageLoads(EquatableArray<double>.Own(chips), loads.ToEquatableArray());
     }
+
+    /// <summary>One sample's share of a transfer in micro-batches: latency / m + bytes per sample / bandwidth (0 without a link).</summary>
+    public static double Seconds(LinkInfo? link, long bytesPerSample, int microBatch = 1) =>
+        link is null ? 0 : (link.LatencyMicroseconds * 1e-6 / microBatch) + (bytesPerSample / (link.GigabytesPerSecond * 1e9));
 }

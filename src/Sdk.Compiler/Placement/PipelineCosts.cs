@@ -13,7 +13,7 @@ namespace Sdk.Compiler;
 /// activations, by the same liveness rule as <see cref="ChipTotals"/>), and the links into it (and back, in
 /// training). The placement stage checks the solver's optimum against the compiled plan's cost.
 /// </summary>
-internal sealed class PipelineCosts
+internal sealed class PipelineCosts : Sdk.Placement.IPipelineCosts
 {
     private readonly NetworkSpec _spec;
     private readonly List<ResolvedLayer> _layers;
@@ -22,6 +22,11 @@ internal sealed class PipelineCosts
     private readonly long[] _stored;
     private readonly long[] _outputBytes;
     private readonly List<int>[] _readers;
+    private readonly long[] _prefixFlops;
+    private readonly double[] _speed;
+    private readonly long[] _memoryBytes;
+    private readonly LinkSpec?[,] _links;
+    private readonly Dictionary<(int Start, int End), Run?> _runs = new();
 
     public PipelineCosts(NetworkSpec spec, List<ResolvedLayer> layers, bool training)
     {
@@ -45,6 +50,29 @@ internal sealed class PipelineCosts
                 _readers[source].Add(i);
             }
         }
+
+        _prefixFlops = new long[n + 1];
+        for (var i = 0; i < n; i++)
+        {
+            _prefixFlops[i + 1] = _prefixFlops[i] + _flops[i];
+        }
+
+        // Chips and links looked up by id: the solver asks millions of times.
+        var chips = spec.Chips.Count == 0 ? 0 : spec.Chips.Max(c => c.Id) + 1;
+        _speed = new double[chips];
+        _memoryBytes = new long[chips];
+        foreach (var chip in spec.Chips)
+        {
+            _speed[chip.Id] = chip.Gflops * 1e9;
+            _memoryBytes[chip.Id] = chip.MemoryKiB * 1024;
+        }
+
+        _links = new LinkSpec?[chips, chips];
+        foreach (var link in spec.Links)
+        {
+            _links[link.ChipA, link.ChipB] = link;
+            _links[link.ChipB, link.ChipA] = link;
+        }
     }
 
     public int Count => _layers.Count;
@@ -56,16 +84,7 @@ internal sealed class PipelineCosts
     public IReadOnlyList<int> Inputs(int i) => _layers[i].Inputs;
 
     /// <summary>The compute time alone of the run: a lower bound of <see cref="RunCost"/> that never decreases as <paramref name="end"/> grows.</summary>
-    public double RunLowerBound(int start, int end, int chip)
-    {
-        long flops = 0;
-        for (var i = start; i < end; i++)
-        {
-            flops += _flops[i];
-        }
-
-        return flops / Speed(chip);
-    }
+    public double RunLowerBound(int start, int end, int chip) => (_prefixFlops[end] - _prefixFlops[start]) / _speed[chip];
 
     /// <summary>
     /// The max of chip <paramref name="chip"/>'s load when it runs declared layers [<paramref name="start"/>,
@@ -74,26 +93,114 @@ internal sealed class PipelineCosts
     /// run reads); +infinity when the run does not fit the chip's memory, needs a link the network does not
     /// declare, or its readers of one cut ask for different settings.
     /// </summary>
-    public double RunCost(int start, int end, int chip, IReadOnlyList<int> frontier, IReadOnlyList<int> frontierChips)
+    public double RunCost(int start, int end, int chip, ReadOnlySpan<int> frontier, ReadOnlySpan<int> frontierChips)
     {
         if (start == end)
         {
             return 0;
         }
 
-        long flops = 0, stored = 0;
+        var run = RunOf(start, end);
+        if (run is null || (_memoryBytes[chip] > 0 && run.MemoryBytes > _memoryBytes[chip]))
+        {
+            return double.PositiveInfinity;
+        }
+
+        // Links into the chip, summed per sending chip: the cuts are few, so a short list beats a table.
+        Span<(int From, double Forward, double Backward)> links = stackalloc (int, double, double)[run.Incoming.Length];
+        var count = 0;
+        foreach (var cut in run.Incoming)
+        {
+            var from = frontierChips[frontier.IndexOf(cut.Source)];
+            var link = _links[from, chip];
+            if (link is null && !_spec.Links.IsEmpty)
+            {
+                return double.PositiveInfinity; // no wire between these chips
+            }
+
+            var forward = link is null ? 0 : Partitioner.Modelled(link, cut.ForwardBytes);
+            var backward = link is null ? 0 : Partitioner.Modelled(link, cut.BackwardBytes);
+            var k = 0;
+            while (k < count && links[k].From != from)
+            {
+                k++;
+            }
+
+            links[k] = k == count ? (from, forward, backward) : (from, links[k].Forward + forward, links[k].Backward + backward);
+            count = Math.Max(count, k + 1);
+        }
+
+        var cost = run.Flops / _speed[chip];
+        for (var k = 0; k < count; k++)
+        {
+            cost = Math.Max(cost, Math.Max(links[k].Forward, _training ? links[k].Backward : 0));
+        }
+
+        return cost;
+    }
+
+    /// <summary>What a run fixes: its chip's FLOPs and bytes (parameters and peak activations), and the modelled seconds of each link into it.</summary>
+    internal sealed record RunFigures(long Flops, long MemoryBytes, Dictionary<int, (double Forward, double Backward)> LinkSeconds);
+
+    /// <summary>The figures of a run on a chip, or null when it needs a link the network does not declare or its readers of one cut disagree (for tests).</summary>
+    internal RunFigures? Figures(int start, int end, int chip, ReadOnlySpan<int> frontier, ReadOnlySpan<int> frontierChips)
+    {
+        var run = RunOf(start, end);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var links = new Dictionary<int, (double Forward, double Backward)>();
+        foreach (var cut in run.Incoming)
+        {
+            var from = frontierChips[frontier.IndexOf(cut.Source)];
+            var link = _links[from, chip];
+            if (link is null && !_spec.Links.IsEmpty)
+            {
+                return null;
+            }
+
+            var (forward, backward) = links.TryGetValue(from, out var sum) ? sum : (0, 0);
+            links[from] = (forward + (link is null ? 0 : Partitioner.Modelled(link, cut.ForwardBytes)), backward + (link is null ? 0 : Partitioner.Modelled(link, cut.BackwardBytes)));
+        }
+
+        return new RunFigures(run.Flops, run.MemoryBytes, links);
+    }
+
+    /// <summary>
+    /// What a run costs whatever chip takes it, worked out once per (start, end): its FLOPs and memory, and the cuts
+    /// that arrive (their bytes on the wire). Null when the readers of one of those cuts ask for different settings.
+    /// </summary>
+    private sealed record Run(long Flops, long MemoryBytes, Cut[] Incoming);
+
+    /// <summary>A cut into a run: its source layer and its bytes per sample forward and back.</summary>
+    private readonly record struct Cut(int Source, long ForwardBytes, long BackwardBytes);
+
+    private Run? RunOf(int start, int end)
+    {
+        if (!_runs.TryGetValue((start, end), out var run))
+        {
+            run = Summarise(start, end);
+            _runs[(start, end)] = run;
+        }
+
+        return run;
+    }
+
+    private Run? Summarise(int start, int end)
+    {
+        long flops = _prefixFlops[end] - _prefixFlops[start], stored = 0;
         for (var i = start; i < end; i++)
         {
-            flops += _flops[i];
             stored += _stored[i];
         }
 
         // Cuts into the run: one per earlier layer it reads, with what its readers here ask for.
         var incoming = new List<Incoming>();
-        var linkSeconds = new Dictionary<int, (double Forward, double Backward)>();
-        for (var t = 0; t < frontier.Count; t++)
+        var cuts = new List<Cut>();
+        for (var source = 0; source < start; source++)
         {
-            var source = frontier[t];
             var readers = _readers[source].Where(r => r >= start && r < end).ToList();
             if (readers.Count == 0)
             {
@@ -102,21 +209,15 @@ internal sealed class PipelineCosts
 
             if (!Settings(readers, out var ratio, out var format))
             {
-                return double.PositiveInfinity;
+                return null;
             }
 
             var narrowed = Narrowed(source, ratio);
-            var bytes = WireFormats.Of(format).BytesPerSample(Shapes.Elements(narrowed));
-            var from = frontierChips[t];
-            var link = _spec.Links.FirstOrDefault(l => Partitioner.Connects(l, from, chip));
-            if (link is null && !_spec.Links.IsEmpty)
-            {
-                return double.PositiveInfinity; // no wire between these chips
-            }
-
-            var backwardBytes = WireFormats.Of(WireFormats.Of(format).GradientFormat).BytesPerSample(Shapes.Elements(narrowed));
-            var (forward, backward) = linkSeconds.TryGetValue(from, out var sum) ? sum : (0, 0);
-            linkSeconds[from] = (forward + (link is null ? 0 : Partitioner.Modelled(link, bytes)), backward + (link is null ? 0 : Partitioner.Modelled(link, backwardBytes)));
+            var definition = WireFormats.Of(format);
+            cuts.Add(new Cut(
+                source,
+                definition.BytesPerSample(Shapes.Elements(narrowed)),
+                WireFormats.Of(definition.GradientFormat).BytesPerSample(Shapes.Elements(narrowed))));
             if (ratio > 1)
             {
                 var decoder = new LayerShapes(Pointwise.Arguments(_layers[source].Shape[0]), new[] { narrowed }, _layers[source].Shape);
@@ -141,19 +242,7 @@ internal sealed class PipelineCosts
             }
         }
 
-        var memory = _spec.Chips.FirstOrDefault(c => c.Id == chip)?.MemoryKiB ?? 0;
-        if (memory > 0 && (4 * stored) + PeakActivations(start, end, incoming, encoders) > memory * 1024)
-        {
-            return double.PositiveInfinity;
-        }
-
-        var cost = flops / Speed(chip);
-        foreach (var seconds in linkSeconds.Values)
-        {
-            cost = Math.Max(cost, Math.Max(seconds.Forward, _training ? seconds.Backward : 0));
-        }
-
-        return cost;
+        return new Run(flops, (4 * stored) + PeakActivations(start, end, incoming, encoders), cuts.ToArray());
     }
 
     /// <summary>A cut into the run: its source, its readers here, its ratio, and the bytes (float32) of the tensor that arrives.</summary>
@@ -288,6 +377,4 @@ internal sealed class PipelineCosts
 
     private long Work(LayerDefinition definition, LayerShapes shapes) =>
         definition.Flops(shapes) + (_training ? definition.BackwardFlops(shapes) : 0);
-
-    private double Speed(int chip) => _spec.Chips.First(c => c.Id == chip).Gflops * 1e9;
 }

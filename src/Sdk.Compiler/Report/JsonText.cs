@@ -40,6 +40,9 @@ internal sealed class JsonText
         return Value(name, "[" + string.Join(", ", quoted) + "]");
     }
 
+    /// <summary>A number as an item of the current array.</summary>
+    public JsonText Value(double value) => Value(null, value.ToString("R", CultureInfo.InvariantCulture));
+
     public override string ToString() => _text.ToString();
 
     private JsonText Begin(string? name, char bracket)

@@ -68,6 +68,27 @@ internal static class TrafficReport
               .Append(" |\n");
         }
 
+        var inference = CostModel.Of(plan);
+        var training = CostModel.Of(plan, training: true);
+        md.Append("\n## Pipeline\n\n");
+        md.Append("Each chip and each direction of each link is a stage; streaming samples, the slowest sets the pace. ")
+          .Append("Inference: max-load ").Append(TrafficChecks.Microseconds(inference.MaxLoad)).Append(" µs/sample on ").Append(inference.Bottleneck)
+          .Append("; training: ").Append(TrafficChecks.Microseconds(training.MaxLoad)).Append(" µs/sample on ").Append(training.Bottleneck).Append(".\n\n");
+        md.Append("| stage | inference µs | training µs |\n");
+        md.Append("|---|---:|---:|\n");
+        for (var c = 0; c < plan.Chips.Count; c++)
+        {
+            md.Append("| chip ").Append(c).Append(" | ").Append(TrafficChecks.Microseconds(inference.Chips[c]))
+              .Append(" | ").Append(TrafficChecks.Microseconds(training.Chips[c])).Append(" |\n");
+        }
+
+        foreach (var link in training.Links)
+        {
+            var forward = inference.Links.FirstOrDefault(l => l.FromChip == link.FromChip && l.ToChip == link.ToChip)?.Seconds ?? 0;
+            md.Append("| link ").Append(link.FromChip).Append(" → ").Append(link.ToChip).Append(" | ").Append(TrafficChecks.Microseconds(forward))
+              .Append(" | ").Append(TrafficChecks.Microseconds(link.Seconds)).Append(" |\n");
+        }
+
         md.Append("\n## Layers\n\n");
         md.Append("| # | layer | kind | chip | inputs | output | parameters | MACs |\n");
         md.Append("|---:|---|---|---:|---|---|---:|---:|\n");
@@ -125,7 +146,25 @@ internal static class TrafficReport
                 .EndObject();
         }
 
-        json.EndArray().BeginArray("layers");
+        json.EndArray().BeginObject("pipeline");
+        foreach (var (name, loads) in new[] { ("inference", CostModel.Of(plan)), ("training", CostModel.Of(plan, training: true)) })
+        {
+            json.BeginObject(name).Property("maxLoadSecondsPerSample", loads.MaxLoad).Property("bottleneck", loads.Bottleneck).BeginArray("chips");
+            foreach (var seconds in loads.Chips)
+            {
+                json.Value(seconds);
+            }
+
+            json.EndArray().BeginArray("links");
+            foreach (var link in loads.Links)
+            {
+                json.BeginObject().Property("fromChip", link.FromChip).Property("toChip", link.ToChip).Property("secondsPerSample", link.Seconds).EndObject();
+            }
+
+            json.EndArray().EndObject();
+        }
+
+        json.EndObject().BeginArray("layers");
         foreach (var layer in plan.Layers)
         {
             json.BeginObject()

@@ -11,7 +11,7 @@ public sealed record CompileResult(NetworkPlan? Plan, EquatableArray<CompilerDia
 
 /// <summary>
 /// The compiler: spec in, plan out, in stages that each consume the previous one's output: network checks
-/// (<see cref="SpecChecks"/>), placement (<see cref="Placement"/>, for <c>PlacementMode.Auto</c>), layers
+/// (<see cref="SpecChecks"/>), placement (<see cref="NetworkPlacement"/>, for <c>PlacementMode.Auto</c>), layers
 /// (<see cref="LayerResolver"/>: chips, inputs, shapes), partition (<see cref="Partitioner"/>: cuts, bottlenecks,
 /// formats, counts), chips (<see cref="ChipTotals"/>), traffic (<see cref="TrafficChecks"/>). Pure and never
 /// throws on a bad network: every problem is a diagnostic.
@@ -21,7 +21,7 @@ public static class NetworkCompiler
     /// <summary>Places the network when it asks for automatic placement, then compiles it.</summary>
     public static CompileResult Compile(NetworkSpec spec)
     {
-        var placed = Placement.Place(spec);
+        var placed = NetworkPlacement.Place(spec);
         if (placed.Spec is not { } placedSpec)
         {
             return new CompileResult(null, placed.Diagnostics);
@@ -31,7 +31,7 @@ public static class NetworkCompiler
         return compiled with { Diagnostics = placed.Diagnostics.Concat(compiled.Diagnostics).ToEquatableArray() };
     }
 
-    /// <summary>Compiles a network whose chips are decided (<c>[OnChip]</c>, or what <see cref="Placement.Place"/> chose).</summary>
+    /// <summary>Compiles a network whose chips are decided (<c>[OnChip]</c>, or what <see cref="NetworkPlacement.Place"/> chose).</summary>
     public static CompileResult CompilePlaced(NetworkSpec spec)
     {
         var diagnostics = new List<CompilerDiagnostic>();

@@ -11,7 +11,7 @@ namespace Sdk.Compiler;
 /// </summary>
 internal static class SpecChecks
 {
-    /// <summary>The largest declared speed, memory and bandwidth, and the smallest non-zero speed and bandwidth.</summary>
+    /// <summary>The largest declared speed, memory and bandwidth, and the smallest non-zero speed and bandwidth (the messages state them too).</summary>
     public const double MaxGflops = 1e15;
     public const double MinGflops = 1e-9;
     public const double MaxGigabytesPerSecond = 1e15;
@@ -66,7 +66,7 @@ internal static class SpecChecks
 
             if (!(chip.Gflops == 0 || (chip.Gflops >= MinGflops && chip.Gflops <= MaxGflops)))
             {
-                diagnostics.Add(CompilerDiagnostic.Create(DiagnosticRules.InvalidArgument, target, owner, "Gflops", chip.Gflops, $"zero (unknown) or a number from {Num(MinGflops)} to {Num(MaxGflops)}"));
+                diagnostics.Add(CompilerDiagnostic.Create(DiagnosticRules.InvalidArgument, target, owner, "Gflops", chip.Gflops, "zero (unknown) or a number from 1e-9 to 1e15"));
             }
 
             if (chip.MemoryKiB < 0 || chip.MemoryKiB > MaxMemoryKiB)
@@ -96,8 +96,8 @@ internal static class SpecChecks
             var link = spec.Links[i];
             var problem = link.ChipA == link.ChipB ? "a link joins two different chips"
                 : link.ChipA < 0 || link.ChipB < 0 || (ids is not null && (!ids.Contains(link.ChipA) || !ids.Contains(link.ChipB))) ? "both ends must be declared chips"
-                : !(link.GigabytesPerSecond >= MinGigabytesPerSecond && link.GigabytesPerSecond <= MaxGigabytesPerSecond) ? $"GigabytesPerSecond is {Num(link.GigabytesPerSecond)}; it must be a number from {Num(MinGigabytesPerSecond)} to {Num(MaxGigabytesPerSecond)}"
-                : !(link.LatencyMicroseconds >= 0 && link.LatencyMicroseconds <= MaxLatencyMicroseconds) ? $"LatencyMicroseconds is {Num(link.LatencyMicroseconds)}; it must be a number from 0 to {Num(MaxLatencyMicroseconds)}"
+                : !(link.GigabytesPerSecond >= MinGigabytesPerSecond && link.GigabytesPerSecond <= MaxGigabytesPerSecond) ? $"GigabytesPerSecond is {Num(link.GigabytesPerSecond)}; it must be a number from 1e-9 to 1e15"
+                : !(link.LatencyMicroseconds >= 0 && link.LatencyMicroseconds <= MaxLatencyMicroseconds) ? $"LatencyMicroseconds is {Num(link.LatencyMicroseconds)}; it must be a number from 0 to 1e12"
                 : link.BudgetBytesPerSample < 0 ? $"BudgetBytesPerSample is {link.BudgetBytesPerSample}; it must be zero (no budget) or positive"
                 : !seen.Add((Math.Min(link.ChipA, link.ChipB), Math.Max(link.ChipA, link.ChipB))) ? "this pair of chips is already linked"
                 : null;

@@ -8,27 +8,24 @@ using System.Text;
 namespace Sdk.Runtime;
 
 /// <summary>
-/// Predicted throughput of a pipelined run, by the max-load rule of device placement (Tarnawski et al., NeurIPS
-/// 2020; see docs/placement.md): when samples stream through the chips, each chip's load is the time it spends
-/// per sample (its compute plus the communication of the tensors that cross its boundary), and the pipeline
-/// delivers one sample per max-load. Predicted throughput = 1 / max over chips of the load (samples/s).
+/// Predicted throughput of a pipelined run, by the SDK's one cost model (<see cref="CostModel"/>, which placement
+/// minimises and the traffic report shows): when samples stream through the chips, every chip and every direction
+/// of every link is a pipeline stage, each with its time per sample, and the pipeline delivers one sample per
+/// slowest stage: throughput = 1 / max-load. Links work beside the chips, as the pipelined executor emulates them
+/// (<see cref="LinkEmulation.Modelled"/>): a transfer holds its link, not its chips.
 /// </summary>
 /// <remarks>
-/// What is counted, per chip and per sample, for micro-batches of <c>m</c> samples:
+/// What is counted, per sample, for micro-batches of <c>m</c> samples:
 /// <list type="bullet">
-/// <item>compute: declared, <c>Flops / (Gflops · 1e9)</c> (zero, and <see cref="ChipLoad.ComputeKnown"/> false,
-/// for a chip that declares no Gflops); calibrated, the measured time of the chip's layers per sample in a
-/// sequential run of micro-batches of <c>m</c>;</item>
-/// <item>codec (calibrated only): the measured time of packing its outgoing and unpacking its incoming cuts;</item>
-/// <item>links in and out: for every cut into and every cut out of the chip whose chip pair has a declared link,
-/// the modelled time of one micro-batch's transfer divided by <c>m</c>: <c>latency / m + bytes per sample /
-/// bandwidth</c> (so micro-batches pay the latency once each). Both ends pay it, as in the paper's model; unlike the
-/// paper, a tensor sent to two chips is two cuts and the sender pays both, since the runtime sends each cut
-/// separately. Cuts without a declared link count zero. A calibrated forecast for
-/// <see cref="LinkEmulation.None"/> counts no link time (the transfer is then just the measured codec).</item>
+/// <item>a chip: declared, <c>Flops / (Gflops · 1e9)</c> (zero, and <see cref="ChipLoad.ComputeKnown"/> false, for a
+/// chip that declares no Gflops); calibrated, the measured time of the chip's layers per sample in a sequential run
+/// of micro-batches of <c>m</c>, plus the measured time of packing its outgoing and unpacking its incoming cuts;</item>
+/// <item>a link (a direction of a declared pair): the modelled time of every cut it carries, one micro-batch's
+/// transfer divided by <c>m</c>: <c>latency / m + bytes per sample / bandwidth</c> (so micro-batches pay the latency
+/// once each). Cuts without a declared link count zero; with <see cref="LinkEmulation.None"/> no link is counted.</item>
 /// </list>
 /// Not counted: time waiting in the pipeline (fill and drain: the first sample comes out after the sum of the
-/// stages, so a batch of <c>n</c> micro-batches takes about <c>(n + chips - 1)</c> times the slowest stage),
+/// stages, so a batch of <c>n</c> micro-batches takes about <c>(n + stages - 1)</c> times the slowest stage),
 /// thread scheduling, and contention for shared cores. CPU chips of one host share its cores:
 /// <see cref="SharedHostSamplesPerSecond"/> is the bound that applies when every chip's kernels already used all
 /// of them in the measurement.
@@ -42,7 +39,10 @@ public sealed class PipelineForecast
         Calibrated = calibrated;
         Links = links;
         Chips = chips;
-        Bottleneck = chips.OrderByDescending(c => c.LoadSecondsPerSample).ThenBy(c => c.Chip).First();
+        LinkLoads = links == LinkEmulation.Modelled ? CostModel.Of(plan, training: false, microBatch).Links : EquatableArray<LinkLoad>.Empty;
+        var stages = new StageLoads(chips.Select(c => c.LoadSecondsPerSample).ToEquatableArray(), LinkLoads);
+        MaxLoadSecondsPerSample = stages.MaxLoad;
+        Bottleneck = stages.Bottleneck;
     }
 
     public NetworkPlan Plan { get; }
@@ -58,11 +58,14 @@ public sealed class PipelineForecast
     /// <summary>One per chip, in chip order.</summary>
     public IReadOnlyList<ChipLoad> Chips { get; }
 
-    /// <summary>The chip with the largest load (the lowest id among equals).</summary>
-    public ChipLoad Bottleneck { get; }
+    /// <summary>One per direction of a chip pair that carries cuts (none when links are not counted).</summary>
+    public EquatableArray<LinkLoad> LinkLoads { get; }
 
-    /// <summary>The largest load: seconds per sample of the slowest chip.</summary>
-    public double MaxLoadSecondsPerSample => Bottleneck.LoadSecondsPerSample;
+    /// <summary>The slowest stage: "chip 2" or "link 0 → 1" (the lowest chip among equals, chips before links).</summary>
+    public string Bottleneck { get; }
+
+    /// <summary>The largest load: seconds per sample of the slowest stage.</summary>
+    public double MaxLoadSecondsPerSample { get; }
 
     /// <summary>Predicted throughput: 1 / max-load (infinity when every load is zero).</summary>
     public double SamplesPerSecond => 1 / MaxLoadSecondsPerSample;
@@ -75,16 +78,16 @@ public sealed class PipelineForecast
     /// chip's kernels, as measured, already used them all (CPU chips of <c>ChipSet.Cpu</c>). Pipelining then
     /// overlaps only the idle time of the kernels and the links.
     /// </summary>
-    public double SharedHostSamplesPerSecond => 1 / Chips.Sum(c => c.ComputeSecondsPerSample + c.CodecSecondsPerSample);
+    public double SharedHostSamplesPerSecond => 1 / Chips.Sum(c => c.LoadSecondsPerSample);
 
     /// <summary>The forecast of the declared hardware: compute from each chip's Gflops, links from the declared links.</summary>
     public static PipelineForecast FromPlan(NetworkPlan plan, int microBatch = 1)
     {
         ArgumentNullException.ThrowIfNull(plan);
         CheckMicroBatch(plan, microBatch);
-        var compute = plan.Chips.Select(c => c.Gflops > 0 ? c.Flops / (c.Gflops * 1e9) : 0).ToArray();
-        var known = plan.Chips.Select(c => c.Gflops > 0).ToArray();
-        return new PipelineForecast(plan, microBatch, calibrated: false, LinkEmulation.Modelled, Loads(plan, microBatch, LinkEmulation.Modelled, compute, new double[compute.Length], known));
+        var compute = CostModel.Of(plan).Chips;
+        var chips = plan.Chips.Select(c => new ChipLoad(c.Id, c.Name, compute[c.Id], c.Gflops > 0, 0)).ToArray();
+        return new PipelineForecast(plan, microBatch, calibrated: false, LinkEmulation.Modelled, chips);
     }
 
     /// <summary>
@@ -138,7 +141,8 @@ public sealed class PipelineForecast
         double PerSample(long[][] ticks, int chip) => Median(ticks.Select(t => t[chip])) / Stopwatch.Frequency / microBatch;
         var computeSeconds = Enumerable.Range(0, chips).Select(c => PerSample(compute, c)).ToArray();
         var codecSeconds = Enumerable.Range(0, chips).Select(c => PerSample(codec, c)).ToArray();
-        return new PipelineForecast(plan, microBatch, calibrated: true, links, Loads(plan, microBatch, links, computeSeconds, codecSeconds, Enumerable.Repeat(true, chips).ToArray()));
+        var loads = plan.Chips.Select(c => new ChipLoad(c.Id, c.Name, computeSeconds[c.Id], true, codecSeconds[c.Id])).ToArray();
+        return new PipelineForecast(plan, microBatch, calibrated: true, links, loads);
     }
 
     /// <summary>The same forecast with link time counted (<see cref="LinkEmulation.Modelled"/>) or not (<see cref="LinkEmulation.None"/>); compute and codec unchanged.</summary>
@@ -149,18 +153,7 @@ public sealed class PipelineForecast
             throw new ArgumentOutOfRangeException(nameof(links), links, $"Network '{Plan.Name}': unknown link emulation {links}.");
         }
 
-        return new PipelineForecast(
-            Plan,
-            MicroBatch,
-            Calibrated,
-            links,
-            Loads(
-                Plan,
-                MicroBatch,
-                links,
-                Chips.Select(c => c.ComputeSecondsPerSample).ToArray(),
-                Chips.Select(c => c.CodecSecondsPerSample).ToArray(),
-                Chips.Select(c => c.ComputeKnown).ToArray()));
+        return new PipelineForecast(Plan, MicroBatch, Calibrated, links, Chips);
     }
 
     public string ToMarkdown()
@@ -168,46 +161,20 @@ public sealed class PipelineForecast
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture,
             $"Forecast of {Plan.Name} ({(Calibrated ? "calibrated: measured compute" : "declared Gflops")}, links {(Links == LinkEmulation.Modelled ? "modelled" : "not counted")}, micro-batch {MicroBatch}): " +
-            $"max-load {MaxLoadSecondsPerSample * 1e3:0.###} ms/sample on chip {Bottleneck.Chip}, {SamplesPerSecond:0.##} samples/s\n\n");
-        md.Append("| chip | compute ms/sample | codec ms/sample | links in ms/sample | links out ms/sample | load ms/sample |\n|---|---:|---:|---:|---:|---:|\n");
+            $"max-load {MaxLoadSecondsPerSample * 1e3:0.###} ms/sample on {Bottleneck}, {SamplesPerSecond:0.##} samples/s\n\n");
+        md.Append("| stage | compute ms/sample | codec ms/sample | load ms/sample |\n|---|---:|---:|---:|\n");
         foreach (var chip in Chips)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {chip.Chip} {chip.Name} | {(chip.ComputeKnown ? (chip.ComputeSecondsPerSample * 1e3).ToString("0.###", CultureInfo.InvariantCulture) : "?")} | {chip.CodecSecondsPerSample * 1e3:0.###} | " +
-                $"{chip.LinksInSecondsPerSample * 1e3:0.###} | {chip.LinksOutSecondsPerSample * 1e3:0.###} | {chip.LoadSecondsPerSample * 1e3:0.###} |\n");
+                $"| chip {chip.Chip} {chip.Name} | {(chip.ComputeKnown ? (chip.ComputeSecondsPerSample * 1e3).ToString("0.###", CultureInfo.InvariantCulture) : "?")} | {chip.CodecSecondsPerSample * 1e3:0.###} | {chip.LoadSecondsPerSample * 1e3:0.###} |\n");
+        }
+
+        foreach (var link in LinkLoads)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| link {link.FromChip} → {link.ToChip} | | | {link.Seconds * 1e3:0.###} |\n");
         }
 
         return md.ToString();
-    }
-
-    private static ChipLoad[] Loads(NetworkPlan plan, int microBatch, LinkEmulation links, double[] compute, double[] codec, bool[] known)
-    {
-        var linkIn = new double[plan.Chips.Count];
-        var linkOut = new double[plan.Chips.Count];
-        if (links == LinkEmulation.Modelled)
-        {
-            foreach (var cut in plan.Cuts)
-            {
-                var link = plan.Links.FirstOrDefault(l => l.Connects(cut.FromChip, cut.ToChip));
-                if (link is not null)
-                {
-                    var seconds = LinkSecondsPerSample(link, cut.ForwardBytesPerSample, microBatch);
-                    linkOut[cut.FromChip] += seconds;
-                    linkIn[cut.ToChip] += seconds;
-                }
-            }
-        }
-
-        return plan.Chips
-            .Select(c => new ChipLoad(c.Id, c.Name, compute[c.Id], known[c.Id], codec[c.Id], linkIn[c.Id], linkOut[c.Id]))
-            .ToArray();
-    }
-
-    /// <summary>Modelled link time per sample of a cut in micro-batches of <paramref name="microBatch"/>: latency / m + bytes / bandwidth.</summary>
-    public static double LinkSecondsPerSample(LinkInfo link, long bytesPerSample, int microBatch)
-    {
-        ArgumentNullException.ThrowIfNull(link);
-        return (link.LatencyMicroseconds * 1e-6 / microBatch) + (bytesPerSample / (link.GigabytesPerSecond * 1e9));
     }
 
     private static void CheckMicroBatch(NetworkPlan plan, int microBatch)
@@ -229,17 +196,8 @@ public sealed class PipelineForecast
 /// <summary>One chip's load in a <see cref="PipelineForecast"/>, in seconds per sample.</summary>
 /// <param name="ComputeKnown">False when the chip declares no Gflops (a declared forecast then counts its compute as zero).</param>
 /// <param name="CodecSecondsPerSample">Packing and unpacking its cuts (measured; zero in a declared forecast).</param>
-/// <param name="LinksInSecondsPerSample">Modelled time of the cuts it receives over declared links.</param>
-/// <param name="LinksOutSecondsPerSample">Modelled time of the cuts it sends over declared links.</param>
-public sealed record ChipLoad(
-    int Chip,
-    string Name,
-    double ComputeSecondsPerSample,
-    bool ComputeKnown,
-    double CodecSecondsPerSample,
-    double LinksInSecondsPerSample,
-    double LinksOutSecondsPerSample)
+public sealed record ChipLoad(int Chip, string Name, double ComputeSecondsPerSample, bool ComputeKnown, double CodecSecondsPerSample)
 {
-    /// <summary>Compute + codec + links in + links out.</summary>
-    public double LoadSecondsPerSample => ComputeSecondsPerSample + CodecSecondsPerSample + LinksInSecondsPerSample + LinksOutSecondsPerSample;
+    /// <summary>Compute + codec.</summary>
+    public double LoadSecondsPerSample => ComputeSecondsPerSample + CodecSecondsPerSample;
 }

@@ -49,7 +49,7 @@ namespace Sdk.Runtime.Onnx
         }
 
         /// <summary>Emits one plan's graph: names every value once, adds nodes in execution order.</summary>
-        private sealed class GraphEmitter
+        internal sealed class GraphEmitter
         {
             private const long OnnxFloat = 1;
             private const long OnnxFloat16 = 10;
@@ -109,72 +109,69 @@ namespace Sdk.Runtime.Onnx
                 return _builder;
             }
 
+            /// <summary>
+            /// The ONNX nodes of each layer kind, one entry per <see cref="LayerKind"/> (a test checks the table is
+            /// complete). Each gets the layer, the names of the values it reads, and the name its own op writes
+            /// ("Name/linear" when an activation node follows and writes "Name"); it returns the name of its output.
+            /// </summary>
+            internal static readonly IReadOnlyDictionary<LayerKind, Func<GraphEmitter, LayerInfo, string[], string, string>> Kinds =
+                new Dictionary<LayerKind, Func<GraphEmitter, LayerInfo, string[], string, string>>
+                {
+                    [LayerKind.Conv2D] = static (e, layer, x, main) => e.Activate(e.Conv(layer, x[0], main), layer.Activation, layer.Name),
+                    [LayerKind.BottleneckEncoder] = static (e, layer, x, main) => e.Pointwise(layer, x[0], main),
+                    [LayerKind.BottleneckDecoder] = static (e, layer, x, main) => e.Pointwise(layer, x[0], main),
+                    [LayerKind.Dense] = static (e, layer, x, main) => e.Gemm(layer, x[0], main),
+                    [LayerKind.MaxPool] = static (e, layer, x, _) => e.Node("MaxPool", [x[0]], layer.Name, PoolAttributes(layer)),
+                    [LayerKind.AvgPool] = static (e, layer, x, _) =>
+                        e.Node("AveragePool", [x[0]], layer.Name, [.. PoolAttributes(layer), OnnxAttribute.Int("count_include_pad", 0)]),
+                    [LayerKind.GlobalAvgPool] = static (e, layer, x, _) => e.Node("GlobalAveragePool", [x[0]], layer.Name),
+                    [LayerKind.BatchNorm] = static (e, layer, x, main) => e.Activate(
+                        e.Node(
+                            "BatchNormalization",
+                            [x[0], $"{layer.Name}.weight", $"{layer.Name}.bias", $"{layer.Name}.running_mean", $"{layer.Name}.running_var"],
+                            main,
+                            OnnxAttribute.Float("epsilon", (float)layer.Epsilon)),
+                        layer.Activation,
+                        layer.Name),
+                    [LayerKind.Flatten] = static (e, layer, x, _) => e.Node("Flatten", [x[0]], layer.Name, OnnxAttribute.Int("axis", 1)),
+
+                    // Opset 13+: a single-axis softmax; axis 1 is the channels of [N, C, H, W] and the features of [N, F].
+                    [LayerKind.Softmax] = static (e, layer, x, _) => e.Node("Softmax", [x[0]], layer.Name, OnnxAttribute.Int("axis", 1)),
+                    [LayerKind.Activation] = static (e, layer, x, _) => e.Activate(x[0], layer.Activation, layer.Name),
+                    [LayerKind.Add] = static (e, layer, x, main) =>
+                    {
+                        string sum = x[0];
+                        for (int i = 1; i < x.Length; i++)
+                        {
+                            sum = e.Node("Add", [sum, x[i]], i == x.Length - 1 ? main : $"{layer.Name}/add{i}");
+                        }
+
+                        return e.Activate(sum, layer.Activation, layer.Name);
+                    },
+                    [LayerKind.Concat] = static (e, layer, x, _) => e.Node("Concat", x, layer.Name, OnnxAttribute.Int("axis", 1)),
+
+                    // Identity in inference: the layer adds no node, its readers read its input.
+                    [LayerKind.Dropout] = static (_, _, x, _) => x[0],
+                };
+
             private string EmitLayer(LayerInfo layer)
             {
                 string[] inputs = layer.Inputs.Select(i => Read(i, layer)).ToArray();
-                string x = inputs[0];
-                string name = layer.Name;
+
                 // With a fused activation, the layer's own op writes "Name/linear" and the activation writes "Name".
                 bool activated = layer.Activation != Activation.None && layer.Kind != LayerKind.Activation;
-                string main = activated ? name + "/linear" : name;
-                switch (layer.Kind)
-                {
-                    case LayerKind.Conv2D:
-                    case LayerKind.BottleneckEncoder or LayerKind.BottleneckDecoder when InputRank(layer) == 3:
-                        return Activate(Conv(layer, x, main), layer.Activation, name);
+                return Kinds[layer.Kind](this, layer, inputs, activated ? layer.Name + "/linear" : layer.Name);
+            }
 
-                    case LayerKind.Dense:
-                    case LayerKind.BottleneckEncoder:
-                    case LayerKind.BottleneckDecoder:
-                        string flat = InputRank(layer) > 1 ? Node("Flatten", [x], name + "/flatten", OnnxAttribute.Int("axis", 1)) : x;
-                        return Activate(Node("Gemm", WeightsAndBias(layer, flat), main, OnnxAttribute.Int("transB", 1)), layer.Activation, name);
+            /// <summary>A bottleneck encoder or decoder: a 1x1 convolution over an image, a dense layer over a vector.</summary>
+            private string Pointwise(LayerInfo layer, string x, string main) =>
+                InputRank(layer) == 3 ? Activate(Conv(layer, x, main), layer.Activation, layer.Name) : Gemm(layer, x, main);
 
-                    case LayerKind.MaxPool:
-                        return Node("MaxPool", [x], name, PoolAttributes(layer));
-
-                    case LayerKind.AvgPool:
-                        return Node("AveragePool", [x], name, [.. PoolAttributes(layer), OnnxAttribute.Int("count_include_pad", 0)]);
-
-                    case LayerKind.GlobalAvgPool:
-                        return Node("GlobalAveragePool", [x], name);
-
-                    case LayerKind.BatchNorm:
-                        string bn = Node(
-                            "BatchNormalization",
-                            [x, $"{name}.weight", $"{name}.bias", $"{name}.running_mean", $"{name}.running_var"],
-                            main,
-                            OnnxAttribute.Float("epsilon", (float)layer.Epsilon));
-                        return Activate(bn, layer.Activation, name);
-
-                    case LayerKind.Flatten:
-                        return Node("Flatten", [x], name, OnnxAttribute.Int("axis", 1));
-
-                    case LayerKind.Softmax:
-                        // Opset 13+: a single-axis softmax; axis 1 is the channels of [N, C, H, W] and the features of [N, F].
-                        return Node("Softmax", [x], name, OnnxAttribute.Int("axis", 1));
-
-                    case LayerKind.Activation:
-                        return Activate(x, layer.Activation, name);
-
-                    case LayerKind.Add:
-                        string sum = x;
-                        for (int i = 1; i < inputs.Length; i++)
-                        {
-                            sum = Node("Add", [sum, inputs[i]], i == inputs.Length - 1 ? main : $"{name}/add{i}");
-                        }
-
-                        return Activate(sum, layer.Activation, name);
-
-                    case LayerKind.Concat:
-                        return Node("Concat", inputs, name, OnnxAttribute.Int("axis", 1));
-
-                    case LayerKind.Dropout:
-                        // Identity in inference: the layer adds no node, its readers read its input.
-                        return x;
-
-                    default:
-                        throw new NotSupportedException($"Layer '{name}': {layer.Kind} cannot be exported to ONNX.");
-                }
+            /// <summary>PyTorch's Linear as Gemm(transB), flattening an image first.</summary>
+            private string Gemm(LayerInfo layer, string x, string main)
+            {
+                string flat = InputRank(layer) > 1 ? Node("Flatten", [x], layer.Name + "/flatten", OnnxAttribute.Int("axis", 1)) : x;
+                return Activate(Node("Gemm", WeightsAndBias(layer, flat), main, OnnxAttribute.Int("transB", 1)), layer.Activation, layer.Name);
             }
 
             /// <summary>The value <paramref name="reader"/> sees of layer <paramref name="source"/>: the wire's rounding applies across a cut.</summary>

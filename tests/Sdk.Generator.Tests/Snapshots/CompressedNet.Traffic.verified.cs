@@ -33,6 +33,20 @@ Input [3, 32, 32] per sample; 11 layers on 3 chips; 2 cuts. Bytes are per sample
 | 1 | npu | 7 | 6.345 | 456152 | 1824608 | 147456 | — | yes | 158.636 |
 | 2 | mcu | 2 | 0.008 | 4138 | 16552 | 512 | — | yes | 8.18 |
 
+## Pipeline
+
+Each chip and each direction of each link is a stage; streaming samples, the slowest sets the pace. Inference: max-load 158.636 µs/sample on chip 1; training: 474.098 µs/sample on chip 1.
+
+| stage | inference µs | training µs |
+|---|---:|---:|
+| chip 0 | 100.915 | 301.363 |
+| chip 1 | 158.636 | 474.098 |
+| chip 2 | 8.18 | 24.424 |
+| link 0 → 1 | 25.4 | 25.4 |
+| link 1 → 0 | 0 | 25.4 |
+| link 1 → 2 | 56.4 | 56.4 |
+| link 2 → 1 | 0 | 56.4 |
+
 ## Layers
 
 | # | layer | kind | chip | inputs | output | parameters | MACs |

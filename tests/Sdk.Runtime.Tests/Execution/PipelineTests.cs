@@ -183,43 +183,51 @@ public class PipelineTests
         Assert.Equal(new long[] { 288, 132, 18 + 66 + 2 }, plan.Chips.Select(c => c.Flops).ToArray());
         Assert.Equal(new long[] { 64, 64, 16 }, plan.Cuts.OrderBy(c => c.ToChip).ThenBy(c => c.FromChip).Select(c => c.ForwardBytesPerSample).ToArray());
 
-        // Micro-batches of 4: a cut costs latency / 4 + bytes per sample / bandwidth, on both of its chips.
+        // Micro-batches of 4: each chip is a stage (its FLOPs at its speed), each link direction another (every cut it
+        // carries: latency / 4 + bytes per sample / bandwidth).
         var forecast = PipelineForecast.FromPlan(plan, microBatch: 4);
-        var ab = (100e-6 / 4) + (64 / 1e6); // 25 + 64 = 89 µs
-        var bc = (40e-6 / 4) + (16 / 2e6);  // 10 + 8 = 18 µs
-        var ac = (20e-6 / 4) + (64 / 4e6);  // 5 + 16 = 21 µs
-        var expected = new[]
-        {
-            (Compute: 288 / 1e6, In: 0.0, Out: ab + ac),  // 288 + 110 = 398 µs
-            (Compute: 132 / 2e6, In: ab, Out: bc),        // 66 + 89 + 18 = 173 µs
-            (Compute: 86 / 0.5e6, In: bc + ac, Out: 0.0), // 172 + 39 = 211 µs
-        };
+        var compute = new[] { 288 / 1e6, 132 / 2e6, 86 / 0.5e6 }; // 288, 66, 172 µs
+        var ab = (100e-6 / 4) + (64 / 1e6);                         // 25 + 64 = 89 µs
+        var bc = (40e-6 / 4) + (16 / 2e6);                          // 10 + 8 = 18 µs
+        var ac = (20e-6 / 4) + (64 / 4e6);                          // 5 + 16 = 21 µs
 
         Assert.False(forecast.Calibrated);
         Assert.True(forecast.Complete);
         Assert.Equal(LinkEmulation.Modelled, forecast.Links);
         for (var c = 0; c < 3; c++)
         {
-            var load = forecast.Chips[c];
-            Assert.Equal(c, load.Chip);
-            Assert.Equal(expected[c].Compute, load.ComputeSecondsPerSample, 15);
-            Assert.Equal(0, load.CodecSecondsPerSample);
-            Assert.Equal(expected[c].In, load.LinksInSecondsPerSample, 15);
-            Assert.Equal(expected[c].Out, load.LinksOutSecondsPerSample, 15);
-            Assert.Equal(expected[c].Compute + expected[c].In + expected[c].Out, load.LoadSecondsPerSample, 15);
+            Assert.Equal(c, forecast.Chips[c].Chip);
+            Assert.Equal(compute[c], forecast.Chips[c].ComputeSecondsPerSample, 15);
+            Assert.Equal(0, forecast.Chips[c].CodecSecondsPerSample);
+            Assert.Equal(compute[c], forecast.Chips[c].LoadSecondsPerSample, 15);
         }
 
-        // Chip 0 is the bottleneck: 398 µs per sample -> 2512.56 samples/s.
-        Assert.Equal(0, forecast.Bottleneck.Chip);
-        Assert.Equal(398e-6, forecast.MaxLoadSecondsPerSample, 12);
-        Assert.Equal(1 / 398e-6, forecast.SamplesPerSecond, 6);
-        Assert.Equal(1 / ((288 + 66 + 172) * 1e-6), forecast.SharedHostSamplesPerSecond, 6);
-        Assert.Contains("| 1 b | 0.066 | 0 | 0.089 | 0.018 | 0.173 |", forecast.ToMarkdown());
+        Assert.Equal(new[] { (0, 1), (0, 2), (1, 2) }, forecast.LinkLoads.Select(l => (l.FromChip, l.ToChip)));
+        Assert.Equal(new[] { ab, ac, bc }, forecast.LinkLoads.Select(l => Math.Round(l.Seconds, 15)).ToArray(), (x, y) => Math.Abs(x - y) < 1e-15);
 
-        // One sample per micro-batch: the plan's own modelled seconds per sample.
+        // Chip 0 is the slowest stage: 288 µs per sample -> 3472.22 samples/s.
+        Assert.Equal("chip 0", forecast.Bottleneck);
+        Assert.Equal(288e-6, forecast.MaxLoadSecondsPerSample, 12);
+        Assert.Equal(1 / 288e-6, forecast.SamplesPerSecond, 6);
+        Assert.Equal(1 / ((288 + 66 + 172) * 1e-6), forecast.SharedHostSamplesPerSecond, 6);
+        Assert.Contains("| chip 1 b | 0.066 | 0 | 0.066 |", forecast.ToMarkdown());
+        Assert.Contains("| link 0 → 1 | | | 0.089 |", forecast.ToMarkdown());
+
+        // One sample per micro-batch: the plan's own modelled seconds per sample, the report's figures.
         var single = PipelineForecast.FromPlan(plan);
-        Assert.Equal(plan.Cuts.Where(c => c.FromChip == 0).Sum(c => c.ModelledSecondsPerSample!.Value), single.Chips[0].LinksOutSecondsPerSample, 15);
-        Assert.Equal(100e-6 + 64e-6 + 20e-6 + 16e-6, single.Chips[0].LinksOutSecondsPerSample, 15);
+        Assert.Equal(plan.Cuts.Single(c => c.FromChip == 0 && c.ToChip == 1).ModelledSecondsPerSample!.Value, single.LinkLoads[0].Seconds, 15);
+        Assert.Equal(CostModel.Of(plan).MaxLoad, single.MaxLoadSecondsPerSample);
+    }
+
+    [Fact]
+    public void ASlowLinkIsTheBottleneck()
+    {
+        // PipelineChain at micro-batch 1 with its links 1000 times slower: the 0 -> 1 link (64 KB/s) takes 1,100 µs per sample.
+        var spec = PipelineChain.Plan.Spec;
+        var slow = NetworkPlan.Compile(spec with { Links = spec.Links.Select(l => new LinkSpec(l.ChipA, l.ChipB, l.GigabytesPerSecond / 1000, l.LatencyMicroseconds)).ToEquatableArray() });
+        var forecast = PipelineForecast.FromPlan(slow);
+        Assert.Equal("link 0 → 1", forecast.Bottleneck);
+        Assert.Equal(100e-6 + (64 / 1e3), forecast.MaxLoadSecondsPerSample, 12);
     }
 
     [Fact]
@@ -228,6 +236,7 @@ public class PipelineTests
         var forecast = PipelineForecast.FromPlan(ChainedWireFormats.Plan, 2);
         Assert.False(forecast.Complete);
         Assert.All(forecast.Chips, c => Assert.Equal(0, c.LoadSecondsPerSample));
+        Assert.All(forecast.LinkLoads, l => Assert.Equal(0, l.Seconds));
         Assert.Equal(double.PositiveInfinity, forecast.SamplesPerSecond);
     }
 
@@ -237,12 +246,12 @@ public class PipelineTests
         var forecast = PipelineForecast.FromPlan(SplitResidual.Plan, 2);
         Assert.False(forecast.Complete);
         Assert.All(forecast.Chips, c => Assert.Equal(0, c.ComputeSecondsPerSample));
-        Assert.Contains("| 0 chip0 | ? |", forecast.ToMarkdown());
+        Assert.Contains("| chip 0 chip0 | ? |", forecast.ToMarkdown());
 
-        // Only the link's time: 1 µs / 2 + bytes / 1 GB/s, on both chips.
+        // Only the link's time: 1 µs / 2 + bytes / 1 GB/s.
         var link = SplitResidual.Plan.Cuts.Sum(c => (1e-6 / 2) + (c.ForwardBytesPerSample / 1e9));
-        Assert.Equal(link, forecast.Chips[0].LoadSecondsPerSample, 15);
-        Assert.Equal(link, forecast.Chips[1].LoadSecondsPerSample, 15);
+        Assert.Equal(link, Assert.Single(forecast.LinkLoads).Seconds, 15);
+        Assert.Equal("link 0 → 1", forecast.Bottleneck);
     }
 
     [Fact]
@@ -257,29 +266,27 @@ public class PipelineTests
         Assert.True(modelled.Calibrated);
         Assert.True(modelled.Complete);
         Assert.Equal(4, modelled.MicroBatch);
-        for (var c = 0; c < 3; c++)
+        Assert.All(modelled.Chips, load =>
         {
-            var load = modelled.Chips[c];
             Assert.True(load.ComputeSecondsPerSample > 0);
             Assert.True(load.CodecSecondsPerSample >= 0);
-            Assert.Equal(declared.Chips[c].LinksInSecondsPerSample, load.LinksInSecondsPerSample);
-            Assert.Equal(declared.Chips[c].LinksOutSecondsPerSample, load.LinksOutSecondsPerSample);
-            Assert.Equal(load.ComputeSecondsPerSample + load.CodecSecondsPerSample + load.LinksInSecondsPerSample + load.LinksOutSecondsPerSample, load.LoadSecondsPerSample);
-        }
-
-        Assert.Equal(modelled.Chips.Max(c => c.LoadSecondsPerSample), modelled.MaxLoadSecondsPerSample);
+            Assert.Equal(load.ComputeSecondsPerSample + load.CodecSecondsPerSample, load.LoadSecondsPerSample);
+        });
+        Assert.Equal(declared.LinkLoads, modelled.LinkLoads);
+        Assert.Equal(Math.Max(modelled.Chips.Max(c => c.LoadSecondsPerSample), modelled.LinkLoads.Max(l => l.Seconds)), modelled.MaxLoadSecondsPerSample);
         Assert.Equal(1 / modelled.MaxLoadSecondsPerSample, modelled.SamplesPerSecond);
         Assert.Equal(1 / modelled.Chips.Sum(c => c.ComputeSecondsPerSample + c.CodecSecondsPerSample), modelled.SharedHostSamplesPerSecond);
 
         var unlinked = PipelineForecast.Calibrate(model, input, microBatch: 4, LinkEmulation.None, runs: 1);
-        Assert.All(unlinked.Chips, c => Assert.Equal(0, c.LinksInSecondsPerSample + c.LinksOutSecondsPerSample));
+        Assert.Empty(unlinked.LinkLoads);
 
         // Switching the links keeps the measurement.
         var switched = modelled.WithLinks(LinkEmulation.None);
         Assert.Equal(LinkEmulation.None, switched.Links);
         Assert.True(switched.Calibrated);
-        Assert.Equal(modelled.Chips.Select(c => c.ComputeSecondsPerSample + c.CodecSecondsPerSample), switched.Chips.Select(c => c.LoadSecondsPerSample));
-        Assert.Equal(modelled.Chips, switched.WithLinks(LinkEmulation.Modelled).Chips);
+        Assert.Equal(modelled.Chips, switched.Chips);
+        Assert.Empty(switched.LinkLoads);
+        Assert.Equal(modelled.LinkLoads, switched.WithLinks(LinkEmulation.Modelled).LinkLoads);
 
         // The calibration runs are real runs: 2 warm-up + 3, then 2 + 1, micro-batches of 4.
         Assert.Equal(8 * 4, model.Ledger.ForwardSamples);
@@ -348,13 +355,19 @@ public class PipelineTests
     [Fact]
     public void FailingChipStopsThePipelineAndTheFailureIsRethrown()
     {
-        // Chip 1 fails on its third layer call: the second micro-batch.
-        var faulty = new FaultyChip(failOnCall: 3);
+        // Chip 1 fails on its second layer of the second micro-batch.
+        var faulty = new FaultyChip(failOnCall: SplitResidual.Plan.Layers.Count(l => l.Chip == 1) + 2);
         using var chips = ChipSet.Of(new CpuChip(), faulty);
         using var model = Model.Create(new SplitResidual(), chips);
         var input = ExecutionAssert.Input(6 * 432);
-        var error = Assert.Throws<InvalidOperationException>(() => model.RunPipelined(input, 6, new PipelineOptions { MicroBatch = 1, MaxInFlight = 1 }));
-        Assert.Equal("chip on fire", error.Message);
+        var output = new float[6 * 5];
+        var error = Assert.Throws<PipelineRunException>(() => model.RunPipelined(input, 6, output, new PipelineOptions { MicroBatch = 1, MaxInFlight = 1 }));
+        Assert.Equal("chip on fire", Assert.IsType<InvalidOperationException>(error.InnerException).Message);
+
+        // Chip 1 (the output chip) failed on micro-batch 1: micro-batch 0 is in the output, 1 to 5 are reported failed.
+        Assert.Equal((1, 1, 6, 1, 1), (error.Chip, error.FailedMicroBatch, error.MicroBatches, error.Completed, error.CompletedSamples));
+        Assert.Contains("Micro-batches 0 to 0 (samples 0 to 0) were written to the output; micro-batches 1 to 5 (samples 1 to 5) failed.", error.Message);
+        Assert.Equal(model.Run(input.AsSpan(0, 432), 1), output[..5]);
 
         // It failed once; the model runs again, pipelined and sequentially, with the same results.
         var expected = SequentialInMicroBatches(model, input, 6, 2);

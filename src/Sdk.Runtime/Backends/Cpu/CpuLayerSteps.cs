@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 
@@ -14,6 +15,15 @@ internal abstract class CpuLayerStep
 
     public LayerInfo Layer { get; }
 
+    /// <summary>Output channels (features of a vector).</summary>
+    protected int Channels => Layer.OutputShape[0];
+
+    /// <summary>Positions per channel.</summary>
+    protected int Spatial => (int)(Shapes.Elements(Layer.OutputShape) / Channels);
+
+    /// <summary>Output values for <paramref name="batch"/> samples.</summary>
+    protected int Elements(int batch) => batch * (int)Shapes.Elements(Layer.OutputShape);
+
     /// <summary>Receives the layer's inference parameters (after BatchNorm folding) once per model.</summary>
     public virtual void LoadParameters(float[][] parameters)
     {
@@ -22,28 +32,39 @@ internal abstract class CpuLayerStep
     /// <summary>Computes the output for <paramref name="batch"/> samples from the inputs (in plan order).</summary>
     public abstract void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch);
 
-    /// <summary>Builds the step of <paramref name="layer"/> (a convolution takes the activation of a BatchNorm folded into it).</summary>
+    /// <summary>
+    /// How the CPU backend runs each layer kind in inference, one entry per <see cref="LayerKind"/> (a test checks
+    /// the table is complete); a BatchNorm folded into its convolution runs nothing.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<LayerKind, Func<NetworkPlan, LayerInfo, EquatableArray<int>, CpuLayerStep>> ByKind =
+        new Dictionary<LayerKind, Func<NetworkPlan, LayerInfo, EquatableArray<int>, CpuLayerStep>>
+        {
+            [LayerKind.Conv2D] = (plan, layer, input) => new CpuConvStep(plan, layer, input),
+            [LayerKind.BottleneckEncoder] = Pointwise,
+            [LayerKind.BottleneckDecoder] = Pointwise,
+            [LayerKind.Dense] = (_, layer, input) => new CpuDenseStep(layer, (int)Shapes.Elements(input)),
+            [LayerKind.MaxPool] = (_, layer, input) => new CpuPoolStep(layer, input),
+            [LayerKind.AvgPool] = (_, layer, input) => new CpuPoolStep(layer, input),
+            [LayerKind.GlobalAvgPool] = (_, layer, input) => new CpuGlobalAvgPoolStep(layer, input),
+            [LayerKind.BatchNorm] = (_, layer, _) => layer.FoldedInto >= 0 ? new CpuNoStep(layer) : new CpuBatchNormStep(layer),
+            [LayerKind.Softmax] = (_, layer, _) => new CpuSoftmaxStep(layer),
+            [LayerKind.Activation] = (_, layer, _) => new CpuActivationStep(layer),
+            [LayerKind.Add] = (_, layer, _) => new CpuAddStep(layer),
+            [LayerKind.Concat] = (plan, layer, _) => new CpuConcatStep(plan, layer),
+            [LayerKind.Flatten] = (_, layer, _) => new CpuCopyStep(layer),
+            [LayerKind.Dropout] = (_, layer, _) => new CpuCopyStep(layer), // identity in inference
+        };
+
+    /// <summary>Builds the step of <paramref name="layer"/>.</summary>
     public static CpuLayerStep Create(NetworkPlan plan, LayerInfo layer)
     {
         var input = layer.Inputs.Count > 0 && layer.Inputs[0] >= 0 ? plan.Layers[layer.Inputs[0]].OutputShape : plan.InputShape;
-        switch (layer.Kind)
-        {
-            case LayerKind.Conv2D:
-            case LayerKind.BottleneckEncoder or LayerKind.BottleneckDecoder when layer.OutputShape.Count == 3:
-                return new CpuConvStep(plan, layer, input);
-            case LayerKind.Dense:
-            case LayerKind.BottleneckEncoder:
-            case LayerKind.BottleneckDecoder:
-                return new CpuDenseStep(layer, (int)Shapes.Elements(input));
-            case LayerKind.MaxPool:
-            case LayerKind.AvgPool:
-                return new CpuPoolStep(layer, input);
-            case LayerKind.BatchNorm when layer.FoldedInto >= 0:
-                return new CpuNoStep(layer);
-            default:
-                return new CpuElementwiseStep(plan, layer, input);
-        }
+        return ByKind[layer.Kind](plan, layer, input);
     }
+
+    /// <summary>A bottleneck encoder or decoder: a 1x1 convolution over an image, a dense layer over a vector.</summary>
+    private static CpuLayerStep Pointwise(NetworkPlan plan, LayerInfo layer, EquatableArray<int> input) =>
+        layer.OutputShape.Count == 3 ? new CpuConvStep(plan, layer, input) : new CpuDenseStep(layer, (int)Shapes.Elements(input));
 }
 
 /// <summary>
@@ -152,72 +173,73 @@ internal sealed class CpuPoolStep(LayerInfo layer, EquatableArray<int> input) : 
     }
 }
 
-/// <summary>The layers without a planned algorithm: pooling over all positions, BatchNorm, softmax, activations, add, concat, copies.</summary>
-internal sealed class CpuElementwiseStep : CpuLayerStep
+/// <summary>The mean of each channel over its positions.</summary>
+internal sealed class CpuGlobalAvgPoolStep(LayerInfo layer, EquatableArray<int> input) : CpuLayerStep(layer)
 {
-    private readonly EquatableArray<int> _input;
-    private readonly int[] _inputChannels;
+    public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch) =>
+        Pooling.GlobalAvgForward(inputs[0], output, batch, input[0], input[1] * input[2]);
+}
+
+/// <summary>Inference BatchNorm not folded into a convolution: a per-channel scale and shift, then the activation.</summary>
+internal sealed class CpuBatchNormStep(LayerInfo layer) : CpuLayerStep(layer)
+{
     private float[] _scale = Array.Empty<float>();
     private float[] _shift = Array.Empty<float>();
 
-    public CpuElementwiseStep(NetworkPlan plan, LayerInfo layer, EquatableArray<int> input)
-        : base(layer)
-    {
-        _input = input;
-        _inputChannels = layer.Inputs.Select(i => i < 0 ? plan.InputShape[0] : plan.Layers[i].OutputShape[0]).ToArray();
-    }
+    public override void LoadParameters(float[][] parameters) => (_scale, _shift) = (parameters[0], parameters[1]);
 
-    private int Channels => Layer.OutputShape[0];
+    public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch) =>
+        BatchNorm.Affine(inputs[0], _scale, _shift, output, batch, Channels, Spatial, Layer.Activation);
+}
 
-    private int Spatial => (int)(Shapes.Elements(Layer.OutputShape) / Channels);
+internal sealed class CpuSoftmaxStep(LayerInfo layer) : CpuLayerStep(layer)
+{
+    public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch) =>
+        Softmax.Forward(inputs[0], output, batch, Channels, Spatial);
+}
 
-    public override void LoadParameters(float[][] parameters)
-    {
-        if (Layer.Kind == LayerKind.BatchNorm)
-        {
-            (_scale, _shift) = (parameters[0], parameters[1]);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+internal sealed class CpuActivationStep(LayerInfo layer) : CpuLayerStep(layer)
+{
     public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch)
     {
-        var n = batch * (int)Shapes.Elements(Layer.OutputShape);
-        switch (Layer.Kind)
+        var n = Elements(batch);
+        Activations.Forward(Layer.Activation, inputs[0].AsSpan(0, n), output.AsSpan(0, n));
+    }
+}
+
+/// <summary>The inputs summed two at a time, the activation after the last sum.</summary>
+internal sealed class CpuAddStep(LayerInfo layer) : CpuLayerStep(layer)
+{
+    public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch)
+    {
+        var n = Elements(batch);
+        for (var k = 1; k < inputs.Length; k++)
         {
-            case LayerKind.GlobalAvgPool:
-                Pooling.GlobalAvgForward(inputs[0], output, batch, _input[0], _input[1] * _input[2]);
-                break;
-            case LayerKind.BatchNorm:
-                BatchNorm.Affine(inputs[0], _scale, _shift, output, batch, Channels, Spatial, Layer.Activation);
-                break;
-            case LayerKind.Softmax:
-                Softmax.Forward(inputs[0], output, batch, Channels, Spatial);
-                break;
-            case LayerKind.Activation:
-                Activations.Forward(Layer.Activation, inputs[0].AsSpan(0, n), output.AsSpan(0, n));
-                break;
-            case LayerKind.Add:
-                for (var k = 1; k < inputs.Length; k++)
-                {
-                    var left = k == 1 ? inputs[0] : output;
-                    TensorOps.Add(left.AsSpan(0, n), inputs[k].AsSpan(0, n), output.AsSpan(0, n), k == inputs.Length - 1 ? Layer.Activation : Activation.None);
-                }
-
-                break;
-            case LayerKind.Concat:
-                var offset = 0;
-                for (var k = 0; k < inputs.Length; k++)
-                {
-                    TensorOps.ConcatChannels(inputs[k], _inputChannels[k], output, Channels, offset, batch, Spatial);
-                    offset += _inputChannels[k];
-                }
-
-                break;
-            default:
-                // Flatten and Dropout (inference) pass the values on.
-                inputs[0].AsSpan(0, n).CopyTo(output);
-                break;
+            var left = k == 1 ? inputs[0] : output;
+            TensorOps.Add(left.AsSpan(0, n), inputs[k].AsSpan(0, n), output.AsSpan(0, n), k == inputs.Length - 1 ? Layer.Activation : Activation.None);
         }
     }
+}
+
+/// <summary>The inputs along channels.</summary>
+internal sealed class CpuConcatStep(NetworkPlan plan, LayerInfo layer) : CpuLayerStep(layer)
+{
+    private readonly int[] _inputChannels = layer.Inputs.Select(i => i < 0 ? plan.InputShape[0] : plan.Layers[i].OutputShape[0]).ToArray();
+
+    public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch)
+    {
+        var offset = 0;
+        for (var k = 0; k < inputs.Length; k++)
+        {
+            TensorOps.ConcatChannels(inputs[k], _inputChannels[k], output, Channels, offset, batch, Spatial);
+            offset += _inputChannels[k];
+        }
+    }
+}
+
+/// <summary>Flatten, and Dropout in inference: the values passed on.</summary>
+internal sealed class CpuCopyStep(LayerInfo layer) : CpuLayerStep(layer)
+{
+    public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch) =>
+        inputs[0].AsSpan(0, Elements(batch)).CopyTo(output);
 }

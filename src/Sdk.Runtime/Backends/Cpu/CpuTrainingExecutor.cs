@@ -21,7 +21,7 @@ namespace Sdk.Runtime.Backends.Cpu;
 internal sealed class CpuTrainingExecutor : TrainingExecutor
 {
     private readonly NetworkPlan _plan;
-    private readonly LayerState?[] _layers;
+    private readonly CpuTrainingLayer?[] _layers;
     private readonly Dictionary<int, Buffers> _byBatch = new();
     private Buffers? _current;
 
@@ -29,12 +29,12 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
         : base(plan, chip)
     {
         _plan = plan;
-        _layers = new LayerState?[plan.Layers.Count];
+        _layers = new CpuTrainingLayer?[plan.Layers.Count];
         foreach (var layer in plan.Layers)
         {
             if (layer.Chip == chip)
             {
-                _layers[layer.Index] = new LayerState(plan, layer, state.Parameters, state.Gradients);
+                _layers[layer.Index] = new CpuTrainingLayer(plan, layer, state.Parameters, state.Gradients);
                 ReadsInput |= layer.Inputs.Contains(-1);
             }
         }
@@ -153,87 +153,11 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
     public override void Forward(int layer, int seed, long step)
     {
         var s = _layers[layer]!;
-        var b = B;
-        var x = b.Inputs[layer];
-        var y = b.Out[layer];
-        var batch = Batch;
-        var target = s.SeparateActivation ? b.Pre[layer] : y;
-        var fused = s.SeparateActivation ? Activation.None : s.Activation;
-        switch (s.Info.Kind)
-        {
-            case LayerKind.Conv2D or LayerKind.BottleneckEncoder or LayerKind.BottleneckDecoder when s.Conv is not null:
-                s.Conv.Forward(x[0], s.Weight, Optional(s.Bias), target, batch);
-                break;
-            case LayerKind.Dense or LayerKind.BottleneckEncoder or LayerKind.BottleneckDecoder:
-                Dense.Forward(x[0], s.Weight, Optional(s.Bias), target, batch, s.InFeatures, s.Channels, fused);
-                break;
-            case LayerKind.MaxPool:
-                Pooling.MaxForward(s.Pool!, x[0], y, b.MaxIndices[layer], batch);
-                break;
-            case LayerKind.AvgPool:
-                Pooling.AvgForward(s.Pool!, x[0], y, batch);
-                break;
-            case LayerKind.GlobalAvgPool:
-                Pooling.GlobalAvgForward(x[0], y, batch, s.InChannels, s.InSpatial);
-                break;
-            case LayerKind.BatchNorm:
-                BatchNorm.TrainingForward(
-                    x[0], target, batch, s.Channels, s.Spatial, s.Gamma, s.Beta, s.RunningMean, s.RunningVar,
-                    (float)s.Info.Momentum, (float)s.Info.Epsilon, s.SavedMean, s.SavedInvStd);
-                if (fused != Activation.None)
-                {
-                    Activations.Forward(fused, y);
-                }
-
-                break;
-            case LayerKind.Softmax:
-                Softmax.Forward(x[0], y, batch, s.Channels, s.Spatial);
-                break;
-            case LayerKind.Activation:
-                Activations.Forward(s.Activation, x[0], y);
-                break;
-            case LayerKind.Add:
-                if (x.Length == 1)
-                {
-                    Activations.Forward(fused, x[0], target);
-                }
-
-                for (var k = 1; k < x.Length; k++)
-                {
-                    TensorOps.Add(k == 1 ? x[0] : target, x[k], target, k == x.Length - 1 ? fused : Activation.None);
-                }
-
-                break;
-            case LayerKind.Concat:
-                var offset = 0;
-                for (var k = 0; k < x.Length; k++)
-                {
-                    TensorOps.ConcatChannels(x[k], s.InputChannels[k], y, s.Channels, offset, batch, s.Spatial);
-                    offset += s.InputChannels[k];
-                }
-
-                break;
-            case LayerKind.Dropout:
-                if (s.Info.Rate > 0)
-                {
-                    var mask = b.Masks[layer];
-                    DropoutMask.Fill(mask, s.Info.Rate, seed, step, s.DropoutKey);
-                    TensorPrimitives.Multiply(x[0], mask, y);
-                }
-                else
-                {
-                    x[0].CopyTo(y, 0);
-                }
-
-                break;
-            default: // Flatten
-                x[0].CopyTo(y, 0);
-                break;
-        }
-
+        var pass = new TrainingPass(this, s, seed, step);
+        CpuTrainingKernels.Of(s.Info.Kind).Forward(pass);
         if (s.SeparateActivation)
         {
-            Activations.Forward(s.Activation, target, y);
+            Activations.Forward(s.Activation, pass.Target, pass.Y);
         }
     }
 
@@ -251,123 +175,88 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
             return;
         }
 
-        var x = b.Inputs[layer];
-        var y = b.Out[layer];
-        var g = b.Slots[layer];
-        var slots = b.InputSlots[layer];
-        var batch = Batch;
         if (s.HasLayerActivation && s.Activation != Activation.None)
         {
             // dL/d(pre-activation), in place: this layer's output gradient is not needed again.
-            Activations.Backward(s.Activation, s.SeparateActivation ? b.Pre[layer] : ReadOnlySpan<float>.Empty, y, g, g);
+            var g = b.Slots[layer];
+            Activations.Backward(s.Activation, s.SeparateActivation ? b.Pre[layer] : ReadOnlySpan<float>.Empty, b.Out[layer], g, g);
         }
 
-        Span<float> dx;
-        bool accumulate;
-        switch (s.Info.Kind)
-        {
-            case LayerKind.Conv2D or LayerKind.BottleneckEncoder or LayerKind.BottleneckDecoder when s.Conv is not null:
-                dx = BeginGradient(slots[0], out accumulate);
-                s.Conv.Backward(x[0], s.Weight, g, dx, s.GradWeight, OptionalOut(s.GradBias), batch);
-                EndGradient(slots[0], accumulate);
-                break;
-            case LayerKind.Dense or LayerKind.BottleneckEncoder or LayerKind.BottleneckDecoder:
-                dx = BeginGradient(slots[0], out accumulate);
-                Dense.Backward(x[0], s.Weight, g, dx, s.GradWeight, OptionalOut(s.GradBias), batch, s.InFeatures, s.Channels);
-                EndGradient(slots[0], accumulate);
-                break;
-            case LayerKind.BatchNorm:
-                dx = BeginGradient(slots[0], out accumulate);
-                BatchNorm.TrainingBackward(x[0], g, dx, batch, s.Channels, s.Spatial, s.Gamma, s.SavedMean, s.SavedInvStd, s.GradGamma, s.GradBeta);
-                EndGradient(slots[0], accumulate);
-                break;
-            case LayerKind.Add:
-                for (var k = 0; k < x.Length; k++)
-                {
-                    if (slots[k] >= 0)
-                    {
-                        dx = BeginGradient(slots[k], out accumulate);
-                        g.AsSpan().CopyTo(dx);
-                        EndGradient(slots[k], accumulate);
-                    }
-                }
-
-                break;
-            case LayerKind.Concat:
-                var offset = 0;
-                for (var k = 0; k < x.Length; k++)
-                {
-                    if (slots[k] >= 0)
-                    {
-                        dx = BeginGradient(slots[k], out accumulate);
-                        TensorOps.SplitChannels(g, s.Channels, offset, dx, s.InputChannels[k], batch, s.Spatial);
-                        EndGradient(slots[k], accumulate);
-                    }
-
-                    offset += s.InputChannels[k];
-                }
-
-                break;
-            default:
-                if (slots[0] < 0)
-                {
-                    break; // a parameter-free layer on the network input: nothing to propagate
-                }
-
-                dx = BeginGradient(slots[0], out accumulate);
-                InputGradient(s, layer, x[0], y, g, dx);
-                EndGradient(slots[0], accumulate);
-                break;
-        }
+        CpuTrainingKernels.Of(s.Info.Kind).Backward(new TrainingPass(this, s, 0, 0));
     }
 
-    /// <summary>dL/dx of the single-input layers without parameters.</summary>
-    private void InputGradient(LayerState s, int layer, float[] x, float[] y, float[] g, Span<float> dx)
+    /// <summary>
+    /// What a training kernel (<see cref="CpuTrainingKernels"/>) works on: one layer of this chip in one pass, its
+    /// inputs, output, saved state and gradients for the current batch.
+    /// </summary>
+    internal readonly struct TrainingPass
     {
-        var batch = Batch;
-        switch (s.Info.Kind)
+        private readonly CpuTrainingExecutor _chip;
+
+        public TrainingPass(CpuTrainingExecutor chip, CpuTrainingLayer layer, int seed, long step)
         {
-            case LayerKind.MaxPool:
-                Pooling.MaxBackward(s.Pool!, ReadOnlySpan<float>.Empty, B.MaxIndices[layer], g, dx, batch);
-                break;
-            case LayerKind.AvgPool:
-                Pooling.AvgBackward(s.Pool!, g, dx, batch);
-                break;
-            case LayerKind.GlobalAvgPool:
-                Pooling.GlobalAvgBackward(g, dx, batch, s.InChannels, s.InSpatial);
-                break;
-            case LayerKind.Softmax:
-                Softmax.Backward(y, g, dx, batch, s.Channels, s.Spatial);
-                break;
-            case LayerKind.Activation:
-                Activations.Backward(s.Activation, x, y, g, dx);
-                break;
-            case LayerKind.Dropout when s.Info.Rate > 0:
-                TensorPrimitives.Multiply(g, B.Masks[layer], dx);
-                break;
-            default: // Flatten, Dropout(0)
-                g.AsSpan().CopyTo(dx);
-                break;
+            _chip = chip;
+            S = layer;
+            Seed = seed;
+            Step = step;
         }
+
+        public CpuTrainingLayer S { get; }
+
+        public int Seed { get; }
+
+        public long Step { get; }
+
+        private int Index => S.Info.Index;
+
+        private Buffers B => _chip.B;
+
+        public int Batch => _chip.Batch;
+
+        /// <summary>The tensors the layer reads, in order.</summary>
+        public float[][] X => B.Inputs[Index];
+
+        public float[] Y => B.Out[Index];
+
+        /// <summary>Where the layer's own computation writes: the output, or the pre-activation buffer when Gelu runs separately.</summary>
+        public float[] Target => S.SeparateActivation ? B.Pre[Index] : Y;
+
+        /// <summary>The activation the layer's kernel fuses (none when it runs separately).</summary>
+        public Activation Fused => S.SeparateActivation ? Activation.None : S.Activation;
+
+        public int[] MaxIndices => B.MaxIndices[Index];
+
+        public float[] Mask => B.Masks[Index];
+
+        /// <summary>dL/d(output), or dL/d(pre-activation) once the activation's derivative has been applied.</summary>
+        public float[] Gradient => B.Slots[Index];
+
+        /// <summary>Whether input <paramref name="k"/> takes a gradient (not the network input).</summary>
+        public bool HasInputGradient(int k) => B.InputSlots[Index][k] >= 0;
+
+        /// <summary>
+        /// Where to write dL/d(input <paramref name="k"/>): empty when that input takes no gradient (the network
+        /// input; a kernel with parameters then computes only theirs). Finish with <see cref="EndInputGradient"/>:
+        /// several readers of one tensor add up.
+        /// </summary>
+        public Span<float> BeginInputGradient(int k, out bool accumulate) => _chip.BeginGradient(B.InputSlots[Index][k], out accumulate);
+
+        public void EndInputGradient(int k, bool accumulate) => _chip.EndGradient(B.InputSlots[Index][k], accumulate);
     }
-
-    private static ReadOnlySpan<float> Optional(float[]? values) => values is null ? ReadOnlySpan<float>.Empty : values;
-
-    private static Span<float> OptionalOut(float[]? values) => values is null ? Span<float>.Empty : values;
 
     /// <summary>A layer of this chip, planned once: kernels, shapes, and its parameter and gradient arrays.</summary>
-    private sealed class LayerState
+    internal sealed class CpuTrainingLayer
     {
         private static readonly float[] None = Array.Empty<float>();
 
-        public LayerState(NetworkPlan plan, LayerInfo layer, ParameterSet parameters, IReadOnlyDictionary<string, float[]> gradients)
+        public CpuTrainingLayer(NetworkPlan plan, LayerInfo layer, ParameterSet parameters, IReadOnlyDictionary<string, float[]> gradients)
         {
             Info = layer;
             var input = layer.Inputs.Count > 0 && layer.Inputs[0] >= 0 ? plan.Layers[layer.Inputs[0]].OutputShape : plan.InputShape;
             Channels = layer.OutputShape[0];
             Spatial = (int)(Shapes.Elements(layer.OutputShape) / Channels);
             InputChannels = layer.Inputs.Select(i => i < 0 ? plan.InputShape[0] : plan.Layers[i].OutputShape[0]).ToArray();
-            HasLayerActivation = layer.Kind is LayerKind.Conv2D or LayerKind.Dense or LayerKind.BatchNorm or LayerKind.Add;
+            HasLayerActivation = HasOwnActivation(layer);
             Activation = layer.Kind == LayerKind.Activation || HasLayerActivation ? layer.Activation : Activation.None;
 
             // Gelu's derivative needs the pre-activation values, which the fused kernels do not keep: such layers
@@ -433,8 +322,11 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
 
         public int[] InputChannels { get; }
 
-        /// <summary>Conv2D, Dense, BatchNorm and Add carry an activation of their own (fused in inference).</summary>
+        /// <summary>The layer carries an activation of its own (fused in inference): Conv2D, Dense, BatchNorm, Add.</summary>
         public bool HasLayerActivation { get; }
+
+        /// <summary>A kind with an activation argument, other than the stand-alone activation layer.</summary>
+        public static bool HasOwnActivation(LayerInfo layer) => layer.Definition.HasActivation && layer.Kind != LayerKind.Activation;
 
         public Activation Activation { get; }
 
@@ -521,17 +413,18 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
                 Out[layer.Index] = new float[length];
                 Slots[layer.Index] = new float[length];
                 scratch = Math.Max(scratch, length);
-                if (layer.Activation == Activation.Gelu && layer.Kind is LayerKind.Conv2D or LayerKind.Dense or LayerKind.BatchNorm or LayerKind.Add)
+                if (layer.Activation == Activation.Gelu && CpuTrainingLayer.HasOwnActivation(layer))
                 {
                     Pre[layer.Index] = new float[length];
                 }
 
-                if (layer.Kind == LayerKind.MaxPool)
+                var needs = layer.Definition.Training;
+                if ((needs & TrainingNeeds.ArgMax) != 0)
                 {
                     MaxIndices[layer.Index] = new int[length];
                 }
 
-                if (layer.Kind == LayerKind.Dropout)
+                if ((needs & TrainingNeeds.Mask) != 0)
                 {
                     Masks[layer.Index] = new float[length];
                 }

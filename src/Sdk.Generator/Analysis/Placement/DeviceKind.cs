@@ -1,7 +1,0 @@
-namespace Sdk.Generator.Analysis.Placement;
-
-public enum DeviceKind
-{
-    Accelerator,
-    Cpu,
-}

@@ -1,0 +1,7 @@
+namespace Sdk.Placement;
+
+public enum DeviceKind
+{
+    Accelerator,
+    Cpu,
+}
