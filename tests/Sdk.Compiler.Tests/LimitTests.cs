@@ -28,11 +28,13 @@ public class LimitTests
         Assert.Equal("Layer 'Conv' (Conv2D) on input shape [4, 32, 32] gives output size 0x0: the window is larger than the padded input", error.Message);
     }
 
+    /// <summary>The zero-padded input must fit one tensor (checked on Padding before any output shape: a stride as huge would make the output small).</summary>
     [Fact]
-    public void AHugePaddingIsATensorTooLarge()
+    public void AHugePaddingIsRefusedWithTheLimit()
     {
-        var error = Single(Net(new[] { 4, 28, 28 }, Conv(4, padding: int.MaxValue)), DiagnosticRules.TensorTooLarge);
-        Assert.Equal("Layer 'Conv' (Conv2D) gives output shape [4, 4294967320, 4294967320], over 2^63 elements per sample, more than the 2147483591 one tensor can hold", error.Message);
+        var error = Single(Net(new[] { 4, 28, 28 }, Conv(4, padding: int.MaxValue)), DiagnosticRules.InvalidArgument);
+        Assert.Equal("Layer 'Conv': Padding is 2147483647; it must be small enough that the padded input [4, 28 + 2 x padding, 28 + 2 x padding] fits one tensor (2147483591 elements)", error.Message);
+        Assert.Equal(DiagnosticRules.InvalidArgument.Id, Single(Net(new[] { 4, 28, 28 }, Conv(4, padding: int.MaxValue, stride: int.MaxValue)), DiagnosticRules.InvalidArgument).Id);
     }
 
     [Fact]

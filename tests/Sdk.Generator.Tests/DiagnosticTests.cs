@@ -68,6 +68,7 @@ public class DiagnosticTests
         ["SDK0036"] = Net(Input(100000), "[[|Dense(100000)|]] public partial Layer D { get; }"),
         ["SDK0037"] = Net(Input(4), "[Dense(4)] public partial Layer [|Plan|] { get; }"),
         ["SDK0038"] = Input(4) + "\npublic static partial class [|S|]\n{\n}\n",
+        ["SDK0041"] = "namespace Sdk.[|Layer|] { }\n" + Net(Input(4), "[Dense(4)] public partial Layer D { get; }"),
         ["SDK0039"] = "public sealed class MyLayerAttribute : LayerAttribute { }\n" + Net(Input(4), "[[|MyLayer|]] public partial Layer X { get; }"),
         ["SDK0046"] = Net(Input(3, 32, 32) + "[Chip(0, MemoryKiB = 16)]", "[[|Conv2D(64, Padding = 1)|]] public partial Layer C { get; }"),
         ["SDK0047"] = Net(Input(512, 8, 8) + "[Chip(0, MemoryKiB = 16384)]", "[[|Conv2D(512, Padding = 1)|]] public partial Layer C { get; }"),

@@ -168,6 +168,10 @@ public static class DiagnosticRules
         "SDK0040", "Internal error of the model compiler",
         "The model compiler failed on '{0}' ({1}: {2}); please report this with the network's source");
 
+    public static readonly DiagnosticRule HiddenGeneratedReference = Error(
+        "SDK0041", "Declaration hides what the generated code uses",
+        "'{0}' declared here hides the {1} of that name the generated code of network '{2}' uses (from global::System, global::Sdk or global::ILGPU); rename or move the declaration");
+
     public static readonly DiagnosticRule ConvWorkingSetExceedsMemory = Warning(
         "SDK0046", "Convolution tiling does not fit the chip's memory",
         "Layer '{0}' on chip {1}: the vectorised CPU kernel ({2}) blocks for {3} B on chip, more than the {4} B the chip declares; with that memory the least traffic is {5} B per sample (batch {6}), reached by keeping {7} of partial sums ({8} B) on chip");
@@ -186,7 +190,7 @@ public static class DiagnosticRules
         ActivationsExceedMemory, CutOverBudget, CutSlowerThanCompute, CutTraffic, TrafficSummary, CutWithoutLink,
         NoLayers, TooFewInputs, ChipIdsNotContiguous, AnnotationWithoutLayer, AutoPlacement, BetterPlacementExists,
         PlacementFallback, PlacementImpossible, TensorTooLarge, ParameterTooLarge, ReservedName, UnsupportedNetworkClass,
-        UnknownLayerAttribute, InternalError, ConvWorkingSetExceedsMemory, ConvFarAboveBound,
+        UnknownLayerAttribute, InternalError, HiddenGeneratedReference, ConvWorkingSetExceedsMemory, ConvFarAboveBound,
     };
 
     public static DiagnosticRule? Find(string id)

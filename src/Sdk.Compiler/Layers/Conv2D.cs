@@ -30,7 +30,7 @@ internal sealed class Conv2D : LayerDefinition
         check.NotNegative("Padding", a.Padding);
         check.Positive("Dilation", a.Dilation);
         check.Positive("Groups", a.Groups);
-        if (!check.Ok || !check.NeedsImage())
+        if (!check.Ok || !check.NeedsImage() || !check.PaddedInputFits(a.Padding))
         {
             return null;
         }

@@ -69,6 +69,19 @@ internal sealed class LayerCheck
     }
 
     /// <summary>
+    /// True when the first input, zero-padded by <paramref name="padding"/> on every side, fits one tensor: the
+    /// kernels copy the padded input, and every index into it must fit an int however large the padding (a stride
+    /// as large can still make the output small). Else reports the padding.
+    /// </summary>
+    public bool PaddedInputFits(int padding)
+    {
+        var padded = Shapes.SaturatingMultiply(X[0], Shapes.SaturatingMultiply(X[1] + (2L * padding), X[2] + (2L * padding)));
+        Require(padded <= Shapes.MaxElements, "Padding", padding,
+            $"small enough that the padded input [{X[0]}, {X[1]} + 2 x padding, {X[2]} + 2 x padding] fits one tensor ({Shapes.MaxElements} elements)");
+        return Ok;
+    }
+
+    /// <summary>
     /// The output shape, or null after reporting an empty window (a spatial size below 1) or a tensor larger
     /// than one array holds. Sizes come in as longs, so nothing has overflowed on the way.
     /// </summary>

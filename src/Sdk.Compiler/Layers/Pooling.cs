@@ -24,7 +24,7 @@ internal abstract class Pooling : LayerDefinition
             check.Require(2L * a.Padding <= a.Kernel, "Padding", a.Padding, $"at most half the window ({a.Kernel / 2})");
         }
 
-        if (!check.Ok || !check.NeedsImage())
+        if (!check.Ok || !check.NeedsImage() || !check.PaddedInputFits(a.Padding))
         {
             return null;
         }

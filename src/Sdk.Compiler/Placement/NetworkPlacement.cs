@@ -56,7 +56,13 @@ public static class NetworkPlacement
 
         var placed = WithChips(unplaced, best.ChipOfLayer);
         var check = Evaluate(placed, costs.Training);
-        if (check is null || Math.Abs(check.Value - best.MaxLoad) > 1e-9 * Math.Max(1e-12, best.MaxLoad))
+        if (check is null)
+        {
+            // An error the shape pass cannot see (a parameter tensor too large): the compile stage reports it.
+            return new PlacementOutcome(placed, diagnostics.ToEquatableArray());
+        }
+
+        if (Math.Abs(check.Value - best.MaxLoad) > 1e-9 * Math.Max(1e-12, best.MaxLoad))
         {
             throw new InvalidOperationException($"the placement search promised max-load {best.MaxLoad:R} s but the compiled plan costs {check:R} s");
         }

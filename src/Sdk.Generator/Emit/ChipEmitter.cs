@@ -12,13 +12,14 @@ namespace Sdk.Generator.Emit;
 /// wrapper over <c>Sdk.Runtime.Backends.Ilgpu.DeviceOps</c> in a grid-stride loop, so each thread does enough work
 /// on the CPU simulator and any launch size fits a GPU), and the host code that loads them once and launches them
 /// for a layer, or to pack and unpack the tensors of the chip's cuts. Kernels are named by plan index, never by
-/// the user's names, so no name can clash or grow past C#'s limits.
+/// the user's names, so no name can clash or grow past C#'s limits; every type is written fully qualified and no
+/// contextual keyword (<c>var</c>, <c>nameof</c>) is used, so no name the user declares can change what this code binds to.
 /// </summary>
 internal static class ChipEmitter
 {
     private const string Ops = "global::Sdk.Runtime.Backends.Ilgpu.DeviceOps";
     private const string ShapesNs = "global::Sdk.Runtime.Backends";
-    private const string View = "__SdkView";
+    private const string View = "global::ILGPU.ArrayView<float>";
     private const string HalfView = "global::ILGPU.ArrayView<ushort>";
     private const string ByteView = "global::ILGPU.ArrayView<sbyte>";
     private const string WireView = "global::ILGPU.ArrayView<byte>";
@@ -70,8 +71,6 @@ internal static class ChipEmitter
         var all = compute.SelectMany(c => c.Item2).Concat(pack.SelectMany(p => p.Item2)).Concat(unpack.SelectMany(u => u.Item2)).ToList();
 
         var w = new SourceWriter();
-        w.Line($"using {View} = global::ILGPU.ArrayView<float>;");
-        w.Line();
         w.InType(type, null, () =>
         {
             w.Line($"/// <summary>Chip {chip}'s kernels (shapes are constants) and the host code that launches them.</summary>");
@@ -83,7 +82,7 @@ internal static class ChipEmitter
                 var parameters = string.Join(", ", kernel.Parameters.Select(p => $"{p.Type} {p.Name}"));
                 w.Line($"private static void {kernel.Name}(global::ILGPU.Index1D i, int total, int stride, {parameters})");
                 w.Open();
-                w.Line("for (var k = i.X; k < total; k += stride)");
+                w.Line("for (int k = i.X; k < total; k += stride)");
                 w.Open();
                 w.Line($"{kernel.Body};");
                 w.Close();
@@ -127,7 +126,7 @@ internal static class ChipEmitter
         }
 
         w.Line("default:");
-        w.Line($"    throw new global::System.ArgumentOutOfRangeException(nameof({what}), {what}, \"not a {what} of chip \" + Chip);");
+        w.Line($"    throw new global::System.ArgumentOutOfRangeException(\"{what}\", {what}, \"not a {what} of chip \" + Chip);");
         w.Close();
         w.Close();
     }

@@ -27,7 +27,7 @@ internal static class LayersEmitter
                     var layer = plan.Layer(network.Spec.Layers[property.LayerIndex].Name);
                     w.Line();
                     w.Line($"/// <summary>{System.Security.SecurityElement.Escape(layer.Name)}: {layer.Kind} on chip {layer.Chip}, output {Shapes.Format(layer.OutputShape)}.</summary>");
-                    w.Line($"{property.Accessibility} partial global::Sdk.Layer {property.Name} => __SdkLayer({layer.Index});");
+                    w.Line($"{Modifiers(property)} global::Sdk.Layer {property.Name} => __SdkLayer({layer.Index});");
                 }
             }
             else
@@ -37,10 +37,12 @@ internal static class LayersEmitter
                 var message = Literals.Quoted($"Network '{network.Spec.Name}' did not compile; see the SDK diagnostics of the build.");
                 foreach (var property in network.Properties)
                 {
-                    w.Line($"{property.Accessibility} partial global::Sdk.Layer {property.Name} => throw new global::System.InvalidOperationException({message});");
+                    w.Line($"{Modifiers(property)} global::Sdk.Layer {property.Name} => throw new global::System.InvalidOperationException({message});");
                 }
             }
         });
         return w.ToString();
     }
+
+    private static string Modifiers(LayerProperty property) => property.Accessibility.Length == 0 ? "partial" : property.Accessibility + " partial";
 }

@@ -39,6 +39,7 @@ public sealed record TypeSpec(
 
 /// <summary>A partial layer property to implement.</summary>
 /// <param name="Name">The property's name as an escaped C# identifier.</param>
+/// <param name="Accessibility">Its accessibility modifiers as written (empty when it has none).</param>
 /// <param name="LayerIndex">Its index in the spec's layers.</param>
 public sealed record LayerProperty(string Name, string Accessibility, int LayerIndex);
 

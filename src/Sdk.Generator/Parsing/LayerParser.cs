@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Sdk.Compiler;
 using Sdk.Generator.Model;
@@ -96,15 +97,17 @@ internal static class LayerParser
         }
 
         var propertyLocation = LocationInfo.From(property.Locations.FirstOrDefault());
-        var isLayerProperty = IsPartialLayerProperty(property, cancellationToken);
-        if (!isLayerProperty)
+        var syntax = PartialLayerProperty(property, cancellationToken);
+        if (syntax is null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.InvalidLayerProperty, propertyLocation, property.Name));
         }
 
         var spec = new LayerSpec(property.Name, definition.Kind, arguments, inputs, chip, ratio, format);
         var locations = new LayerLocations(location, propertyLocation, Where(onChip, cancellationToken), Where(bottleneck, cancellationToken), Where(transfer, cancellationToken));
-        var implemented = isLayerProperty ? new LayerProperty(Names.Identifier(property.Name), NetworkParser.Accessibility(property.DeclaredAccessibility), index) : null;
+        // The implementation repeats the accessibility exactly as written: an implicit private against an explicit one is CS8799.
+        var implemented = syntax is null ? null : new LayerProperty(
+            Names.Identifier(property.Name), string.Join(" ", syntax.Modifiers.Where(m => SyntaxFacts.IsAccessibilityModifier(m.Kind())).Select(m => m.Text)), index);
         return new Parsed(spec, locations, implemented, readable);
     }
 
@@ -122,15 +125,18 @@ internal static class LayerParser
     }
 
     /// <summary>
-    /// <c>partial Layer Name { get; }</c>, an instance property with only a getter, no body, and no modifier but
-    /// its accessibility (virtual, new, required, abstract, ... would clash with the generated part or the rules).
+    /// The declaration of <c>partial Layer Name { get; }</c>, an instance property with only a getter, no body, and no
+    /// modifier but its accessibility (virtual, new, required, abstract, ... would clash with the generated part or
+    /// the rules), and no implementation of the user's (the generated one would be a second); null when the property
+    /// has another form.
     /// </summary>
-    private static bool IsPartialLayerProperty(IPropertySymbol property, CancellationToken cancellationToken)
+    private static PropertyDeclarationSyntax? PartialLayerProperty(IPropertySymbol property, CancellationToken cancellationToken)
     {
         if (property.IsStatic || property.SetMethod is not null || property.GetMethod is null || property.IsIndexer ||
-            property.Type.ToDisplayString() != SdkNames.LayerType || property.DeclaringSyntaxReferences.Length != 1)
+            property.Type.ToDisplayString() != SdkNames.LayerType || property.DeclaringSyntaxReferences.Length != 1 ||
+            property.PartialImplementationPart is not null || property.PartialDefinitionPart is not null)
         {
-            return false;
+            return null;
         }
 
         return property.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is PropertyDeclarationSyntax syntax &&
@@ -139,7 +145,9 @@ internal static class LayerParser
             syntax.ExpressionBody is null &&
             syntax.ExplicitInterfaceSpecifier is null &&
             syntax.AccessorList is { } accessors &&
-            accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null && a.Modifiers.Count == 0);
+            accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null && a.Modifiers.Count == 0)
+            ? syntax
+            : null;
     }
 
     internal static string ShortName(AttributeData attribute)

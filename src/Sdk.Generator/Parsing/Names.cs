@@ -19,9 +19,15 @@ internal static class Names
     /// </summary>
     private const int MaxHintLength = 120;
 
-    /// <summary>An identifier as C# source writes it: keywords get an <c>@</c> (a class named <c>@class</c>).</summary>
+    /// <summary>
+    /// An identifier as C# source writes it: keywords get an <c>@</c> (a class named <c>@class</c>), and so do contextual
+    /// keywords (<c>@record</c>, <c>@var</c>) and lower-case ASCII names, which C# may reserve later: written without it, a
+    /// type so named draws CS8860 or CS8981 in the generated file, and <c>var</c> or <c>nameof</c> would change meaning.
+    /// </summary>
     public static string Identifier(string name) =>
-        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None || (name.Length > 0 && name.All(c => c is >= 'a' and <= 'z'))
+            ? "@" + name
+            : name;
 
     /// <summary>A dotted name (namespace) with each part escaped.</summary>
     public static string Dotted(string name) => string.Join(".", name.Split('.').Select(Identifier));

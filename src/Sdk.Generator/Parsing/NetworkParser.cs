@@ -23,8 +23,9 @@ internal static class NetworkParser
             return null;
         }
 
-        // A partial class can carry [Network] on several declarations (a compiler error); handle it once.
-        if (!IsFirstNetworkDeclaration(type, declaration))
+        // A partial class can carry [Network] on several declarations (a compiler error); handle it once. A name the
+        // C# parser found missing (a declaration cut short) is its error to report: there is no class to generate into.
+        if (!IsFirstNetworkDeclaration(type, declaration) || HasMissingName(type))
         {
             return null;
         }
@@ -45,9 +46,26 @@ internal static class NetworkParser
             return new ParsedNetwork(null, null, diagnostics.ToEquatableArray());
         }
 
+        // The generated code names what it uses from the global namespace (global::System..., global::Sdk...,
+        // global::ILGPU...); a declaration of the user's that takes one of those names binds it instead.
+        if (GeneratedReferences.Hidden(context.SemanticModel.Compilation) is { } hidden)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.HiddenGeneratedReference, LocationInfo.From(hidden.Declared.Locations.FirstOrDefault(l => l.IsInSource)),
+                hidden.Name, hidden.Kind, type.Name));
+            return new ParsedNetwork(null, null, diagnostics.ToEquatableArray());
+        }
+
         if (Names.IsReserved(type.Name))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.ReservedName, classLocation, type.Name, "a network class name", "the generated code adds members Plan, Parameters and Programs (and __Sdk...) to the class"));
+        }
+
+        // What the generated code adds must not hide what a base class offers (a base network's Plan, say).
+        var compilation = context.SemanticModel.Compilation;
+        foreach (var inherited in InheritedReservedMembers(type, compilation))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.ReservedName, classLocation, inherited.Name, $"a member of '{inherited.ContainingType.ToDisplayString()}', a base class of network '{type.Name}'",
+                "the generated code adds a member of that name to the network class, which would hide the inherited one"));
         }
 
         var network = new AttributeReader(networkAttribute);
@@ -164,6 +182,12 @@ internal static class NetworkParser
             return "it must not be generic: its plan is one for the class";
         }
 
+        // The base network's generated members are not there yet when this one is read, so the name check below cannot see them.
+        if (EnumerateBases(type).FirstOrDefault(b => b.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SdkNames.Network)) is { } baseNetwork)
+        {
+            return $"it must not derive from network class '{baseNetwork.ToDisplayString()}': the generated Plan, Parameters and Programs of the two would clash";
+        }
+
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
             if (outer.IsGenericType)
@@ -178,6 +202,35 @@ internal static class NetworkParser
         }
 
         return null;
+    }
+
+    /// <summary>The members of base classes, visible in <paramref name="type"/>, named like a member the generated code adds; one per name.</summary>
+    private static IEnumerable<ISymbol> InheritedReservedMembers(INamedTypeSymbol type, Compilation compilation) =>
+        EnumerateBases(type)
+            .SelectMany(b => b.GetMembers())
+            .Where(m => !m.IsImplicitlyDeclared && Names.IsReserved(m.Name) && compilation.IsSymbolAccessibleWithin(m, type))
+            .GroupBy(m => m.Name)
+            .Select(g => g.First());
+
+    private static IEnumerable<INamedTypeSymbol> EnumerateBases(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            yield return current;
+        }
+    }
+
+    private static bool HasMissingName(INamedTypeSymbol type)
+    {
+        for (ISymbol? symbol = type; symbol is not null and not INamespaceSymbol { IsGlobalNamespace: true }; symbol = symbol.ContainingSymbol)
+        {
+            if (symbol.Name.Length == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsFirstNetworkDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration)
@@ -241,15 +294,5 @@ internal static class NetworkParser
         (_, TypeKind.Struct) => "struct",
         (_, TypeKind.Interface) => "interface",
         _ => "class",
-    };
-
-    internal static string Accessibility(Accessibility accessibility) => accessibility switch
-    {
-        Microsoft.CodeAnalysis.Accessibility.Public => "public",
-        Microsoft.CodeAnalysis.Accessibility.Internal => "internal",
-        Microsoft.CodeAnalysis.Accessibility.Protected => "protected",
-        Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => "protected internal",
-        Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal => "private protected",
-        _ => "private",
     };
 }

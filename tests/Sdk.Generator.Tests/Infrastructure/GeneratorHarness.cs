@@ -3,9 +3,12 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Sdk.Generator;
+using Sdk.Runtime;
+using RuntimeModel = Sdk.Runtime.Model;
 
 namespace Sdk.Generator.Tests.Infrastructure;
 
@@ -24,12 +27,19 @@ public static class GeneratorHarness
         return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     });
 
+    /// <summary>
+    /// A compilation without sources: every test's compilation is derived from it, so the referenced assemblies'
+    /// symbols are loaded once per process instead of once per source (the fuzz test compiles over a thousand).
+    /// Every warning wave is on, as in a .NET 10 project (CS8981 on lower-case type names, say).
+    /// </summary>
+    private static readonly Lazy<CSharpCompilation> Empty = new(() => CSharpCompilation.Create(
+        "Tests",
+        null,
+        References.Value,
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999)));
+
     public static CSharpCompilation Compilation(params string[] sources) =>
-        CSharpCompilation.Create(
-            "Tests",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Source{i}.cs")),
-            References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        Empty.Value.AddSyntaxTrees(sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Source{i}.cs")));
 
     public static GeneratorDriver Driver(bool trackSteps = false) =>
         CSharpGeneratorDriver.Create(
@@ -57,15 +67,43 @@ public static class GeneratorHarness
         public IEnumerable<Diagnostic> Errors => Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
 
         /// <summary>Builds the generated assembly and returns the generated network type's static plan.</summary>
-        public Sdk.Compiler.NetworkPlan LoadPlan(string typeName)
+        public Sdk.Compiler.NetworkPlan LoadPlan(string typeName) =>
+            LoadedNetwork.PlanOf(Load().GetType(typeName, throwOnError: true)!);
+
+        /// <summary>Builds the generated assembly and creates an instance of every network class in it (each with its parameters).</summary>
+        public IReadOnlyList<LoadedNetwork> LoadNetworks() =>
+            Load().GetTypes()
+                .Where(t => typeof(INetwork).IsAssignableFrom(t) && !t.IsAbstract && !t.ContainsGenericParameters)
+                .Select(t => new LoadedNetwork(t, (INetwork)Activator.CreateInstance(t, nonPublic: true)!))
+                .ToList();
+
+        private Assembly Load()
         {
             using var stream = new MemoryStream();
             var emit = Output.Emit(stream);
             Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-            var assembly = System.Reflection.Assembly.Load(stream.ToArray());
-            var type = assembly.GetType(typeName, throwOnError: true)!;
-            return (Sdk.Compiler.NetworkPlan)type.GetProperty("Plan")!.GetValue(null)!;
+            return Assembly.Load(stream.ToArray());
         }
+    }
+
+    /// <summary>An instance of a generated network class, loaded from an in-memory build.</summary>
+    public sealed record LoadedNetwork(Type Type, INetwork Instance)
+    {
+        public NetworkPlan Plan => PlanOf(Type);
+
+        public ParameterSet Parameters => Instance.Parameters;
+
+        /// <summary><c>Model.Create(network, chips)</c>, as a program that names the class would call it.</summary>
+        public RuntimeModel CreateModel(ChipSet chips)
+        {
+            var create = typeof(RuntimeModel).GetMethods(BindingFlags.Public | BindingFlags.Static)
+                .Single(m => m.Name == nameof(RuntimeModel.Create) && m.IsGenericMethodDefinition)
+                .MakeGenericMethod(Type);
+            return (RuntimeModel)create.Invoke(null, BindingFlags.DoNotWrapExceptions, null, new object?[] { Instance, chips, NanPolicy.Propagate }, null)!;
+        }
+
+        internal static NetworkPlan PlanOf(Type type) =>
+            (NetworkPlan)type.GetProperty("Plan", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
     }
 
     /// <summary>Reads a test network from tests/Sdk.Generator.Tests/Networks.</summary>
