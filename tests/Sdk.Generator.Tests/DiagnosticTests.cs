@@ -69,6 +69,20 @@ public class DiagnosticTests
         ["SDK0037"] = Net(Input(4), "[Dense(4)] public partial Layer [|Plan|] { get; }"),
         ["SDK0038"] = Input(4) + "\npublic static partial class [|S|]\n{\n}\n",
         ["SDK0039"] = "public sealed class MyLayerAttribute : LayerAttribute { }\n" + Net(Input(4), "[[|MyLayer|]] public partial Layer X { get; }"),
+        ["SDK0042"] = Net(Input(3, 8, 8) + "[Lcp(Branches = 3)]", "[[|Conv2D(8)|]] public partial Layer C { get; }", "[Dense(4)] public partial Layer D { get; }"),
+        ["SDK0043"] = Net(Input(1, 8, 8),
+            "[Branch(0), Conv2D(4, Padding = 1)] public partial Layer A1 { get; }",
+            "[Branch(1), Conv2D(4, Padding = 1, Input = Network.Input)] public partial Layer B1 { get; }",
+            "[[|Conv2D(4, Padding = 1, Input = nameof(A1))|]] public partial Layer B2 { get; }",
+            "[OnChip(0), Concat(nameof(A1), nameof(B2))] public partial Layer M { get; }"),
+        ["SDK0044"] = Net(Input(4),
+            "[Branch(0), Dense(4)] public partial Layer A { get; }",
+            "[Branch(1), Dense(4, Input = Network.Input)] public partial Layer B { get; }",
+            "[[|Concat(nameof(A), nameof(B))|]] public partial Layer M { get; }"),
+        ["SDK0045"] = Net(Input(4),
+            "[Branch(0), Dense(4)] public partial Layer A { get; }",
+            "[[|Branch(0)|], Dense(4, Input = Network.Input)] public partial Layer B { get; }",
+            "[OnChip(0), Concat(nameof(A), nameof(B))] public partial Layer M { get; }"),
     }.Select(c => new object[] { c.Key, c.Value });
 
     /// <summary>Rules no correct network can trigger: SDK0040 reports a bug of the compiler itself.</summary>

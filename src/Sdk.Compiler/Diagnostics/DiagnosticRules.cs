@@ -168,6 +168,22 @@ public static class DiagnosticRules
         "SDK0040", "Internal error of the model compiler",
         "The model compiler failed on '{0}' ({1}: {2}); please report this with the network's source");
 
+    public static readonly DiagnosticRule InvalidLcp = Error(
+        "SDK0042", "Network cannot be split into [Lcp] branches",
+        "[Lcp(Branches = {1})] on '{0}': {2}");
+
+    public static readonly DiagnosticRule BranchesTouch = Error(
+        "SDK0043", "Branches touch before their merge",
+        "Layer '{0}' of branch {1} reads '{2}' of branch {3}; branches meet only at their merge layer (a Concat or Add with [OnChip] that reads every branch)");
+
+    public static readonly DiagnosticRule MergeOnNoChip = Error(
+        "SDK0044", "Merge of branches on no chip",
+        "{0} merges branches {1} on no chip: {2}");
+
+    public static readonly DiagnosticRule InvalidBranches = Error(
+        "SDK0045", "Invalid branches",
+        "Branches of '{0}': {1}");
+
     /// <summary>Every rule, in ID order.</summary>
     public static DiagnosticRule[] All { get; } =
     {
@@ -178,7 +194,7 @@ public static class DiagnosticRules
         ActivationsExceedMemory, CutOverBudget, CutSlowerThanCompute, CutTraffic, TrafficSummary, CutWithoutLink,
         NoLayers, TooFewInputs, ChipIdsNotContiguous, AnnotationWithoutLayer, AutoPlacement, BetterPlacementExists,
         PlacementFallback, PlacementImpossible, TensorTooLarge, ParameterTooLarge, ReservedName, UnsupportedNetworkClass,
-        UnknownLayerAttribute, InternalError,
+        UnknownLayerAttribute, InternalError, InvalidLcp, BranchesTouch, MergeOnNoChip, InvalidBranches,
     };
 
     public static DiagnosticRule? Find(string id)

@@ -80,6 +80,11 @@ internal static class PlanEmitter
             text += $", Transfer: {Literals.Enum(format)}";
         }
 
+        if (l.Branch is { } branch)
+        {
+            text += $", Branch: {Literals.Int(branch)}";
+        }
+
         return text + ")";
     }
 

@@ -21,6 +21,8 @@ namespace Sdk.Runtime.Training;
 /// <para>The loss is the mean softmax cross-entropy of the last layer's output (the logits). When the last layer is a
 /// <c>Softmax</c>, the loss is computed from that layer's input instead (the softmax is part of the loss, as in
 /// PyTorch's <c>CrossEntropyLoss</c>); the softmax layer still runs forward, and gets no gradient.</para>
+/// <para>The network input arrives at <see cref="NetworkPlan.InputChip"/>, which sends it to every other chip that
+/// reads it (input cuts, forward only); no gradient is computed for the input or sent back for it.</para>
 /// <para>Cut gradients are straight-through: the gradient of the value a receiving chip saw is taken as the gradient of
 /// the value the sending chip sent (the wire format's rounding passes it unchanged), and that gradient is itself packed
 /// in the cut's wire format on its way back.</para>
@@ -39,6 +41,7 @@ public sealed partial class Trainer : IDisposable
     private readonly int _lossInput;
     private readonly int _classes;
     private readonly int[][] _cutsBySource;
+    private readonly int[] _inputCuts;
     private readonly BatchLimit _batchLimit;
     private float[] _lossGradient = Array.Empty<float>();
     private bool _disposed;
@@ -81,6 +84,7 @@ public sealed partial class Trainer : IDisposable
         var state = new TrainingState(parameters, _gradients);
         _chips = Enumerable.Range(0, plan.Chips.Count).Select(c => chips.Chips[c].CreateTraining(plan, c, state)).ToArray();
         _cutsBySource = plan.Layers.Select(l => plan.Cuts.Where(c => c.SourceLayer == l.Index).Select(c => c.Index).ToArray()).ToArray();
+        _inputCuts = plan.Cuts.Where(c => c.IsInput).Select(c => c.Index).ToArray();
 
         var last = plan.Output;
         (_lossLayer, _lossInput) = last.Kind == LayerKind.Softmax ? (last.Index, 0) : (last.Index, -1);
@@ -196,7 +200,14 @@ public sealed partial class Trainer : IDisposable
             }
         }
 
-        // Forward: the plan's execution order, each cut sent right after its source layer.
+        // Forward: the input to the chips that read it elsewhere (forward only: the input takes no gradient, so
+        // the backward pass below, which walks the layers' cuts, never sends one back), then the plan's execution
+        // order, each cut sent right after its source layer.
+        foreach (var cut in _inputCuts)
+        {
+            _transport.Transfer(cut, CutDirection.Forward, batch, _chips[Plan.InputChip], _chips[Plan.Cuts[cut].ToChip]);
+        }
+
         foreach (var layer in Plan.Layers)
         {
             _chips[layer.Chip].Forward(layer.Index, Seed, Step);

@@ -108,7 +108,7 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
     {
         RequireForward(direction, cut);
         var info = Plan.Cuts[cut];
-        return WireCodec.Of(info.Format).Pack(Current.Outputs[info.SourceLayer], Batch, wire);
+        return WireCodec.Of(info.Format).Pack(info.IsInput ? Current.Input : Current.Outputs[info.SourceLayer], Batch, wire);
     }
 
     public override void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire)
@@ -130,7 +130,7 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
     {
         public Buffers(NetworkPlan plan, int chip, int batch, Dictionary<int, int> pooledConvolutions)
         {
-            Input = Tensor(batch * Shapes.Elements(plan.InputShape));
+            Input = chip == plan.InputChip ? Tensor(batch * Shapes.Elements(plan.InputShape)) : Array.Empty<float>();
             Outputs = new float[plan.Layers.Count][];
             Received = new float[plan.Cuts.Count][];
             Inputs = new float[plan.Layers.Count][][];
@@ -188,12 +188,12 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
 
         private float[] Resolve(NetworkPlan plan, int chip, int source)
         {
-            if (source < 0)
+            if (source < 0 && chip == plan.InputChip)
             {
                 return Input;
             }
 
-            if (plan.Layers[source].Chip == chip)
+            if (source >= 0 && plan.Layers[source].Chip == chip)
             {
                 return Outputs[source];
             }
@@ -206,7 +206,7 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
                 }
             }
 
-            throw new InvalidOperationException($"No cut brings '{plan.Layers[source].Name}' to chip {chip}.");
+            throw new InvalidOperationException($"No cut brings '{(source < 0 ? "the network input" : plan.Layers[source].Name)}' to chip {chip}.");
         }
     }
 }
