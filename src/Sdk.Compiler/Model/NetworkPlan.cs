@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Sdk.Compiler;
 
@@ -94,6 +95,20 @@ public sealed class NetworkPlan
 
         return plan;
     }
+
+    /// <summary>
+    /// The low-communication variant of this network (<c>[Lcp]</c>, see <see cref="LcpTransform"/>): the layers up to
+    /// <paramref name="lastBranchLayer"/> (default: the one before the first Dense) copied into
+    /// <paramref name="branches"/> branches with their widths divided, branch b on chip b, merged on
+    /// <paramref name="mergeChip"/>. The branches place every layer, so this plan's <c>[OnChip]</c> choices are dropped.
+    /// </summary>
+    /// <exception cref="NetworkCompilationException">The variant cannot be made (SDK0042: a width does not divide, a chip is missing, ...).</exception>
+    public NetworkPlan WithLcp(int branches, string? lastBranchLayer = null, int mergeChip = 0) =>
+        Compile(Spec with
+        {
+            Lcp = new LcpSpec(branches, lastBranchLayer, mergeChip),
+            Layers = Spec.Layers.Select(l => l with { OnChip = null }).ToEquatableArray(),
+        });
 
     public LayerInfo Layer(string name)
     {
