@@ -2,7 +2,8 @@
 // and training), throughput (modelled, and measured pipelined over links emulated at their declared bandwidth) and
 // test accuracy over seeds. Prints a Markdown table; --out writes it to a file too.
 //
-//   dotnet run -c Release --project samples/LcpStudy -- --out docs/lcp-study.md          (the study: ~40 min here)
+//   dotnet run -c Release --project samples/LcpStudy -- --out docs/lcp-study.md          (the defaults: 10,000 / 10,000 images)
+//   docs/compression.md says which sizes the committed docs/lcp-study.md was run with, and the command.
 //   dotnet run -c Release --project samples/LcpStudy -- --train 512 --test 500 --epochs 1 --seeds 1   (a quick look)
 //
 // Needs the Debian package dataset-fashion-mnist (or --data DIR). Exit codes: 0 done, 1 a run failure (data files,

@@ -11,7 +11,7 @@ using Sdk.Runtime.Training;
 
 namespace LcpStudy;
 
-/// <summary>How much to train and measure. The defaults are the study in docs/lcp-study.md.</summary>
+/// <summary>How much to train and measure. The defaults are the full study; docs/compression.md gives the sizes of the run committed.</summary>
 public sealed record StudyOptions
 {
     /// <summary>Training images: the first N of the 60,000.</summary>
