@@ -63,6 +63,9 @@ public sealed class NetworkPlan
     /// <summary>The traffic report as JSON.</summary>
     public string TrafficJson => _json.Value;
 
+    /// <summary>One line: layers, chips, cuts, bytes per sample forward and in training (the build's SDK0025 message).</summary>
+    public string TrafficSummary => TrafficChecks.Summary(this).Message;
+
     public long ForwardBytesPerSample => Sum(forward: true);
 
     public long BackwardBytesPerSample => Sum(forward: false);

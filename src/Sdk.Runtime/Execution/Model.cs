@@ -176,8 +176,9 @@ public sealed class Model : IDisposable
     /// the first run of a micro-batch size nothing is allocated per micro-batch. Each chip keeps its own buffers
     /// (those of the micro-batch size). Outputs are written in place, in order. The ledger counts every transfer
     /// exactly as a sequential run does. Like <see cref="Run(ReadOnlySpan{float}, int, Span{float})"/>, a pipelined run
-    /// holds the model's lock: runs on one model never overlap. If a chip fails, every worker stops and the first
-    /// failure is rethrown.
+    /// holds the model's lock: runs on one model never overlap. If a chip fails, every worker stops and a
+    /// <see cref="PipelineRunException"/> says which micro-batches were written to the output and which failed, with
+    /// the first failure as its inner exception.
     /// </remarks>
     public PipelineRunStats RunPipelined(ReadOnlySpan<float> input, int batch, Span<float> output, PipelineOptions options)
     {
