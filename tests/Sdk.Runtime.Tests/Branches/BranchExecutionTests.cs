@@ -1,4 +1,5 @@
 using System.Linq;
+using ResNetTraffic;
 using Sdk.Runtime.Tests.Execution;
 using Sdk.Runtime.Tests.Networks;
 using Sdk.Runtime.Tests.Reference;
@@ -88,5 +89,31 @@ public sealed class BranchExecutionTests
         Assert.Equal(LcpResidual.Plan.Chips, variant.Chips);
         var error = Assert.Throws<NetworkCompilationException>(() => LcpResidualSource.Plan.WithLcp(3));
         Assert.Contains("SDK0042: [Lcp(Branches = 3)] on 'LcpResidualSource': layer 'Conv1' has 8 filters, which do not divide into 3 equal branches", error.Message);
+    }
+    [Fact]
+    public void HalfWidthResNet18_TheSeedsTwoBranches()
+    {
+        // SEEDS.md §2: ResNet-18 as two half-width branches (32/64/128/256 channels), each to global average pooling,
+        // concatenated into the one dense layer. Split layer-wise over 2 chips after the second stage, one
+        // 128 x 16 x 16 float tensor crosses (and its gradient comes back in training).
+        var layerwise = ResNet18TwoChips.Plan;
+        Assert.Equal(128 * 16 * 16 * 4L, layerwise.ForwardBytesPerSample);
+        Assert.Equal(128 * 16 * 16 * 4L, layerwise.BackwardBytesPerSample);
+
+        // The same network by [Lcp] at run time; the declared chip memory is dropped (it was sized for the layer-wise split).
+        var spec = layerwise.Spec with { Chips = layerwise.Spec.Chips.Select(c => c with { MemoryKiB = 0 }).ToEquatableArray() };
+        var lcp = NetworkPlan.Compile(spec).WithLcp(2);
+
+        Assert.Equal(new[] { 32, 32, 32 }, lcp.Layer("b1.Stem").OutputShape);
+        Assert.Equal(new[] { 256, 4, 4 }, lcp.Layer("b1.L4B2Out").OutputShape);
+        Assert.Equal(new[] { 512, 1, 1 }, lcp.Layer(LcpTransform.MergeName).OutputShape);
+        Assert.Equal(layerwise.Layer("Logits").ParameterCount, lcp.Layer("Logits").ParameterCount);
+
+        // The input (3 x 32 x 32 floats) to chip 1, forward only; branch 1's 256 pooled features to chip 0 and their
+        // gradient back: 12,288 + 1,024 = 13,312 B per sample forward instead of 131,072.
+        Assert.Equal(new[] { (true, 0, 1, 12288L, 0L), (false, 1, 0, 1024L, 1024L) },
+            lcp.Cuts.Select(c => (c.IsInput, c.FromChip, c.ToChip, c.ForwardBytesPerSample, c.BackwardBytesPerSample)));
+        Assert.Equal(13312L, lcp.ForwardBytesPerSample);
+        Assert.Equal(1024L, lcp.BackwardBytesPerSample);
     }
 }
