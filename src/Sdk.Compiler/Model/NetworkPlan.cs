@@ -10,7 +10,7 @@ namespace Sdk.Compiler;
 /// (the generated <c>Plan</c> of a <c>[Network]</c> class is one), and plans of other variants of the same
 /// network by the <c>With...</c> methods.
 /// </summary>
-public sealed class NetworkPlan
+public sealed partial class NetworkPlan
 {
     private readonly Lazy<string> _markdown;
     private readonly Lazy<string> _json;

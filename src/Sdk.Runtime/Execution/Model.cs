@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Numerics.Tensors;
@@ -148,6 +149,38 @@ public sealed class Model : IDisposable
         {
             RejectNaN(output, $"the output of layer '{Plan.Layers[_outputLayer].Name}'");
         }
+    }
+
+    /// <summary>
+    /// Runs a batch as <see cref="Run(ReadOnlySpan{float}, int)"/> does (every chip, every cut, counted by the ledger)
+    /// and returns the output of the layer named <paramref name="layer"/> instead of the network's: batch x that
+    /// layer's shape, in the inference form (BatchNorm folded, no dropout). A cut's source, say, to calibrate a
+    /// bottleneck on the tensor that crosses.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The plan has no layer of that name.</exception>
+    /// <exception cref="ArgumentException">Inference folds a BatchNorm into the layer, so its own output is never computed (the message names the BatchNorm to read).</exception>
+    public float[] RunTo(string layer, ReadOnlySpan<float> input, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var info = Plan.Layer(layer);
+        if (Plan.Layers.FirstOrDefault(l => l.FoldedInto == info.Index) is { } folded)
+        {
+            throw new ArgumentException(
+                $"Network '{Plan.Name}': inference folds BatchNorm '{folded.Name}' into layer '{layer}', so the output of '{layer}' alone is never computed; read '{folded.Name}'.", nameof(layer));
+        }
+
+        _batchLimit.Check(batch);
+        var output = new float[batch * Shapes.Elements(OutputShape)];
+        var values = new float[batch * Shapes.Elements(info.OutputShape)];
+        Validate(input, batch, output);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            RunLocked(input, batch, output, null);
+            _executors[info.Chip].ReadOutput(info.Index, values);
+        }
+
+        return values;
     }
 
     /// <summary>
