@@ -28,6 +28,18 @@ public sealed record FashionOptions
 
     /// <summary>Where a checkpoint is written after every epoch (null: none).</summary>
     public string? CheckpointPath { get; init; }
+
+    /// <summary>Data-parallel replicas of the two chips (each on its share of a batch); the chip set holds 2 x this many chips.</summary>
+    public int Replicas { get; init; } = 1;
+
+    /// <summary>
+    /// When set, the cut travels truncated with adaptive precision from these bits (watching the bottleneck encoder),
+    /// and so do the weights sent to the replicas (each layer watching itself); null: the plan's Float32 everywhere.
+    /// </summary>
+    public AdaptivePrecision? Adaptive { get; init; }
+
+    /// <summary>The chips training needs: two per replica.</summary>
+    public int Chips => 2 * Replicas;
 }
 
 /// <summary>Progress after one batch: running means over the epoch so far.</summary>
@@ -63,6 +75,8 @@ public sealed class FashionTraining
             Optimizer = OptimizerOptions.AdamW(weightDecay: options.WeightDecay),
             Schedule = LearningRateSchedule.Cosine(options.LearningRate, totalSteps, warmupSteps: Math.Min(100, totalSteps / 10)),
             Seed = options.Seed,
+            AdaptiveCuts = options.Adaptive is { } cut ? new Dictionary<int, AdaptivePrecision> { [0] = cut } : new Dictionary<int, AdaptivePrecision>(),
+            DataParallel = new DataParallelOptions { Replicas = options.Replicas, AdaptiveWeights = options.Adaptive },
         });
     }
 

@@ -6,6 +6,8 @@
 //   dotnet run -c Release --project samples/FashionMnist -- --subset 2000 --epochs 1     (the short CI version)
 //   dotnet run -c Release --project samples/FashionMnist -- --throughput 100              (images/s only: benchmarks/training-peer)
 //   dotnet run -c Release --project samples/FashionMnist -- --data DIR --resume fashion-out/checkpoint.safetensors
+//   dotnet run -c Release --project samples/FashionMnist -- --replicas 2 --adaptive 12 (2 replicas; the cut and the
+//                                                          exchanged weights truncated from 12 bits, adaptive precision)
 //
 // Exit codes: 0 done (and the measured traffic equals the plan), 1 a run failure (bad or missing data files, a bad
 // checkpoint, a file-system error: one line on stderr, or measured traffic different from the plan), 2 a bad argument
@@ -14,6 +16,7 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using FashionMnistSample;
 using Sdk.Runtime;
 using Sdk.Runtime.Data;
@@ -44,8 +47,9 @@ static int Train(SampleArguments arguments)
 
     var network = new FashionCnn();
     network.Parameters.Initialize(options.Seed);
-    using var chips = ChipSet.Cpu(2);
-    var run = new FashionTraining(network, train, chips, options);
+    using var trainingChips = ChipSet.Cpu(options.Chips);
+    using var chips = ChipSet.Cpu(2); // inference: one copy
+    var run = new FashionTraining(network, train, trainingChips, options);
     if (arguments.Resume is string resume)
     {
         run.Trainer.LoadCheckpoint(resume);
@@ -53,8 +57,9 @@ static int Train(SampleArguments arguments)
     }
 
     var plan = FashionCnn.Plan;
-    AnsiConsole.MarkupLine($"[bold]{plan.Name}[/]: {plan.Layers.Count} layers on {plan.Chips.Count} chips ({Markup.Escape(chips.ToString())}), {plan.Cuts.Count} cut; " +
+    AnsiConsole.MarkupLine($"[bold]{plan.Name}[/]: {plan.Layers.Count} layers on {plan.Chips.Count} chips ({Markup.Escape(trainingChips.ToString())}), {plan.Cuts.Count} cut; " +
         $"{train.Count} training images, batch {options.Batch}, {options.Epochs} epochs, seed {options.Seed}, {Environment.ProcessorCount} cores.");
+    AnsiConsole.MarkupLine($"{options.Replicas} replica(s); wire precision: {Markup.Escape(options.Adaptive?.ToString() ?? "as planned (Float32)")}.");
     AnsiConsole.MarkupLine($"Optimizer {Markup.Escape(run.Trainer.Options.Optimizer.ToString())}; learning rate {Markup.Escape(run.Trainer.Options.Schedule.ToString() ?? string.Empty)}.");
 
     double Evaluate() => FashionTraining.Evaluate(network, test, chips, out _);
@@ -97,10 +102,12 @@ static int Train(SampleArguments arguments)
     Console.WriteLine(layersAt < 0 ? markdown : markdown[..layersAt]);
     var ledger = run.Trainer.Ledger;
     Console.WriteLine("Training, " + ledger.ToMarkdown().TrimStart('#', ' '));
+    var predicted = ledger.Cuts.Sum(c => c.PredictedForwardBytes + c.PredictedBackwardBytes) + ledger.Exchange.PredictedWeightBytes + ledger.Exchange.PredictedGradientBytes;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"Training traffic: predicted {(plan.ForwardBytesPerSample + plan.BackwardBytesPerSample) * ledger.BackwardSamples} B " +
-        $"({plan.ForwardBytesPerSample} B forward + {plan.BackwardBytesPerSample} B backward per sample x {ledger.BackwardSamples} samples), " +
-        $"measured {ledger.ForwardBytes + ledger.BackwardBytes} B: {(ledger.MatchesPlan ? "equal" : "DIFFERENT")}."));
+        $"Training traffic: predicted {predicted} B, measured {ledger.TotalBytes} B ({ledger.ForwardBytes + ledger.BackwardBytes} B cuts + {ledger.Exchange.Bytes} B exchange): " +
+        $"{(ledger.MatchesPlan ? "equal" : "DIFFERENT")}; all-Float32 {ledger.Float32Bytes} B ({100.0 * ledger.TotalBytes / ledger.Float32Bytes:0.0} %)."));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"SUMMARY test_accuracy={accuracy:0.0000} measured_bytes={ledger.TotalBytes} float32_bytes={ledger.Float32Bytes} replicas={options.Replicas} adaptive={options.Adaptive?.StartBits.ToString(CultureInfo.InvariantCulture) ?? "none"} cut_bits={ledger.Cuts[0].Encodings} weight_bits={ledger.Exchange.WeightEncodings}"));
     Console.WriteLine("Evaluation, " + inferenceLedger.ToMarkdown().TrimStart('#', ' '));
     return ledger.MatchesPlan && inferenceLedger.MatchesPlan ? 0 : 1;
 }

@@ -23,9 +23,13 @@ public sealed record SampleArguments
 
     public const double MaxLearningRate = 1.0;
 
+    /// <summary>Replicas of the two chips (64 is 128 CPU chips, well inside <see cref="Sdk.Runtime.ChipSet.MaxChips"/>; a sample needs no more).</summary>
+    public const int MaxReplicas = 64;
+
     public const string Usage =
         "usage: FashionMnist [--epochs N (4)] [--batch N (64)] [--subset N (all)] [--seed N (1)] [--lr X (0.002)] [--out DIR (fashion-out)]\n" +
         "                    [--resume CHECKPOINT] [--data DIR ($" + FashionMnist.DirectoryVariable + " or " + FashionMnist.DebianDirectory + ")]\n" +
+        "                    [--replicas R (1)] [--adaptive BITS [--threshold X (1e-4)] [--interval N (30)]]   (data-parallel replicas; adaptive truncation of the cut and the exchanged weights)\n" +
         "       FashionMnist --throughput STEPS [--warmup N (20)] [--batch N] [--seed N]   (train STEPS timed steps, print images/s)\n" +
         "       FashionMnist --peer-check DIR [--warmup N (20)] [--batch N]               (weights and logits for benchmarks/training-peer)";
 
@@ -56,6 +60,8 @@ public sealed record SampleArguments
     {
         ArgumentNullException.ThrowIfNull(args);
         var parsed = new SampleArguments();
+        int? adaptiveBits = null, interval = null;
+        double? threshold = null;
         for (var i = 0; i < args.Count; i++)
         {
             var option = args[i];
@@ -81,6 +87,10 @@ public sealed record SampleArguments
                 case "--out": parsed = parsed with { OutDirectory = OutputDirectory(option, Value("a directory to write to")) }; break;
                 case "--resume": parsed = parsed with { Resume = ExistingFile(option, Value("a checkpoint file")) }; break;
                 case "--data": parsed = parsed with { DataDirectory = ExistingDirectory(option, Value("the directory of the Fashion-MNIST files")) }; break;
+                case "--replicas": parsed = parsed with { Options = parsed.Options with { Replicas = Integer(1, MaxReplicas) } }; break;
+                case "--adaptive": adaptiveBits = Integer(1, Sdk.Compiler.WireEncoding.MaxBits); break;
+                case "--threshold": threshold = Threshold(option, Value(ThresholdRange)); break;
+                case "--interval": interval = Integer(1, MaxSteps); break;
                 case "--throughput": parsed = parsed with { ThroughputSteps = Integer(1, MaxSteps) }; break;
                 case "--warmup": parsed = parsed with { Warmup = Integer(0, MaxSteps) }; break;
                 case "--peer-check": parsed = parsed with { PeerCheck = OutputDirectory(option, Value("a directory to write to")) }; break;
@@ -90,7 +100,15 @@ public sealed record SampleArguments
             }
         }
 
-        return parsed;
+        if (adaptiveBits is null && (threshold ?? interval) is not null)
+        {
+            var option = threshold is null ? "--interval" : "--threshold";
+            throw new UsageException(option, null, $"{option} sets the adaptive policy: give --adaptive BITS too.");
+        }
+
+        return adaptiveBits is int bits
+            ? parsed with { Options = parsed.Options with { Adaptive = new AdaptivePrecision(bits, threshold ?? 1e-4, interval ?? 30) } }
+            : parsed;
     }
 
     /// <summary>The training images (the first <see cref="FashionOptions.Subset"/> when set).</summary>
@@ -108,6 +126,13 @@ public sealed record SampleArguments
     public ImageDataset LoadTest() => FashionMnist.LoadTest(DataDirectory);
 
     private const string LearningRateRange = "a learning rate in (0, 1], such as 0.002";
+
+    private const string ThresholdRange = "a relative change in (0, 1], such as 1e-4";
+
+    private static double Threshold(string option, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value > 0 && value <= 1
+            ? value
+            : throw new UsageException(option, text, $"{option}: '{text}' is not {ThresholdRange}.");
 
     private static double LearningRate(string option, string text)
     {

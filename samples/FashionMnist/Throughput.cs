@@ -113,7 +113,7 @@ public static class Throughput
             _labels = Array.ConvertAll(train.Labels, b => (int)b);
             Network = new FashionCnn();
             Network.Parameters.Initialize(options.Seed);
-            Chips = ChipSet.Cpu(2);
+            Chips = ChipSet.Cpu(options.Chips);
             _run = new FashionTraining(Network, train, Chips, options);
         }
 

@@ -22,6 +22,11 @@ namespace Sdk
         BFloat16 = 2,
         /// <summary>Symmetric 8-bit integers, 1 byte per element plus one float32 scale (4 bytes) per sample.</summary>
         Int8 = 3,
+        /// <summary>
+        /// The top <c>Bits</c> bits of each float32 (sign, exponent, leading mantissa bits; the rest cut off, not rounded),
+        /// bit-packed: one sample of n values takes ceil(n x Bits / 8) bytes. Set <c>Bits</c> (1 to 32) on <c>[Transfer]</c>.
+        /// </summary>
+        Truncated = 4,
     }
 
     /// <summary>Who decides which chip runs each layer.</summary>

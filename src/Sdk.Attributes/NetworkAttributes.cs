@@ -137,5 +137,8 @@ namespace Sdk
     public sealed class TransferAttribute : Attribute
     {
         public WireFormat Format { get; set; }
+
+        /// <summary>Bits kept per value, 1 to 32: only with <see cref="WireFormat.Truncated"/>, which requires it.</summary>
+        public int Bits { get; set; }
     }
 }

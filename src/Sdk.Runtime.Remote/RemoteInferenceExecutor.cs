@@ -63,17 +63,17 @@ internal sealed class RemoteInferenceExecutor : InferenceExecutor
 
     public override void Compute(int layer) => Session.Post(new Op { Compute = layer });
 
-    public override int Pack(int cut, CutDirection direction, Span<byte> wire)
+    public override int Pack(int cut, CutDirection direction, WireEncoding encoding, Span<byte> wire)
     {
         RequireForward(direction, cut);
-        var reply = Session.Call(new Op { Pack = new CutRef { Cut = cut } });
+        var reply = Session.Call(new Op { Pack = new CutRef { Cut = cut, Format = (int)encoding.Format, Bits = encoding.Bits } });
         return Messages.CopyCut(Session, reply, cut, wire);
     }
 
-    public override void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire)
+    public override void Unpack(int cut, CutDirection direction, WireEncoding encoding, ReadOnlySpan<byte> wire)
     {
         RequireForward(direction, cut);
-        Session.Post(new Op { Unpack = new CutData { Cut = cut, Wire = ByteString.CopyFrom(wire) } }, wire.Length, cut: true);
+        Session.Post(new Op { Unpack = new CutData { Cut = cut, Wire = ByteString.CopyFrom(wire), Format = (int)encoding.Format, Bits = encoding.Bits } }, wire.Length, cut: true);
     }
 
     public override void ReadOutput(int layer, Span<float> output)

@@ -79,14 +79,14 @@ internal sealed class RemoteTrainingExecutor : TrainingExecutor
 
     public override void Backward(int layer) => _session.Post(new Op { Backward = layer });
 
-    public override int Pack(int cut, CutDirection direction, Span<byte> wire)
+    public override int Pack(int cut, CutDirection direction, WireEncoding encoding, Span<byte> wire)
     {
-        var reply = _session.Call(new Op { Pack = new CutRef { Cut = cut, Backward = direction == CutDirection.Backward } });
+        var reply = _session.Call(new Op { Pack = new CutRef { Cut = cut, Backward = direction == CutDirection.Backward, Format = (int)encoding.Format, Bits = encoding.Bits } });
         return Messages.CopyCut(_session, reply, cut, wire);
     }
 
-    public override void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire) =>
-        _session.Post(new Op { Unpack = new CutData { Cut = cut, Backward = direction == CutDirection.Backward, Wire = ByteString.CopyFrom(wire) } }, wire.Length, cut: true);
+    public override void Unpack(int cut, CutDirection direction, WireEncoding encoding, ReadOnlySpan<byte> wire) =>
+        _session.Post(new Op { Unpack = new CutData { Cut = cut, Backward = direction == CutDirection.Backward, Wire = ByteString.CopyFrom(wire), Format = (int)encoding.Format, Bits = encoding.Bits } }, wire.Length, cut: true);
 
     /// <summary>Brings the pass's results home: the gradients (after a backward pass) and the running statistics.</summary>
     public override void EndPass(bool backward)

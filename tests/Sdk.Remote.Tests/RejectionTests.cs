@@ -158,6 +158,7 @@ public sealed class RejectionTests(Deployment deployment)
     [InlineData("a cut of the wrong length")]
     [InlineData("a cut this chip does not receive")]
     [InlineData("a tensor of another chip")]
+    [InlineData("a cut in no wire encoding")]
     public async Task OperationsOutsideThisChipsShareAreMalformed(string what)
     {
         using var raw = new RawCaller(deployment.HostA.Address, deployment.Certificates.HostCa, deployment.Certificates.Client);
@@ -180,6 +181,7 @@ public sealed class RejectionTests(Deployment deployment)
             "a layer of another chip" => new Op { Forward = new Forward { Layer = plan.Layer("Conv1").Index } },
             "a cut of the wrong length" => new Op { Unpack = new CutData { Cut = 0, Wire = ByteString.CopyFrom(new byte[(2 * 2048) - 1]) } },
             "a cut this chip does not receive" => new Op { Unpack = new CutData { Cut = 2, Wire = ByteString.CopyFrom(new byte[2 * 1024]) } },
+            "a cut in no wire encoding" => new Op { Unpack = new CutData { Cut = 0, Format = (int)WireFormat.Truncated, Bits = 33, Wire = ByteString.CopyFrom(new byte[2 * 2048]) } },
             _ => new Op { Parameter = new TensorChunk { Name = "Conv3.weight", Values = ByteString.CopyFrom(new byte[16]) } },
         });
         request.Ops.Add(new Op { Sync = true });
@@ -196,6 +198,7 @@ public sealed class RejectionTests(Deployment deployment)
             "a layer of another chip" => "layer 0 is not a layer of chip 1",
             "a cut of the wrong length" => "4095",
             "a cut this chip does not receive" => "chip 1 does not receive cut 2",
+            "a cut in no wire encoding" => "cut 0: format 4 with 33 bits is not a wire encoding",
             _ => "'Conv3.weight' is not a parameter tensor of chip 1",
         };
         AssertNamed(error, StatusCode.InvalidArgument, "MalformedMessage", detail);

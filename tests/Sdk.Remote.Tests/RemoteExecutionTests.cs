@@ -118,6 +118,47 @@ public sealed class RemoteExecutionTests(Deployment deployment)
         Assert.Equal(3 * 4 * 512 * 4L, trainer.Ledger.Cuts[0].BackwardBytes); // the gradients came back in Float32
     }
 
+    [Fact]
+    public void AdaptiveCutsTravelInTheirCurrentBits_AsInProcess()
+    {
+        // Every cut truncated from 8 bits, one bit more after each calm step (any change is calm under threshold 1):
+        // steps 1 and 2 at 8 bits, step 3 at 9. The hosts pack and unpack in the bits each transfer names.
+        var (images, labels) = TrainingBatch(4, seed: 7);
+        var policy = new AdaptivePrecision(8, threshold: 1, interval: 1);
+        var options = new TrainerOptions
+        {
+            Optimizer = OptimizerOptions.Sgd(momentum: 0.9),
+            Schedule = LearningRateSchedule.Constant(0.05),
+            Seed = 1,
+            AdaptiveCuts = Enumerable.Range(0, RemoteNet.Plan.Cuts.Count).ToDictionary(c => c, _ => policy),
+        };
+
+        var local = Deployment.Weights();
+        using var localChips = ChipSet.Cpu(4);
+        using var localTrainer = Trainer.Create(local, localChips, options);
+        var remote = Deployment.Weights();
+        using var chips = deployment.Chips();
+        using var trainer = Trainer.Create(remote, chips, options);
+
+        for (var step = 0; step < 3; step++)
+        {
+            var expected = localTrainer.TrainStep(images, labels, 4);
+            var actual = trainer.TrainStep(images, labels, 4);
+            Assert.Equal(BitConverter.SingleToInt32Bits(expected.Loss), BitConverter.SingleToInt32Bits(actual.Loss));
+        }
+
+        foreach (var tensor in local.Parameters.Tensors)
+        {
+            Assert.True(Bits(local.Parameters[tensor.Name]).SequenceEqual(Bits(remote.Parameters[tensor.Name])), tensor.Name);
+        }
+
+        Assert.True(trainer.Ledger.MatchesPlan, trainer.Ledger.ToMarkdown());
+        var cut = trainer.Ledger.Cuts[0];
+        Assert.Equal("Truncated(8) → Truncated(9)", cut.Encodings.ToString());
+        Assert.Equal(4 * ((2 * cut.Cut.Elements * 8 + 7) / 8 + (cut.Cut.Elements * 9 + 7) / 8), cut.ForwardBytes); // 4 samples a step
+        Assert.Equal(cut.ForwardBytes, cut.BackwardBytes); // the gradient in the same truncation
+    }
+
     internal static (float[] Images, int[] Labels) TrainingBatch(int batch, int seed)
     {
         var random = new Random(seed);

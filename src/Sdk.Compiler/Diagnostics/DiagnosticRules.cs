@@ -184,6 +184,14 @@ public static class DiagnosticRules
         "SDK0045", "Invalid branches",
         "Branches of '{0}': {1}");
 
+    public static readonly DiagnosticRule ConvWorkingSetExceedsMemory = Warning(
+        "SDK0046", "Convolution tiling does not fit the chip's memory",
+        "Layer '{0}' on chip {1}: the vectorised CPU kernel ({2}) blocks for {3} B on chip, more than the {4} B the chip declares; with that memory the least traffic is {5} B per sample (batch {6}), reached by keeping {7} of partial sums ({8} B) on chip");
+
+    public static readonly DiagnosticRule ConvFarAboveBound = Warning(
+        "SDK0047", "Convolution tiling far above its traffic lower bound",
+        "Layer '{0}' on chip {1}: the vectorised CPU kernel ({2}) moves {3} B per sample (batch {4}) to and from off-chip memory, {5} times the lower bound of {6} B for the {7} B it keeps on chip; keeping {8} of partial sums ({9} B) on chip instead would reach it (threshold {10})");
+
     /// <summary>Every rule, in ID order.</summary>
     public static DiagnosticRule[] All { get; } =
     {
@@ -194,7 +202,7 @@ public static class DiagnosticRules
         ActivationsExceedMemory, CutOverBudget, CutSlowerThanCompute, CutTraffic, TrafficSummary, CutWithoutLink,
         NoLayers, TooFewInputs, ChipIdsNotContiguous, AnnotationWithoutLayer, AutoPlacement, BetterPlacementExists,
         PlacementFallback, PlacementImpossible, TensorTooLarge, ParameterTooLarge, ReservedName, UnsupportedNetworkClass,
-        UnknownLayerAttribute, InternalError, InvalidLcp, BranchesTouch, MergeOnNoChip, InvalidBranches,
+        UnknownLayerAttribute, InternalError, InvalidLcp, BranchesTouch, MergeOnNoChip, InvalidBranches, ConvWorkingSetExceedsMemory, ConvFarAboveBound,
     };
 
     public static DiagnosticRule? Find(string id)

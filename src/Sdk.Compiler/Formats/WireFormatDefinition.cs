@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Sdk.Compiler;
 
@@ -13,7 +14,10 @@ public abstract class WireFormatDefinition
 {
     public abstract WireFormat Format { get; }
 
-    public string Name => Format.ToString();
+    /// <summary>The format with its parameter (the bits of a truncation).</summary>
+    public virtual WireEncoding Encoding => Format;
+
+    public string Name => Encoding.ToString();
 
     /// <summary>Bytes a tensor of <paramref name="samples"/> samples, <paramref name="elementsPerSample"/> values each, takes on the wire.</summary>
     public abstract long Bytes(long elementsPerSample, long samples);
@@ -28,7 +32,7 @@ public abstract class WireFormatDefinition
     /// The format the gradient of a cut tensor travels back in (training). The gradient is straight-through: the
     /// gradient of the value the receiver saw is taken as that of the value the sender sent.
     /// </summary>
-    public virtual WireFormat GradientFormat => Format;
+    public virtual WireEncoding GradientFormat => Encoding;
 
     /// <summary>One line for docs and reports: what a value becomes.</summary>
     public abstract string Description { get; }
@@ -36,18 +40,37 @@ public abstract class WireFormatDefinition
     public override string ToString() => Name;
 }
 
-/// <summary>The table of wire formats: one <see cref="WireFormatDefinition"/> per <see cref="WireFormat"/>.</summary>
+/// <summary>
+/// The table of wire formats: one <see cref="WireFormatDefinition"/> per <see cref="WireFormat"/>, and for
+/// <see cref="WireFormat.Truncated"/> one per width (1 to 32 bits).
+/// </summary>
 public static class WireFormats
 {
-    private static readonly WireFormatDefinition[] ByFormat = Table(new Float32Format(), new Float16Format(), new BFloat16Format(), new Int8Format());
+    private static readonly WireFormatDefinition[] ByFormat = Table(new Float32Format(), new Float16Format(), new BFloat16Format(), new Int8Format(), TruncatedFormat.Of(WireEncoding.MaxBits));
 
-    /// <summary>Every definition, in <see cref="WireFormat"/> order.</summary>
-    public static IReadOnlyList<WireFormatDefinition> All => ByFormat;
+    private static readonly WireFormatDefinition[] Every = ByFormat
+        .Where(d => d.Format != WireFormat.Truncated)
+        .Concat(Enumerable.Range(1, WireEncoding.MaxBits).Select(TruncatedFormat.Of))
+        .ToArray();
+
+    /// <summary>Every definition: one per format, then Truncated at each width from 1 to 32 bits.</summary>
+    public static IReadOnlyList<WireFormatDefinition> All => Every;
+
+    /// <summary>Every encoding, in the order of <see cref="All"/>.</summary>
+    public static IReadOnlyList<WireEncoding> Encodings { get; } = Every.Select(d => d.Encoding).ToArray();
 
     public static bool IsDefined(WireFormat format) => (uint)format < (uint)ByFormat.Length;
 
-    public static WireFormatDefinition Of(WireFormat format) =>
-        IsDefined(format) ? ByFormat[(int)format] : throw new ArgumentOutOfRangeException(nameof(format), format, "not a value of Sdk.WireFormat");
+    /// <summary>The definition of a format that takes no parameter (for Truncated, give its bits: <see cref="Of(WireEncoding)"/>).</summary>
+    public static WireFormatDefinition Of(WireFormat format) => Of(new WireEncoding(format));
+
+    /// <summary>The definition of <paramref name="encoding"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined format, or bits out of range for it.</exception>
+    public static WireFormatDefinition Of(WireEncoding encoding)
+    {
+        encoding.Validate();
+        return encoding.Format == WireFormat.Truncated ? TruncatedFormat.Of(encoding.Bits) : ByFormat[(int)encoding.Format];
+    }
 
     private static WireFormatDefinition[] Table(params WireFormatDefinition[] definitions)
     {

@@ -50,6 +50,12 @@ internal sealed class Conv2D : LayerDefinition
     public override long Macs(LayerShapes s) =>
         Shapes.SaturatingMultiply(s.OutputElements, Shapes.SaturatingMultiply(s.InputChannels / s.Arguments.Groups, (long)s.Arguments.Kernel * s.Arguments.Kernel));
 
+    public override ConvolutionShape? Convolution(LayerShapes s)
+    {
+        var (x, a) = (s.Input, s.Arguments);
+        return ConvolutionShape.Square(x[0], x[1], x[2], a.Size, a.Kernel, a.Stride, a.Padding, a.Dilation, a.Groups);
+    }
+
     public override long Flops(LayerShapes s) => Pointwise.WeightedFlops(s, Macs(s));
 
     public override long BackwardFlops(LayerShapes s) => Pointwise.WeightedBackwardFlops(s, Macs(s));

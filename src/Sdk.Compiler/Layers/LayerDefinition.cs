@@ -48,6 +48,9 @@ public abstract class LayerDefinition
     /// <summary>FLOPs of one sample's backward pass: by default as many as forward (element-wise layers).</summary>
     public virtual long BackwardFlops(LayerShapes shapes) => Flops(shapes);
 
+    /// <summary>The convolution this layer computes, for the lower bound and the dataflow models (<see cref="ConvBounds"/>); null when it is none.</summary>
+    public virtual ConvolutionShape? Convolution(LayerShapes shapes) => null;
+
     /// <summary>One FLOP per output element when the layer's own activation is on.</summary>
     protected static long ActivationFlops(LayerShapes shapes) => shapes.Arguments.Activation != Activation.None ? shapes.OutputElements : 0;
 

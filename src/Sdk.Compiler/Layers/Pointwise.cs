@@ -29,6 +29,10 @@ internal abstract class Pointwise : LayerDefinition
 
     public override long BackwardFlops(LayerShapes s) => WeightedBackwardFlops(s, Macs(s));
 
+    /// <summary>Over a feature map, a 1x1 convolution.</summary>
+    public override ConvolutionShape? Convolution(LayerShapes s) =>
+        s.Input.Count == 3 ? ConvolutionShape.Square(s.Input[0], s.Input[1], s.Input[2], s.Arguments.Size, kernel: 1) : null;
+
     /// <summary>
     /// weight <c>[out, in, k, k]</c> (PyTorch's convolution layout; <c>[out, in]</c> when <paramref name="kernel"/> is 0,
     /// the Linear layout) and, with a bias, bias <c>[out]</c>.

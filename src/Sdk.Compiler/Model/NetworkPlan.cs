@@ -14,6 +14,7 @@ public sealed partial class NetworkPlan
 {
     private readonly Lazy<string> _markdown;
     private readonly Lazy<string> _json;
+    private readonly Lazy<EquatableArray<ConvBoundInfo>> _bounds;
 
     internal NetworkPlan(
         NetworkSpec spec,
@@ -29,6 +30,7 @@ public sealed partial class NetworkPlan
         Cuts = cuts;
         _markdown = new Lazy<string>(() => TrafficReport.Markdown(this));
         _json = new Lazy<string>(() => TrafficReport.Json(this));
+        _bounds = new Lazy<EquatableArray<ConvBoundInfo>>(() => ConvBounds.Of(this, CpuGemmTarget.Vector256));
     }
 
     /// <summary>What the plan was compiled from (after automatic placement: every layer's chip is explicit).</summary>
@@ -62,6 +64,12 @@ public sealed partial class NetworkPlan
 
     /// <summary>The traffic report as JSON.</summary>
     public string TrafficJson => _json.Value;
+
+    /// <summary>
+    /// Every convolution against its off-chip traffic lower bound, as the report shows it: batch 32, the CPU figures of the
+    /// AVX2 kernel on one thread. <see cref="ConvBounds.Of"/> gives them for another target, batch or thread count.
+    /// </summary>
+    public EquatableArray<ConvBoundInfo> ConvolutionBounds => _bounds.Value;
 
     /// <summary>One line: layers, chips, cuts, bytes per sample forward and in training (the build's SDK0025 message).</summary>
     public string TrafficSummary => TrafficChecks.Summary(this).Message;
@@ -291,11 +299,14 @@ public sealed record CutInfo
     /// <summary>Per-sample shape of the tensor on the wire.</summary>
     public EquatableArray<int> Shape { get; internal init; }
 
-    public WireFormat Format { get; internal init; }
+    /// <summary>The wire format and its bits (Truncated).</summary>
+    public WireEncoding Encoding { get; internal init; }
+
+    public WireFormat Format => Encoding.Format;
 
     public int BottleneckRatio { get; internal init; } = 1;
 
-    /// <summary>Bytes of one sample's tensor on the wire, in <see cref="Format"/>.</summary>
+    /// <summary>Bytes of one sample's tensor on the wire, in <see cref="Encoding"/>.</summary>
     public long ForwardBytesPerSample { get; internal init; }
 
     /// <summary>The gradient of the cut tensor, sent back in training (same shape and format); 0 for the network input.</summary>
@@ -307,16 +318,19 @@ public sealed record CutInfo
     public long Elements => Shapes.Elements(Shape);
 
     /// <summary>The format's definition: bytes, rounding, gradient rule.</summary>
-    public WireFormatDefinition FormatDefinition => WireFormats.Of(Format);
+    public WireFormatDefinition FormatDefinition => WireFormats.Of(Encoding);
 
     /// <summary>Bytes the forward tensor of <paramref name="samples"/> samples takes on the wire.</summary>
-    public long ForwardBytes(long samples) => FormatDefinition.Bytes(Elements, samples);
+    public long ForwardBytes(long samples) => Bytes(Encoding, samples);
 
     /// <summary>Bytes its gradient takes on the wire (training); 0 for the network input.</summary>
-    public long BackwardBytes(long samples) => IsInput ? 0 : WireFormats.Of(FormatDefinition.GradientFormat).Bytes(Elements, samples);
+    public long BackwardBytes(long samples) => IsInput ? 0 : Bytes(FormatDefinition.GradientFormat, samples);
+
+    /// <summary>Bytes this cut's tensor of <paramref name="samples"/> samples takes in <paramref name="encoding"/> (another than the plan's: adaptive precision in training).</summary>
+    public long Bytes(WireEncoding encoding, long samples) => WireFormats.Of(encoding).Bytes(Elements, samples);
 
     public override string ToString() =>
-        $"cut {Index}: {From} -> {string.Join(", ", To)} (chip {FromChip} -> {ToChip}, {Shapes.Format(Shape)} {Format}, {ForwardBytesPerSample} B/sample)";
+        $"cut {Index}: {From} -> {string.Join(", ", To)} (chip {FromChip} -> {ToChip}, {Shapes.Format(Shape)} {Encoding}, {ForwardBytesPerSample} B/sample)";
 }
 
 /// <summary>A chip of the plan with its totals for one sample.</summary>

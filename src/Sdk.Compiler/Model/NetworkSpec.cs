@@ -52,7 +52,7 @@ public sealed record LinkSpec(int ChipA, int ChipB, double GigabytesPerSecond, d
 /// <param name="Inputs">Names of the layers read, in order; <see cref="Previous"/> stands for the layer declared before (the network input for the first).</param>
 /// <param name="OnChip">The chip from this layer on (until the next one that says); null: the previous layer's chip.</param>
 /// <param name="BottleneckRatio">Narrow the tensors crossing into this layer by this ratio; null: no bottleneck.</param>
-/// <param name="Transfer">Wire format of the tensors crossing into this layer; null: Float32.</param>
+/// <param name="Transfer">Wire format (with its bits, for Truncated) of the tensors crossing into this layer; null: Float32.</param>
 /// <param name="Branch">This layer starts a branch on that chip (<c>[Branch]</c>, see <see cref="BranchChecks"/>); null: it does not.</param>
 public sealed record LayerSpec(
     string Name,
@@ -61,7 +61,7 @@ public sealed record LayerSpec(
     EquatableArray<string> Inputs,
     int? OnChip = null,
     int? BottleneckRatio = null,
-    WireFormat? Transfer = null,
+    WireEncoding? Transfer = null,
     int? Branch = null)
 {
     /// <summary>In <see cref="Inputs"/>, the previously declared layer (or the network input for the first layer).</summary>

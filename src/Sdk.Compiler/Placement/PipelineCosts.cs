@@ -347,12 +347,12 @@ internal sealed class PipelineCosts : Sdk.Placement.IPipelineCosts
     }
 
     /// <summary>The ratio and format the readers of one cut ask for (unannotated readers accept them); false when they disagree.</summary>
-    private bool Settings(List<int> readers, out int ratio, out WireFormat format)
+    private bool Settings(List<int> readers, out int ratio, out WireEncoding format)
     {
         ratio = 1;
         format = WireFormat.Float32;
         int? askedRatio = null;
-        WireFormat? askedFormat = null;
+        WireEncoding? askedFormat = null;
         foreach (var reader in readers)
         {
             var spec = _layers[reader].Spec;

@@ -40,6 +40,10 @@ public static class PlanFingerprint
             hash.Add(cut.FromChip);
             hash.Add(cut.ToChip);
             hash.Add((long)cut.Format);
+            if (cut.Format == WireFormat.Truncated)
+            {
+                hash.Add(cut.Encoding.Bits); // only here, so the fingerprints of plans without truncation stay as they were
+            }
             hash.Add(cut.BottleneckRatio);
             hash.Add(cut.Shape);
             hash.Add(cut.ForwardBytesPerSample);

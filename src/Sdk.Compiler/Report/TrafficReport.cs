@@ -25,7 +25,7 @@ internal static class TrafficReport
               .Append(" | ").Append(string.Join(", ", cut.To))
               .Append(" | ").Append(cut.FromChip).Append(" → ").Append(cut.ToChip)
               .Append(" | ").Append(Shapes.Format(cut.Shape))
-              .Append(" | ").Append(cut.Format.ToString())
+              .Append(" | ").Append(cut.Encoding.ToString())
               .Append(" | ").Append(cut.BottleneckRatio > 1 ? "1/" + cut.BottleneckRatio : "—")
               .Append(" | ").Append(cut.ForwardBytesPerSample)
               .Append(" | ").Append(cut.BackwardBytesPerSample)
@@ -89,6 +89,8 @@ internal static class TrafficReport
               .Append(" | ").Append(TrafficChecks.Microseconds(link.Seconds)).Append(" |\n");
         }
 
+        Bounds(plan, md);
+
         md.Append("\n## Layers\n\n");
         md.Append("| # | layer | kind | chip | inputs | output | parameters | MACs |\n");
         md.Append("|---:|---|---|---:|---|---|---:|---:|\n");
@@ -109,6 +111,44 @@ internal static class TrafficReport
         return md.ToString();
     }
 
+    /// <summary>The convolutions against their lower bound (docs/lower-bound.md), when the network has any.</summary>
+    private static void Bounds(NetworkPlan plan, StringBuilder md)
+    {
+        if (plan.ConvolutionBounds.IsEmpty)
+        {
+            return;
+        }
+
+        var first = plan.ConvolutionBounds[0];
+        md.Append("\n## Convolutions against the lower bound\n\n");
+        md.Append("Off-chip traffic in bytes per sample at a batch of ").Append(first.Batch)
+          .Append(", against the least any dataflow moves with the chip's declared memory S (Chen et al., HPCA 2020; docs/lower-bound.md). ")
+          .Append("The generated kernel reuses nothing; the CPU kernel is the vectorised backend's tiling on ").Append(first.Cpu.Target.Name)
+          .Append(", one thread, whose own S is the memory it blocks for. × is traffic / bound; without a declared memory there is no bound (—).\n\n");
+        md.Append("| # | layer | chip | convolution | S KiB | bound B | generated B | × | CPU tiling | CPU S KiB | CPU B | × | × own S |\n");
+        md.Append("|---:|---|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
+        foreach (var c in plan.ConvolutionBounds)
+        {
+            md.Append("| ").Append(c.Layer)
+              .Append(" | ").Append(c.Name)
+              .Append(" | ").Append(c.Chip)
+              .Append(" | ").Append(c.Shape)
+              .Append(" | ").Append(c.ChipWords is { } s ? Kib(s) : "—")
+              .Append(" | ").Append(c.Bound is { } b ? ConvBounds.Bytes(b.Total, c.Batch).ToString(CultureInfo.InvariantCulture) : "—")
+              .Append(" | ").Append(ConvBounds.Bytes(c.Generated.Total, c.Batch))
+              .Append(" | ").Append(ConvBounds.Ratio(c.GeneratedRatio))
+              .Append(" | ").Append(c.Cpu.Algorithm)
+              .Append(" | ").Append(Kib(c.Cpu.WorkingSetWords))
+              .Append(" | ").Append(ConvBounds.Bytes(c.CpuTraffic.Total, c.Batch))
+              .Append(" | ").Append(ConvBounds.Ratio(c.CpuChipRatio))
+              .Append(" | ").Append(ConvBounds.Ratio(c.CpuRatio))
+              .Append(" |\n");
+        }
+    }
+
+    /// <summary>Words as KiB of float32, one decimal.</summary>
+    private static string Kib(long words) => (words * 4 / 1024.0).ToString("0.#", CultureInfo.InvariantCulture);
+
     public static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     public static string Json(NetworkPlan plan)
@@ -126,8 +166,13 @@ internal static class TrafficReport
             json.BeginObject()
                 .Property("index", cut.Index).Property("from", cut.From).Property("to", cut.To)
                 .Property("fromChip", cut.FromChip).Property("toChip", cut.ToChip)
-                .Property("shape", cut.Shape).Property("format", cut.Format.ToString())
-                .Property("bottleneckRatio", cut.BottleneckRatio)
+                .Property("shape", cut.Shape).Property("format", cut.Format.ToString());
+            if (cut.Format == WireFormat.Truncated)
+            {
+                json.Property("bits", cut.Encoding.Bits);
+            }
+
+            json.Property("bottleneckRatio", cut.BottleneckRatio)
                 .Property("forwardBytesPerSample", cut.ForwardBytesPerSample)
                 .Property("backwardBytesPerSample", cut.BackwardBytesPerSample)
                 .Property("modelledSecondsPerSample", cut.ModelledSecondsPerSample)
@@ -164,7 +209,28 @@ internal static class TrafficReport
             json.EndArray().EndObject();
         }
 
-        json.EndObject().BeginArray("layers");
+        json.EndObject().BeginArray("convolutions");
+        foreach (var c in plan.ConvolutionBounds)
+        {
+            json.BeginObject()
+                .Property("layer", c.Layer).Property("name", c.Name).Property("chip", c.Chip).Property("shape", c.Shape.ToString())
+                .Property("batch", c.Batch).Property("chipMemoryBytes", c.ChipWords * 4)
+                .Property("boundBytesPerSample", c.Bound is { } b ? ConvBounds.Bytes(b.Total, c.Batch) : null)
+                .Property("boundTile", c.Tile?.ToString())
+                .Property("generatedBytesPerSample", ConvBounds.Bytes(c.Generated.Total, c.Batch))
+                .Property("generatedRatio", c.GeneratedRatio)
+                .BeginObject("cpu")
+                .Property("target", c.Cpu.Target.Name).Property("algorithm", c.Cpu.Algorithm.ToString()).Property("blocking", c.Cpu.Blocking)
+                .Property("workingSetBytes", c.Cpu.WorkingSetWords * 4)
+                .Property("bytesPerSample", ConvBounds.Bytes(c.CpuTraffic.Total, c.Batch))
+                .Property("ratio", c.CpuChipRatio)
+                .Property("boundAtWorkingSetBytesPerSample", ConvBounds.Bytes(c.CpuBound.Total, c.Batch))
+                .Property("ratioAtWorkingSet", c.CpuRatio)
+                .EndObject()
+                .EndObject();
+        }
+
+        json.EndArray().BeginArray("layers");
         foreach (var layer in plan.Layers)
         {
             json.BeginObject()

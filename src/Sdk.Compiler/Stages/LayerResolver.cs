@@ -133,9 +133,18 @@ internal static class LayerResolver
             Invalid(LayerPart.Bottleneck, "Bottleneck Ratio", ratio, "1 or more");
         }
 
-        if (layer.Transfer is { } format && !WireFormats.IsDefined(format))
+        if (layer.Transfer is { } transfer)
         {
-            Invalid(LayerPart.Transfer, "Transfer Format", (int)format, "a value of Sdk.WireFormat");
+            if (!WireFormats.IsDefined(transfer.Format))
+            {
+                Invalid(LayerPart.Transfer, "Transfer Format", (int)transfer.Format, "a value of Sdk.WireFormat");
+            }
+            else if (!transfer.IsValid)
+            {
+                Invalid(LayerPart.Transfer, "Transfer Bits", transfer.Bits, transfer.Format == WireFormat.Truncated
+                    ? $"from 1 to {WireEncoding.MaxBits} with Format = WireFormat.Truncated"
+                    : $"unset (0) with Format = WireFormat.{transfer.Format}: only Truncated takes Bits");
+            }
         }
 
         return ok;

@@ -47,6 +47,7 @@ public static class NetworkCompiler
         if (plan is not null && !HasErrors(diagnostics))
         {
             TrafficChecks.Report(spec, plan, diagnostics);
+            ConvBounds.Report(spec, plan, diagnostics);
         }
 
         // Any error (memory, conflicting cuts) means no plan: nothing half-valid is handed on.

@@ -19,7 +19,7 @@ internal static class Partitioner
         public List<int> Readers { get; } = new();
         public int Ratio { get; set; } = 1;
         public int RatioSetBy { get; set; } = -1;
-        public WireFormat Format { get; set; } = WireFormat.Float32;
+        public WireEncoding Format { get; set; } = WireFormat.Float32;
         public int FormatSetBy { get; set; } = -1;
         public int Encoder { get; set; } = -1;
         public int Decoder { get; set; } = -1;
@@ -57,7 +57,7 @@ internal static class Partitioner
                 FromChip = fromChip,
                 ToChip = group.ToChip,
                 Shape = shape,
-                Format = group.Format,
+                Encoding = group.Format,
                 BottleneckRatio = group.Ratio,
                 ForwardBytesPerSample = forward,
 

@@ -39,7 +39,7 @@ internal static class TrafficChecks
                 (cut.ModelledSecondsPerSample is { } s ? $", {Microseconds(s)} µs/sample on its link" : string.Empty);
             diagnostics.Add(CompilerDiagnostic.Create(
                 DiagnosticRules.CutTraffic, target, cut.From, to, cut.FromChip, cut.ToChip, cut.Shape,
-                cut.Format, cut.ForwardBytesPerSample, cut.BackwardBytesPerSample, detail));
+                cut.Encoding, cut.ForwardBytesPerSample, cut.BackwardBytesPerSample, detail));
 
             if (link is null)
             {

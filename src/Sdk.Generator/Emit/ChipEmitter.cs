@@ -21,6 +21,7 @@ internal static class ChipEmitter
     private const string View = "__SdkView";
     private const string HalfView = "global::ILGPU.ArrayView<ushort>";
     private const string ByteView = "global::ILGPU.ArrayView<sbyte>";
+    private const string WireView = "global::ILGPU.ArrayView<byte>";
 
     private static readonly (string, string)[] Unary = { (View, "x"), (View, "y") };
     private static readonly (string, string)[] Weighted = { (View, "x"), (View, "w"), (View, "bias"), (View, "y") };
@@ -58,6 +59,7 @@ internal static class ChipEmitter
             [WireFormat.Float16] = (cut, pack) => Half(cut, pack, "Float16"),
             [WireFormat.BFloat16] = (cut, pack) => Half(cut, pack, "BFloat16"),
             [WireFormat.Int8] = Int8,
+            [WireFormat.Truncated] = Truncated,
         };
 
     public static string Emit(TypeSpec type, NetworkPlan plan, int chip)
@@ -235,6 +237,18 @@ internal static class ChipEmitter
             new($"{WireName(cut, pack)}_Scale", new[] { (View, "x"), (View, "scales") }, $"{Ops}.Int8Scale(k, x, scales, {n})", "1", new[] { Sent(cut), scales }),
             new($"{WireName(cut, pack)}_Quantize", new[] { (View, "x"), (View, "scales"), (ByteView, "wire") }, $"{Ops}.Int8Quantize(k, x, scales, wire, {n})", Count(n), new[] { Sent(cut), scales, data }),
         };
+    }
+
+    /// <summary>Packing: one thread per wire byte (it reads the values whose bits fall in it); unpacking: one per value.</summary>
+    private static List<Kernel> Truncated(CutInfo cut, bool pack)
+    {
+        var n = cut.Elements;
+        var bits = cut.Encoding.Bits;
+        var wire = $"b.Wire({cut.Index})";
+        var sampleBytes = ((n * bits) + 7) / 8;
+        return pack
+            ? One(WireName(cut, pack), new[] { (View, "x"), (WireView, "wire") }, $"{Ops}.PackTruncated(k, x, wire, {n}, {bits})", sampleBytes, Sent(cut), wire)
+            : One(WireName(cut, pack), new[] { (WireView, "wire"), (View, "x") }, $"{Ops}.UnpackTruncated(k, wire, x, {n}, {bits})", n, wire, Received(cut));
     }
 
     private static List<Kernel> One(string name, (string, string)[] parameters, string body, long count, params string[] arguments) =>

@@ -75,9 +75,12 @@ internal static class PlanEmitter
             text += $", BottleneckRatio: {Literals.Int(ratio)}";
         }
 
-        if (l.Transfer is { } format)
+        if (l.Transfer is { } transfer)
         {
-            text += $", Transfer: {Literals.Enum(format)}";
+            // A format alone converts to its encoding; only a truncation spells its bits.
+            text += transfer.Bits == 0
+                ? $", Transfer: {Literals.Enum(transfer.Format)}"
+                : $", Transfer: new global::Sdk.Compiler.WireEncoding({Literals.Enum(transfer.Format)}, {Literals.Int(transfer.Bits)})";
         }
 
         if (l.Branch is { } branch)

@@ -71,7 +71,7 @@ internal static class LayerParser
         var readable = NetworkParser.Report(reader, ShortName(layerAttribute), property.Name, location, diagnostics);
 
         int? chip = null, ratio = null, branch = null;
-        WireFormat? format = null;
+        WireEncoding? format = null;
         if (onChip is not null)
         {
             var r = new AttributeReader(onChip);
@@ -99,7 +99,7 @@ internal static class LayerParser
         if (transfer is not null)
         {
             var r = new AttributeReader(transfer);
-            var value = (WireFormat)r.Enum("Format", 0);
+            var value = new WireEncoding((WireFormat)r.Enum("Format", 0), r.Int("Bits", 0));
             format = NetworkParser.Report(r, "Transfer", property.Name, Where(transfer, cancellationToken), diagnostics) ? value : null;
             readable &= format is not null;
         }

@@ -146,7 +146,7 @@ internal sealed class HostSession : IDisposable
                 Training().Forward(Layer(op.Forward.Layer), op.Forward.Seed, op.Forward.Step);
                 break;
             case Op.KindOneofCase.Unpack:
-                Endpoint().Unpack(Cut(op.Unpack.Cut, op.Unpack.Backward, sending: false), Direction(op.Unpack.Backward), op.Unpack.Wire.Span);
+                Endpoint().Unpack(Cut(op.Unpack.Cut, op.Unpack.Backward, sending: false), Direction(op.Unpack.Backward), Encoding(op.Unpack.Cut, op.Unpack.Format, op.Unpack.Bits), op.Unpack.Wire.Span);
                 break;
             case Op.KindOneofCase.Pack:
                 replies.Add(new Reply { Cut = Pack(op.Pack) });
@@ -222,6 +222,13 @@ internal sealed class HostSession : IDisposable
     }
 
     /// <summary>A cut this chip sends (forward: its source; backward: its receiver) or receives in that direction.</summary>
+    /// <summary>The encoding a transfer names (the client's transport decides it: the plan's or adaptive precision's).</summary>
+    private WireEncoding Encoding(int cut, int format, int bits)
+    {
+        var encoding = new WireEncoding((WireFormat)format, bits);
+        return encoding.IsValid ? encoding : throw Malformed($"cut {cut}: format {format} with {bits} bits is not a wire encoding");
+    }
+
     private int Cut(int cut, bool backward, bool sending)
     {
         if (cut < 0 || cut >= _plan.Cuts.Count)
@@ -267,14 +274,14 @@ internal sealed class HostSession : IDisposable
     {
         RequireBatch();
         var index = Cut(cut.Cut, cut.Backward, sending: true);
-        var info = _plan.Cuts[index];
-        var capacity = (cut.Backward ? info.BackwardBytes(_batch) : info.ForwardBytes(_batch)) + 64;
+        var encoding = Encoding(index, cut.Format, cut.Bits);
+        var capacity = _plan.Cuts[index].Bytes(encoding, _batch) + 64;
         if (_wire.Length < capacity)
         {
             _wire = new byte[capacity];
         }
 
-        var bytes = Endpoint().Pack(index, Direction(cut.Backward), _wire);
+        var bytes = Endpoint().Pack(index, Direction(cut.Backward), encoding, _wire);
         return ByteString.CopyFrom(_wire, 0, bytes);
     }
 

@@ -10,19 +10,20 @@ public enum CutDirection
 }
 
 /// <summary>
-/// An end of a cut on a chip: packs the tensor it sends into its wire format, or unpacks what it receives. The
-/// cut transport (<see cref="CutTransport"/>) moves the bytes between two endpoints and records in the
-/// ledger exactly the bytes the packing produced.
+/// An end of a cut on a chip: packs the tensor it sends into a wire encoding, or unpacks what it receives. The
+/// cut transport (<see cref="CutTransport"/>) says which encoding (the plan's, or the precision an adaptive policy
+/// has reached in training), moves the bytes between two endpoints and records in the ledger exactly the bytes the
+/// packing produced.
 /// </summary>
 internal interface ICutEndpoint
 {
     /// <summary>
     /// Packs the tensor this chip sends over cut <paramref name="cut"/> (forward: the cut's source output; backward:
-    /// the gradient of what it received) for the current batch into <paramref name="wire"/>; returns the bytes
-    /// written, as the format's codec laid them out.
+    /// the gradient of what it received) for the current batch into <paramref name="wire"/> in
+    /// <paramref name="encoding"/>; returns the bytes written, as the encoding's codec laid them out.
     /// </summary>
-    int Pack(int cut, CutDirection direction, Span<byte> wire);
+    int Pack(int cut, CutDirection direction, WireEncoding encoding, Span<byte> wire);
 
-    /// <summary>Unpacks what arrived over cut <paramref name="cut"/>; throws when its length is not what the format's layout takes.</summary>
-    void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire);
+    /// <summary>Unpacks what arrived over cut <paramref name="cut"/> in <paramref name="encoding"/>; throws when its length is not what the encoding's layout takes.</summary>
+    void Unpack(int cut, CutDirection direction, WireEncoding encoding, ReadOnlySpan<byte> wire);
 }

@@ -42,10 +42,10 @@ internal abstract class InferenceExecutor : ICutEndpoint, IDisposable
     public abstract void Compute(int layer);
 
     /// <inheritdoc/>
-    public abstract int Pack(int cut, CutDirection direction, Span<byte> wire);
+    public abstract int Pack(int cut, CutDirection direction, WireEncoding encoding, Span<byte> wire);
 
     /// <inheritdoc/>
-    public abstract void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire);
+    public abstract void Unpack(int cut, CutDirection direction, WireEncoding encoding, ReadOnlySpan<byte> wire);
 
     /// <summary>
     /// Copies the output of plan layer <paramref name="layer"/> (batch x its shape) to the host. A backend that never

@@ -59,10 +59,10 @@ internal abstract class TrainingExecutor : ICutEndpoint, IDisposable
     public abstract void Backward(int layer);
 
     /// <inheritdoc/>
-    public abstract int Pack(int cut, CutDirection direction, Span<byte> wire);
+    public abstract int Pack(int cut, CutDirection direction, WireEncoding encoding, Span<byte> wire);
 
     /// <inheritdoc/>
-    public abstract void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire);
+    public abstract void Unpack(int cut, CutDirection direction, WireEncoding encoding, ReadOnlySpan<byte> wire);
 
     /// <summary>
     /// The pass is over (after the backward pass when <paramref name="backward"/>, else after the forward): the

@@ -7,11 +7,15 @@ namespace Sdk.Runtime;
 
 /// <summary>
 /// How every cut tensor travels, for <c>Run</c>, <c>RunPipelined</c> and training alike: the sending chip packs it
-/// in the cut's wire format, the bytes cross, the receiving chip unpacks them (checking it got exactly the
-/// format's layout), and the ledger records the bytes that crossed: the count the codec produced from the
-/// tensor it was given, never the plan's figure. The plan's figure only sizes the buffer and is the prediction
-/// the ledger compares the measurement with.
+/// in the cut's wire encoding, the bytes cross, the receiving chip unpacks them (checking it got exactly the
+/// encoding's layout), and the ledger records the bytes that crossed: the count the codec produced from the
+/// tensor it was given, never the plan's figure. The compiler's count for the encoding in force only sizes the
+/// buffer and is the prediction the ledger compares the measurement with.
 /// </summary>
+/// <remarks>
+/// The encoding in force is the plan's, unless training's adaptive precision has moved a cut to another
+/// (<see cref="SetEncoding"/>); the gradient travels back in that encoding's gradient format.
+/// </remarks>
 internal sealed class CutTransport
 {
     /// <summary>
@@ -21,20 +25,32 @@ internal sealed class CutTransport
     private const int Slack = 64;
 
     private readonly NetworkPlan _plan;
+    private readonly WireEncoding[] _encodings;
     private byte[] _buffer = Array.Empty<byte>();
 
     public CutTransport(NetworkPlan plan, TrafficLedger ledger)
     {
         _plan = plan;
         Ledger = ledger;
+        _encodings = new WireEncoding[plan.Cuts.Count];
+        for (var cut = 0; cut < _encodings.Length; cut++)
+        {
+            _encodings[cut] = plan.Cuts[cut].Encoding;
+        }
     }
 
     public TrafficLedger Ledger { get; }
 
+    /// <summary>The encoding <paramref name="cut"/>'s tensor travels in from now on (the plan's until set).</summary>
+    public WireEncoding Encoding(int cut) => _encodings[cut];
+
+    /// <summary>Sends <paramref name="cut"/> in <paramref name="encoding"/> from the next transfer on (its gradient in that encoding's gradient format).</summary>
+    public void SetEncoding(int cut, WireEncoding encoding) => _encodings[cut] = encoding.Validate();
+
     /// <summary>Bytes a buffer must hold for one transfer of <paramref name="samples"/> samples over <paramref name="cut"/>.</summary>
     public int Capacity(int cut, CutDirection direction, int samples)
     {
-        var predicted = Predicted(_plan.Cuts[cut], direction, samples);
+        var predicted = _plan.Cuts[cut].Bytes(EncodingOf(cut, direction), samples);
         if (predicted > Array.MaxLength - Slack)
         {
             throw new InvalidOperationException(
@@ -71,16 +87,17 @@ internal sealed class CutTransport
     public Packet Pack(int cut, CutDirection direction, ICutEndpoint sender, Span<byte> wire, long sentAt)
     {
         int bytes;
+        var encoding = EncodingOf(cut, direction);
         try
         {
-            bytes = sender.Pack(cut, direction, wire);
+            bytes = sender.Pack(cut, direction, encoding, wire);
         }
         catch (ArgumentException e)
         {
-            throw new InvalidOperationException($"{Describe(cut, direction)}: packing failed: {e.Message}", e);
+            throw new InvalidOperationException($"{Describe(cut, direction, encoding)}: packing failed: {e.Message}", e);
         }
 
-        return new Packet(cut, direction, bytes, sentAt);
+        return new Packet(cut, direction, encoding, bytes, sentAt);
     }
 
     /// <summary>The receiving half: unpacks exactly the bytes sent and records them in the ledger.</summary>
@@ -88,32 +105,32 @@ internal sealed class CutTransport
     {
         if (wire.Length != packet.Bytes)
         {
-            throw new InvalidDataException($"{Describe(packet.Cut, packet.Direction)}: {packet.Bytes} bytes were sent, but {wire.Length} arrived.");
+            throw new InvalidDataException($"{Describe(packet.Cut, packet.Direction, packet.Encoding)}: {packet.Bytes} bytes were sent, but {wire.Length} arrived.");
         }
 
         try
         {
-            receiver.Unpack(packet.Cut, packet.Direction, wire);
+            receiver.Unpack(packet.Cut, packet.Direction, packet.Encoding, wire);
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"{Describe(packet.Cut, packet.Direction)}: {e.Message}", e);
+            throw new InvalidDataException($"{Describe(packet.Cut, packet.Direction, packet.Encoding)}: {e.Message}", e);
         }
 
-        var cut = _plan.Cuts[packet.Cut];
-        Ledger.Record(packet.Cut, packet.Direction, samples, Predicted(cut, packet.Direction, samples), packet.Bytes, Stopwatch.GetTimestamp() - packet.SentAt);
+        var predicted = _plan.Cuts[packet.Cut].Bytes(packet.Encoding, samples);
+        Ledger.Record(packet.Cut, packet.Direction, samples, packet.Encoding, predicted, packet.Bytes, Stopwatch.GetTimestamp() - packet.SentAt);
     }
 
-    private static long Predicted(CutInfo cut, CutDirection direction, int samples) =>
-        direction == CutDirection.Forward ? cut.ForwardBytes(samples) : cut.BackwardBytes(samples);
+    private WireEncoding EncodingOf(int cut, CutDirection direction) =>
+        direction == CutDirection.Forward ? _encodings[cut] : WireFormats.Of(_encodings[cut]).GradientFormat;
 
-    private string Describe(int cut, CutDirection direction)
+    private string Describe(int cut, CutDirection direction, WireEncoding encoding)
     {
         var info = _plan.Cuts[cut];
         var what = direction == CutDirection.Forward ? "tensor" : "gradient";
-        return $"Network '{_plan.Name}', cut {cut} ({info.From} → {string.Join(", ", info.To)}, chip {info.FromChip} → {info.ToChip}, {info.Format}), {what}";
+        return $"Network '{_plan.Name}', cut {cut} ({info.From} → {string.Join(", ", info.To)}, chip {info.FromChip} → {info.ToChip}, {encoding}), {what}";
     }
 
-    /// <summary>What a sender packed: the cut, the direction, the bytes it wrote, and when it started (Stopwatch ticks).</summary>
-    public readonly record struct Packet(int Cut, CutDirection Direction, int Bytes, long SentAt);
+    /// <summary>What a sender packed: the cut, the direction, the encoding, the bytes it wrote, and when it started (Stopwatch ticks).</summary>
+    public readonly record struct Packet(int Cut, CutDirection Direction, WireEncoding Encoding, int Bytes, long SentAt);
 }

@@ -9,7 +9,9 @@ namespace Sdk.Runtime;
 /// <summary>
 /// What every cut actually carried, beside what the plan predicted for the transfers that happened. Measured
 /// bytes are what the codecs wrote and the receivers unpacked (<see cref="CutTransport"/>); predicted bytes are
-/// the plan's count for each transfer's samples. A correct runtime makes the two agree to the byte.
+/// the compiler's count for each transfer's samples in the encoding it travelled in (the plan's, or the precision
+/// an adaptive policy had reached). A correct runtime makes the two agree to the byte. Data-parallel training's
+/// weight exchange is counted apart, in <see cref="Exchange"/>.
 /// </summary>
 /// <remarks>
 /// Recording is thread-safe (the pipelined executor records from every chip's thread): each record, count and
@@ -45,6 +47,33 @@ public sealed class TrafficLedger
 
     /// <summary>One entry per cut: measured bytes and time, forward and backward.</summary>
     public IReadOnlyList<CutRecord> Cuts => _cuts;
+
+    /// <summary>The weight exchange between data-parallel replicas (training); zero without replicas.</summary>
+    public ExchangeRecord Exchange { get; } = new();
+
+    /// <summary>Bytes the cuts and the exchange carried.</summary>
+    public long TotalBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cuts.Sum(c => c.ForwardBytes + c.BackwardBytes) + Exchange.Bytes;
+            }
+        }
+    }
+
+    /// <summary>What the same transfers (cuts and exchange) would have carried, every value as a float32.</summary>
+    public long Float32Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cuts.Sum(c => c.Float32Bytes) + Exchange.Float32Bytes;
+            }
+        }
+    }
 
     /// <summary>
     /// One per ordered chip pair that carries a cut: a -> b for the tensors sent forward, then b -> a for their
@@ -94,6 +123,8 @@ public sealed class TrafficLedger
                 link.Reset();
             }
 
+            Exchange.Reset();
+
             ForwardSamples = 0;
             BackwardSamples = 0;
         }
@@ -126,8 +157,17 @@ public sealed class TrafficLedger
         }
     }
 
-    /// <summary>True when every cut carried exactly what the plan predicts for the samples counted.</summary>
-    public bool MatchesPlan => Compare().All(c => c.Matches);
+    /// <summary>True when every cut, and the exchange, carried exactly what the plan predicts for the transfers that happened.</summary>
+    public bool MatchesPlan
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Compare().All(c => c.Matches) && Exchange.Matches;
+            }
+        }
+    }
 
     public string ToMarkdown()
     {
@@ -141,23 +181,46 @@ public sealed class TrafficLedger
             {
                 var record = _cuts[row.Cut.Index];
                 md.Append(CultureInfo.InvariantCulture,
-                    $"| {row.Cut.Index} | {row.Cut.From} → {string.Join(", ", row.Cut.To)} | {row.Cut.FromChip} → {row.Cut.ToChip} | {row.Cut.Format} | " +
+                    $"| {row.Cut.Index} | {row.Cut.From} → {string.Join(", ", row.Cut.To)} | {row.Cut.FromChip} → {row.Cut.ToChip} | {record.Encodings} | " +
                     $"{row.PredictedForwardBytes} | {row.MeasuredForwardBytes} | {row.PredictedBackwardBytes} | {row.MeasuredBackwardBytes} | " +
                     $"{(row.Matches ? "yes" : "**no**")} | {record.Elapsed.TotalMilliseconds:0.###} | {record.Modelled.TotalMilliseconds:0.###} |\n");
+            }
+
+            if (Exchange.Transfers > 0)
+            {
+                md.Append('\n').Append(Exchange.ToMarkdown());
+            }
+
+            if (_cuts.Any(c => c.Float32Bytes != c.ForwardBytes + c.BackwardBytes) || Exchange.Transfers > 0)
+            {
+                var total = _cuts.Sum(c => c.ForwardBytes + c.BackwardBytes) + Exchange.Bytes;
+                var float32 = _cuts.Sum(c => c.Float32Bytes) + Exchange.Float32Bytes;
+                md.Append(CultureInfo.InvariantCulture,
+                    $"\nMeasured {total} B in all (cuts and exchange), {(float32 == 0 ? 0 : 100.0 * total / float32):0.##} % of the {float32} B the same transfers take with every value a float32.\n");
             }
 
             return md.ToString();
         }
     }
 
-    /// <summary>One transfer: <paramref name="measured"/> bytes crossed where the plan predicts <paramref name="predicted"/>.</summary>
-    internal void Record(int cut, Backends.CutDirection direction, int samples, long predicted, long measured, long elapsedTicks)
+    /// <summary>One transfer in <paramref name="encoding"/>: <paramref name="measured"/> bytes crossed where the compiler counts <paramref name="predicted"/>.</summary>
+    internal void Record(int cut, Backends.CutDirection direction, int samples, WireEncoding encoding, long predicted, long measured, long elapsedTicks)
     {
         var backward = direction == Backends.CutDirection.Backward;
+        var float32 = _plan.Cuts[cut].Bytes(WireFormat.Float32, samples);
         lock (_gate)
         {
-            _cuts[cut].Add(predicted, measured, elapsedTicks, backward, _cutLinks[cut]);
+            _cuts[cut].Add(encoding, predicted, measured, float32, elapsedTicks, backward, _cutLinks[cut]);
             (backward ? _backwardLinks : _forwardLinks)[cut]?.Record(measured, elapsedTicks);
+        }
+    }
+
+    /// <summary>One tensor of the weight exchange, as <see cref="ExchangeRecord.Record"/> describes.</summary>
+    internal void RecordExchange(bool gradient, WireEncoding encoding, long predicted, long measured, long float32)
+    {
+        lock (_gate)
+        {
+            Exchange.Record(gradient, encoding, predicted, measured, float32);
         }
     }
 
@@ -167,6 +230,12 @@ public sealed class TrafficLedger
         internal CutRecord(CutInfo cut) => Cut = cut;
 
         public CutInfo Cut { get; }
+
+        /// <summary>The encodings its tensor travelled in: the narrowest and the widest, here the first and the last (they differ when adaptive precision raised the bits).</summary>
+        public EncodingRange Encodings { get; private set; }
+
+        /// <summary>What the same transfers would have carried as float32, forward and backward.</summary>
+        public long Float32Bytes { get; private set; }
 
         /// <summary>Bytes that crossed forward (what the codecs wrote).</summary>
         public long ForwardBytes { get; private set; }
@@ -186,8 +255,9 @@ public sealed class TrafficLedger
 
         public TimeSpan Modelled { get; private set; }
 
-        internal void Add(long predicted, long measured, long elapsedTicks, bool backward, LinkInfo? link)
+        internal void Add(WireEncoding encoding, long predicted, long measured, long float32, long elapsedTicks, bool backward, LinkInfo? link)
         {
+            Float32Bytes += float32;
             if (backward)
             {
                 BackwardBytes += measured;
@@ -197,6 +267,7 @@ public sealed class TrafficLedger
             {
                 ForwardBytes += measured;
                 PredictedForwardBytes += predicted;
+                Encodings = Encodings.With(encoding);
             }
 
             Transfers++;
@@ -208,6 +279,8 @@ public sealed class TrafficLedger
         {
             ForwardBytes = 0;
             BackwardBytes = 0;
+            Float32Bytes = 0;
+            Encodings = default;
             PredictedForwardBytes = 0;
             PredictedBackwardBytes = 0;
             Transfers = 0;

@@ -228,9 +228,46 @@ namespace Sdk.Runtime.Onnx
                         return Node("Mul", [q, divisor], name);
                     }
 
+                    case WireFormat.Truncated:
+                        return cut.Encoding.Bits == WireEncoding.MaxBits ? x : EmulateTruncation(x, name, cut.Encoding.Bits);
+
                     default:
                         throw new NotSupportedException($"Cut {cut.Index}: wire format {cut.Format} cannot be exported.");
                 }
+            }
+
+            /// <summary>
+            /// Truncation to the top <paramref name="bits"/> bits in float arithmetic (opset 17 has no bit cast), exact for
+            /// finite values: e = floor(log2 |x|) (corrected by one where the logarithm rounds across a power of two). From 9
+            /// bits, |x| is cut down to a multiple of 2^(max(e, -126) - (bits - 9)), the unit of its last mantissa bit kept;
+            /// below, the biased exponent e + 127 loses its low 9 - bits bits and the value is ±2^(that - 127), or 0. Infinities
+            /// are kept as the codec keeps them; a NaN stays a NaN from 9 bits up; -0 comes out +0.
+            /// </summary>
+            private string EmulateTruncation(string x, string name, int bits)
+            {
+                string abs = Node("Abs", [x], name + "/abs");
+                string log2 = Node("Div", [Node("Log", [abs], name + "/log"), Constant(MathF.Log(2))], name + "/log2");
+                string guess = Node("Floor", [log2], name + "/e_guess");
+                string power = Node("Pow", [Constant(2f), guess], name + "/power");
+                string below = Node("Sub", [guess, Constant(1f)], name + "/e_below");
+                string above = Node("Add", [guess, Constant(1f)], name + "/e_above");
+                string notBelow = Node("Where", [Node("LessOrEqual", [Node("Mul", [power, Constant(2f)], name + "/twice"), abs], name + "/over"), above, guess], name + "/e_up");
+                string exponent = Node("Where", [Node("Greater", [power, abs], name + "/under"), below, notBelow], name + "/e");
+                string negative = Node("Less", [x, Constant(0f)], name + "/negative");
+                if (bits >= WireEncoding.SignAndExponentBits)
+                {
+                    string lowest = Node("Max", [exponent, Constant(-126f)], name + "/e_normal");
+                    string unit = Node("Pow", [Constant(2f), Node("Sub", [lowest, Constant(bits - WireEncoding.SignAndExponentBits)], name + "/unit_exponent")], name + "/unit");
+                    string kept = Node("Mul", [Node("Floor", [Node("Div", [abs, unit], name + "/units")], name + "/whole_units"), unit], name + "/kept");
+                    string signed = Node("Where", [negative, Node("Neg", [kept], name + "/minus"), kept], name + "/signed");
+                    return Node("Where", [Node("IsInf", [x], name + "/infinite"), x, signed], name);
+                }
+
+                float step = 1 << (WireEncoding.SignAndExponentBits - bits);
+                string biased = Node("Min", [Node("Add", [Node("Max", [exponent, Constant(-127f)], name + "/e_floor"), Constant(127f)], name + "/biased"), Constant(255f)], name + "/biased_max");
+                string cut = Node("Mul", [Node("Floor", [Node("Div", [biased, Constant(step)], name + "/steps")], name + "/whole_steps"), Constant(step)], name + "/biased_kept");
+                string magnitude = Node("Where", [Node("Equal", [cut, Constant(0f)], name + "/zero"), Constant(0f), Node("Pow", [Constant(2f), Node("Sub", [cut, Constant(127f)], name + "/kept_exponent")], name + "/power_kept")], name + "/magnitude");
+                return Node("Where", [negative, Node("Neg", [magnitude], name + "/minus"), magnitude], name);
             }
 
             private string Conv(LayerInfo layer, string x, string output)

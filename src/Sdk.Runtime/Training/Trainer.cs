@@ -26,32 +26,38 @@ namespace Sdk.Runtime.Training;
 /// <para>Cut gradients are straight-through: the gradient of the value a receiving chip saw is taken as the gradient of
 /// the value the sending chip sent (the wire format's rounding passes it unchanged), and that gradient is itself packed
 /// in the cut's wire format on its way back.</para>
+/// <para>Data-parallel training (<see cref="TrainerOptions.DataParallel"/>) runs several replicas of the chips, each on a
+/// share of the batch, and exchanges weights and gradients between them (see <see cref="DataParallelOptions"/>); with
+/// one replica (the default) nothing is exchanged. Adaptive precision (<see cref="TrainerOptions.AdaptiveCuts"/>,
+/// <see cref="DataParallelOptions.AdaptiveWeights"/>) raises the bits of truncated tensors as training settles
+/// (<see cref="Precision"/>).</para>
 /// <para>Calls are serialised (one batch on the chips at a time). A trainer does not own the chip set.</para>
 /// </remarks>
 public sealed partial class Trainer : IDisposable
 {
     private readonly ChipSet _chipSet;
-    private readonly TrainingExecutor[] _chips;
+    private readonly Replica[] _replicas;
     private readonly CutTransport _transport;
+    private readonly WeightExchange _exchange;
     private readonly List<TrainableTensor> _trainable = new();
     private readonly Dictionary<string, float[]> _gradients = new(StringComparer.Ordinal);
     private readonly OptimizerState _optimizer;
     private readonly object _gate = new();
-    private readonly int _lossLayer;
-    private readonly int _lossInput;
-    private readonly int _classes;
-    private readonly int[][] _cutsBySource;
-    private readonly int[] _inputCuts;
     private readonly BatchLimit _batchLimit;
-    private float[] _lossGradient = Array.Empty<float>();
     private bool _disposed;
 
     private Trainer(NetworkPlan plan, ParameterSet parameters, ChipSet chips, TrainerOptions options)
     {
         chips.ThrowIfDisposed();
-        if (chips.Count != plan.Chips.Count)
+        options.DataParallel.Validate(plan);
+        var replicas = options.DataParallel.Replicas;
+        if (chips.Count != plan.Chips.Count * replicas)
         {
-            throw new ArgumentException($"Network '{plan.Name}' is planned for {plan.Chips.Count} chips, but the chip set has {chips.Count}.", nameof(chips));
+            throw new ArgumentException(
+                replicas == 1
+                    ? $"Network '{plan.Name}' is planned for {plan.Chips.Count} chips, but the chip set has {chips.Count}."
+                    : $"Network '{plan.Name}' is planned for {plan.Chips.Count} chips; {replicas} replicas need {plan.Chips.Count * replicas}, but the chip set has {chips.Count}.",
+                nameof(chips));
         }
 
         if (!ReferenceEquals(parameters.Plan, plan) && !parameters.Fits(plan))
@@ -72,6 +78,9 @@ public sealed partial class Trainer : IDisposable
         _chipSet = chips;
         Ledger = new TrafficLedger(plan);
         _transport = new CutTransport(plan, Ledger);
+        _exchange = new WeightExchange(plan, Ledger, options.DataParallel.Gradients);
+        Precision = new PrecisionPolicies(plan, options);
+        Precision.Apply(_transport);
         _batchLimit = new BatchLimit(plan);
         foreach (var p in parameters.Tensors.Where(p => p.Trainable))
         {
@@ -81,15 +90,15 @@ public sealed partial class Trainer : IDisposable
         }
 
         _optimizer = options.Optimizer.CreateState();
-        var state = new TrainingState(parameters, _gradients);
-        _chips = Enumerable.Range(0, plan.Chips.Count).Select(c => chips.Chips[c].CreateTraining(plan, c, state)).ToArray();
-        _cutsBySource = plan.Layers.Select(l => plan.Cuts.Where(c => c.SourceLayer == l.Index).Select(c => c.Index).ToArray()).ToArray();
-        _inputCuts = plan.Cuts.Where(c => c.IsInput).Select(c => c.Index).ToArray();
 
-        var last = plan.Output;
-        (_lossLayer, _lossInput) = last.Kind == LayerKind.Softmax ? (last.Index, 0) : (last.Index, -1);
-        var logitsShape = _lossInput < 0 ? last.OutputShape : last.Inputs[0] < 0 ? plan.InputShape : plan.Layers[last.Inputs[0]].OutputShape;
-        _classes = (int)Shapes.Elements(logitsShape);
+        // Replica 0 trains on the master parameters and gradients; the others on copies the exchange fills.
+        _replicas = new Replica[replicas];
+        for (var r = 0; r < replicas; r++)
+        {
+            var own = r == 0 ? parameters : new ParameterSet(plan);
+            var gradients = r == 0 ? _gradients : _gradients.ToDictionary(g => g.Key, g => new float[g.Value.Length], StringComparer.Ordinal);
+            _replicas[r] = new Replica(plan, own, gradients, chips.Chips.Skip(r * plan.Chips.Count).Take(plan.Chips.Count).ToArray());
+        }
     }
 
     public NetworkPlan Plan { get; }
@@ -99,8 +108,11 @@ public sealed partial class Trainer : IDisposable
 
     public TrainerOptions Options { get; }
 
-    /// <summary>Measured forward and backward traffic of every cut since creation (or the last reset).</summary>
+    /// <summary>Measured forward and backward traffic of every cut, and the replicas' exchange, since creation (or the last reset).</summary>
     public TrafficLedger Ledger { get; }
+
+    /// <summary>The adaptive precision of cuts and exchanged weights: the bits in force and their schedules.</summary>
+    public PrecisionPolicies Precision { get; }
 
     /// <summary>Optimiser updates done (restored by <see cref="LoadCheckpoint"/>).</summary>
     public long Step { get; private set; }
@@ -115,7 +127,7 @@ public sealed partial class Trainer : IDisposable
     public double LearningRate => Options.Schedule.At(Step);
 
     /// <summary>Classes of the loss: elements per sample of the logits.</summary>
-    public int Classes => _classes;
+    public int Classes => _replicas[0].Classes;
 
     /// <summary>Names of the trainable tensors, in plan order.</summary>
     public IReadOnlyList<string> TrainableParameters => _trainable.Select(t => t.Name).ToArray();
@@ -151,6 +163,7 @@ public sealed partial class Trainer : IDisposable
             var result = RunLocked(images, labels, batch, backward: true);
             _optimizer.Update(_trainable, result.LearningRate, Step + 1);
             Step++;
+            Precision.Observe(Parameters, _transport);
             return result;
         }
     }
@@ -188,109 +201,84 @@ public sealed partial class Trainer : IDisposable
         Validate(images, labels, batch);
         if (Options.NanPolicy == NanPolicy.Reject)
         {
-            RejectNaN(images, batch, "the input images");
+            RejectNaN(images, batch, "the input images", 0);
         }
 
-        foreach (var chip in _chips)
-        {
-            chip.Prepare(batch);
-            if (chip.ReadsInput)
-            {
-                chip.WriteInput(images);
-            }
-        }
-
-        // Forward: the input to the chips that read it elsewhere (forward only: the input takes no gradient, so
-        // the backward pass below, which walks the layers' cuts, never sends one back), then the plan's execution
-        // order, each cut sent right after its source layer.
-        foreach (var cut in _inputCuts)
-        {
-            _transport.Transfer(cut, CutDirection.Forward, batch, _chips[Plan.InputChip], _chips[Plan.Cuts[cut].ToChip]);
-        }
-
-        foreach (var layer in Plan.Layers)
-        {
-            _chips[layer.Chip].Forward(layer.Index, Seed, Step);
-            foreach (var cut in _cutsBySource[layer.Index])
-            {
-                var info = Plan.Cuts[cut];
-                _transport.Transfer(cut, CutDirection.Forward, batch, _chips[info.FromChip], _chips[info.ToChip]);
-            }
-        }
-
-        Ledger.CountForward(batch);
-
-        var lossChip = _chips[Plan.Layers[_lossLayer].Chip];
-        var logits = lossChip.ReadLogits(_lossLayer, _lossInput);
-        if (Options.NanPolicy == NanPolicy.Reject)
-        {
-            RejectNaN(logits, batch, $"the logits (layer '{Plan.Layers[_lossLayer].Name}'{(_lossInput < 0 ? string.Empty : ", input of the final softmax")})");
-        }
-
-        var correct = CountCorrect(logits, labels, batch);
         var learningRate = LearningRate;
-        if (!backward)
+        var inputSize = (int)Shapes.Elements(Plan.InputShape);
+        var loss = 0.0;
+        var correct = 0;
+        for (var r = 0; r < _replicas.Length; r++)
         {
-            var forwardLoss = Softmax.CrossEntropy(logits, labels, batch, _classes);
-            EndPass(backward: false);
-            return new TrainStepResult(forwardLoss, correct, batch, learningRate);
-        }
-
-        foreach (var chip in _chips)
-        {
-            chip.BeginBackward();
-        }
-
-        if (_lossGradient.Length < logits.Length)
-        {
-            _lossGradient = new float[logits.Length];
-        }
-
-        var gradLogits = _lossGradient.AsSpan(0, logits.Length);
-        var loss = Softmax.CrossEntropy(logits, labels, batch, _classes, gradLogits);
-        lossChip.WriteLogitsGradient(_lossLayer, _lossInput, gradLogits);
-
-        // Backward: reverse plan order; a cut's gradient goes back just before its source layer's backward, when
-        // every reader of the cut (all later in plan order) has added its share.
-        for (var i = Plan.Layers.Count - 1; i >= 0; i--)
-        {
-            foreach (var cut in _cutsBySource[i])
+            var (first, samples) = Share(r, batch);
+            if (samples == 0)
             {
-                var info = Plan.Cuts[cut];
-                _transport.Transfer(cut, CutDirection.Backward, batch, _chips[info.ToChip], _chips[info.FromChip]);
+                continue;
             }
 
-            if (i == _lossLayer && _lossInput >= 0)
+            var replica = _replicas[r];
+            if (r > 0)
             {
-                continue; // the final Softmax is part of the loss
+                _exchange.SendWeights(Parameters, replica.Parameters, Precision);
             }
 
-            _chips[Plan.Layers[i].Chip].Backward(i);
+            var logits = replica.Forward(images.Slice(first * inputSize, samples * inputSize), samples, Seed, Step, _transport);
+            if (Options.NanPolicy == NanPolicy.Reject)
+            {
+                RejectNaN(logits, samples, $"the logits (layer '{Plan.Layers[replica.LossLayer].Name}'{(replica.LossInput < 0 ? string.Empty : ", input of the final softmax")})", first);
+            }
+
+            var shareLabels = labels.Slice(first, samples);
+            correct += CountCorrect(logits, shareLabels, samples);
+            var shareLoss = backward ? replica.Backward(logits, shareLabels, samples, _transport) : Softmax.CrossEntropy(logits, shareLabels, samples, Classes);
+            replica.EndPass(backward); // before the gradients are reduced: a remote chip brings them home here
+            loss += _replicas.Length == 1 ? shareLoss : (double)shareLoss * samples / batch;
         }
 
-        Ledger.CountBackward(batch);
-        EndPass(backward: true);
-        return new TrainStepResult(loss, correct, batch, learningRate);
+        if (backward && _replicas.Length > 1)
+        {
+            ReduceGradients(batch);
+        }
+
+        return new TrainStepResult((float)loss, correct, batch, learningRate);
     }
 
-    /// <summary>Every chip's gradients and running statistics into the trainer's arrays (remote chips bring them home).</summary>
-    private void EndPass(bool backward)
+    /// <summary>The samples of replica <paramref name="r"/>: an even split in order, the first replicas one more when it does not divide.</summary>
+    private (int First, int Samples) Share(int r, int batch)
     {
-        foreach (var chip in _chips)
+        var size = batch / _replicas.Length;
+        var extra = batch % _replicas.Length;
+        return ((r * size) + Math.Min(r, extra), size + (r < extra ? 1 : 0));
+    }
+
+    /// <summary>The batch's mean gradient in the master's arrays: each replica's mean over its share, weighted by the share.</summary>
+    private void ReduceGradients(int batch)
+    {
+        var (_, own) = Share(0, batch);
+        foreach (var gradient in _gradients.Values)
         {
-            chip.EndPass(backward);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(gradient, (float)own / batch, gradient);
+        }
+
+        for (var r = 1; r < _replicas.Length; r++)
+        {
+            var (_, samples) = Share(r, batch);
+            if (samples > 0)
+            {
+                _exchange.AddGradients(_replicas[r].Gradients, _gradients, (float)samples / batch);
+            }
         }
     }
 
     /// <summary>Under <see cref="NanPolicy.Reject"/>: stops the step before anything is updated, naming the sample and element.</summary>
-    private void RejectNaN(ReadOnlySpan<float> values, int batch, string what)
+    private void RejectNaN(ReadOnlySpan<float> values, int batch, string what, int firstSample)
     {
         var index = NanPolicies.IndexOfNaN(values);
         if (index >= 0)
         {
             var perSample = values.Length / batch;
             throw new ArithmeticException(
-                $"Network '{Plan.Name}', step {Step}: NaN in {what} at element {index} (sample {index / perSample}, element {index % perSample} of it); NanPolicy.Reject stopped the step before any update.");
+                $"Network '{Plan.Name}', step {Step}: NaN in {what} at element {index} (sample {firstSample + (index / perSample)}, element {index % perSample} of it); NanPolicy.Reject stopped the step before any update.");
         }
     }
 
@@ -299,7 +287,7 @@ public sealed partial class Trainer : IDisposable
         var correct = 0;
         for (var n = 0; n < batch; n++)
         {
-            var row = logits.Slice(n * _classes, _classes);
+            var row = logits.Slice(n * Classes, Classes);
             var best = 0;
             for (var c = 1; c < row.Length; c++)
             {
@@ -334,9 +322,9 @@ public sealed partial class Trainer : IDisposable
 
         for (var n = 0; n < batch; n++)
         {
-            if ((uint)labels[n] >= (uint)_classes)
+            if ((uint)labels[n] >= (uint)Classes)
             {
-                throw new ArgumentOutOfRangeException(nameof(labels), labels[n], $"Network '{Plan.Name}': the label of sample {n} is outside [0, {_classes}).");
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[n], $"Network '{Plan.Name}': the label of sample {n} is outside [0, {Classes}).");
             }
         }
     }
@@ -354,9 +342,9 @@ public sealed partial class Trainer : IDisposable
             if (!_disposed)
             {
                 _disposed = true;
-                foreach (var chip in _chips)
+                foreach (var replica in _replicas)
                 {
-                    chip.Dispose();
+                    replica.Dispose();
                 }
             }
         }
@@ -382,6 +370,15 @@ public sealed record TrainerOptions
     /// on, <see cref="NanPolicy.Reject"/> throws before the step updates anything, naming the sample.
     /// </summary>
     public NanPolicy NanPolicy { get; init; }
+
+    /// <summary>
+    /// Cuts (by plan index) that travel truncated with adaptive precision instead of in the plan's encoding, from the
+    /// policy's start bits up; each watches the weights of <see cref="PrecisionWatch.LayerOf"/>. Empty by default.
+    /// </summary>
+    public IReadOnlyDictionary<int, AdaptivePrecision> AdaptiveCuts { get; init; } = new Dictionary<int, AdaptivePrecision>();
+
+    /// <summary>Replicas and their weight exchange (default: one replica, no exchange).</summary>
+    public DataParallelOptions DataParallel { get; init; } = new();
 }
 
 /// <summary>What one step computed: the mean loss over the batch, how many samples the logits classified correctly, and the learning rate used.</summary>

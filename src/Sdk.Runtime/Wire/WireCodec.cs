@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 
 namespace Sdk.Runtime.Wire;
 
@@ -12,12 +13,19 @@ namespace Sdk.Runtime.Wire;
 /// </summary>
 public abstract class WireCodec
 {
-    private static readonly WireCodec[] ByFormat = Table(new Float32Codec(), new Float16Codec(), new BFloat16Codec(), new Int8Codec());
+    private static readonly WireCodec[] Truncations = Enumerable.Range(1, WireEncoding.MaxBits).Select(b => new TruncatedCodec(b)).ToArray();
 
-    /// <summary>Every codec, in <see cref="WireFormat"/> order.</summary>
-    public static IReadOnlyList<WireCodec> All => ByFormat;
+    private static readonly WireCodec[] ByFormat = Table(new Float32Codec(), new Float16Codec(), new BFloat16Codec(), new Int8Codec(), Truncations[^1]);
+
+    private static readonly WireCodec[] Every = ByFormat.Where(c => c.Format != WireFormat.Truncated).Concat(Truncations).ToArray();
+
+    /// <summary>Every codec, in the order of <see cref="WireFormats.Encodings"/>: one per format, Truncated once per width (1 to 32 bits).</summary>
+    public static IReadOnlyList<WireCodec> All => Every;
 
     public abstract WireFormat Format { get; }
+
+    /// <summary>The format with its parameter (the bits of a truncation).</summary>
+    public virtual WireEncoding Encoding => Format;
 
     /// <summary>
     /// The length of this codec's layout for <paramref name="samples"/> samples of <paramref name="valuesPerSample"/>
@@ -26,11 +34,10 @@ public abstract class WireCodec
     /// </summary>
     public abstract long Bytes(int samples, long valuesPerSample);
 
-    /// <summary>The codec of <paramref name="format"/>.</summary>
-    public static WireCodec Of(WireFormat format) =>
-        WireFormats.IsDefined(format) && ByFormat[(int)format] is { } codec
-            ? codec
-            : throw new ArgumentOutOfRangeException(nameof(format), format, "No codec for this wire format.");
+    /// <summary>The codec of <paramref name="encoding"/> (a <see cref="WireFormat"/> converts to its encoding).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined format, or bits out of range for it.</exception>
+    public static WireCodec Of(WireEncoding encoding) =>
+        encoding.Validate().Format == WireFormat.Truncated ? Truncations[encoding.Bits - 1] : ByFormat[(int)encoding.Format];
 
     /// <summary>
     /// Packs <paramref name="samples"/> samples (<paramref name="values"/> holds them one after another) into
@@ -43,14 +50,14 @@ public abstract class WireCodec
     /// <exception cref="InvalidDataException"><paramref name="wire"/> does not hold exactly what the layout takes for that many values.</exception>
     public abstract void Unpack(ReadOnlySpan<byte> wire, int samples, Span<float> values);
 
-    public override string ToString() => Format.ToString();
+    public override string ToString() => Encoding.ToString();
 
     /// <summary>Checks that <paramref name="wire"/> has room for <paramref name="bytes"/> before a pack writes anything.</summary>
     protected void RequireRoom(Span<byte> wire, long bytes)
     {
         if (wire.Length < bytes)
         {
-            throw new ArgumentException($"{Format}: packing takes {bytes} bytes, but the wire buffer holds {wire.Length}.", nameof(wire));
+            throw new ArgumentException($"{Encoding}: packing takes {bytes} bytes, but the wire buffer holds {wire.Length}.", nameof(wire));
         }
     }
 
@@ -60,7 +67,7 @@ public abstract class WireCodec
         var bytes = Bytes(samples, values / Math.Max(samples, 1));
         if (wire.Length != bytes)
         {
-            throw new InvalidDataException($"{Format}: {samples} samples of {values / Math.Max(samples, 1)} values take {bytes} bytes on the wire, but {wire.Length} arrived.");
+            throw new InvalidDataException($"{Encoding}: {samples} samples of {values / Math.Max(samples, 1)} values take {bytes} bytes on the wire, but {wire.Length} arrived.");
         }
     }
 

@@ -47,6 +47,17 @@ Each chip and each direction of each link is a stage; streaming samples, the slo
 | link 1 → 2 | 56.4 | 56.4 |
 | link 2 → 1 | 0 | 56.4 |
 
+## Convolutions against the lower bound
+
+Off-chip traffic in bytes per sample at a batch of 32, against the least any dataflow moves with the chip's declared memory S (Chen et al., HPCA 2020; docs/lower-bound.md). The generated kernel reuses nothing; the CPU kernel is the vectorised backend's tiling on Vector256x6x16, one thread, whose own S is the memory it blocks for. × is traffic / bound; without a declared memory there is no bound (—).
+
+| # | layer | chip | convolution | S KiB | bound B | generated B | × | CPU tiling | CPU S KiB | CPU B | × | × own S |
+|---:|---|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|
+| 0 | Stem | 0 | 3→24, 5x5 /2, 16x16 | — | — | 3439680 | — | IndirectPositions | 28.3 | 57216 | — | 1.54 |
+| 1 | Body.encoder | 0 | 24→6, 1x1, 16x16 | — | — | 301056 | — | PointwiseGemm | 24.6 | 31296 | — | 1.02 |
+| 2 | Body.decoder | 1 | 6→24, 1x1, 16x16 | — | — | 319488 | — | PointwiseGemm | 6.6 | 31296 | — | 1.02 |
+| 3 | Body | 1 | 24→48, 3x3, 16x16 | — | — | 17891328 | — | IndirectPositions | 52.9 | 162816 | — | 2.17 |
+
 ## Layers
 
 | # | layer | kind | chip | inputs | output | parameters | MACs |

@@ -43,6 +43,17 @@ Each chip and each direction of each link is a stage; streaming samples, the slo
 | link 0 → 1 | 1.768 | 2.784 |
 | link 1 → 0 | 1.016 | 1.016 |
 
+## Convolutions against the lower bound
+
+Off-chip traffic in bytes per sample at a batch of 32, against the least any dataflow moves with the chip's declared memory S (Chen et al., HPCA 2020; docs/lower-bound.md). The generated kernel reuses nothing; the CPU kernel is the vectorised backend's tiling on Vector256x6x16, one thread, whose own S is the memory it blocks for. × is traffic / bound; without a declared memory there is no bound (—).
+
+| # | layer | chip | convolution | S KiB | bound B | generated B | × | CPU tiling | CPU S KiB | CPU B | × | × own S |
+|---:|---|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|
+| 0 | b0.Conv1 | 0 | 3→4, 3x3, 8x8 | — | — | 47488 | — | Im2ColGemm | 27.6 | 4002 | — | 2.22 |
+| 2 | b0.Conv2 | 0 | 4→4, 3x3, 8x8 | — | — | 62976 | — | Im2ColGemm | 36.8 | 4312 | — | 2.09 |
+| 5 | b1.Conv1 | 1 | 3→4, 3x3, 8x8 | — | — | 47488 | — | Im2ColGemm | 27.6 | 4002 | — | 2.22 |
+| 7 | b1.Conv2 | 1 | 4→4, 3x3, 8x8 | — | — | 62976 | — | Im2ColGemm | 36.8 | 4312 | — | 2.09 |
+
 ## Layers
 
 | # | layer | kind | chip | inputs | output | parameters | MACs |

@@ -42,6 +42,16 @@ Each chip and each direction of each link is a stage; streaming samples, the slo
 | link 0 → 1 | 18.384 | 18.384 |
 | link 1 → 0 | 0 | 18.384 |
 
+## Convolutions against the lower bound
+
+Off-chip traffic in bytes per sample at a batch of 32, against the least any dataflow moves with the chip's declared memory S (Chen et al., HPCA 2020; docs/lower-bound.md). The generated kernel reuses nothing; the CPU kernel is the vectorised backend's tiling on Vector256x6x16, one thread, whose own S is the memory it blocks for. × is traffic / bound; without a declared memory there is no bound (—).
+
+| # | layer | chip | convolution | S KiB | bound B | generated B | × | CPU tiling | CPU S KiB | CPU B | × | × own S |
+|---:|---|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|
+| 0 | Conv1 | 0 | 8→16, 3x3, 16x16 | — | — | 2183168 | — | IndirectPositions | 25.7 | 34816 | — | 1.41 |
+| 2 | Conv2 | 0 | 16→16, 3x3, 16x16 | — | — | 4349952 | — | IndirectPositions | 36.4 | 53248 | — | 1.61 |
+| 3 | Conv3 | 1 | 16→16, 3x3, 16x16, 4 groups | — | — | 1099776 | — | IndirectRows | 5.9 | 36224 | — | 1.10 |
+
 ## Layers
 
 | # | layer | kind | chip | inputs | output | parameters | MACs |

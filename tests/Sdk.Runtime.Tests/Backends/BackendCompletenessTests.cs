@@ -35,11 +35,13 @@ public class BackendCompletenessTests
     public void EveryWireFormatHasADefinitionAndAHostCodec()
     {
         var formats = Enum.GetValues<WireFormat>();
-        Assert.Equal(formats, WireFormats.All.Select(f => f.Format));
-        Assert.Equal(formats, WireCodec.All.Select(c => c.Format));
+        Assert.Equal(formats, WireFormats.All.Select(f => f.Format).Distinct());
+        Assert.Equal(WireFormats.Encodings, WireFormats.All.Select(f => f.Encoding));
+        Assert.Equal(WireFormats.Encodings, WireCodec.All.Select(c => c.Encoding));
+        Assert.Equal(Enumerable.Range(1, 32), WireFormats.Encodings.Where(e => e.Format == WireFormat.Truncated).Select(e => e.Bits));
     }
 
-    /// <summary>The codec's layout, what it writes and what it accepts, is the compiler's count for its format.</summary>
+    /// <summary>The codec's layout, what it writes and what it accepts, is the compiler's count for its encoding (every truncation width too).</summary>
     [Theory]
     [InlineData(1, 1)]
     [InlineData(7, 3)]
@@ -49,7 +51,7 @@ public class BackendCompletenessTests
         var values = Enumerable.Range(0, valuesPerSample * samples).Select(i => (float)Math.Sin(i)).ToArray();
         foreach (var codec in WireCodec.All)
         {
-            var predicted = WireFormats.Of(codec.Format).Bytes(valuesPerSample, samples);
+            var predicted = WireFormats.Of(codec.Encoding).Bytes(valuesPerSample, samples);
             Assert.Equal(predicted, codec.Bytes(samples, valuesPerSample));
             var wire = new byte[predicted + 16];
             Assert.Equal(predicted, codec.Pack(values, samples, wire));

@@ -458,9 +458,9 @@ public class PipelineTests
                 inner.Compute(layer);
             }
 
-            public override int Pack(int cut, CutDirection direction, Span<byte> wire) => inner.Pack(cut, direction, wire);
+            public override int Pack(int cut, CutDirection direction, WireEncoding encoding, Span<byte> wire) => inner.Pack(cut, direction, encoding, wire);
 
-            public override void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire) => inner.Unpack(cut, direction, wire);
+            public override void Unpack(int cut, CutDirection direction, WireEncoding encoding, ReadOnlySpan<byte> wire) => inner.Unpack(cut, direction, encoding, wire);
 
             public override void ReadOutput(int layer, Span<float> output) => inner.ReadOutput(layer, output);
 

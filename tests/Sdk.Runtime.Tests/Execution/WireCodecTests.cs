@@ -71,6 +71,45 @@ public class WireCodecTests
         Assert.All(back, v => Assert.False(float.IsNaN(v)));
     }
 
+    /// <summary>
+    /// Every truncation width: the ILGPU kernels (one thread per wire byte packing, one per value unpacking) write the
+    /// host codec's bytes, and read back what the host codec reads (NaNs, infinities and denormals among the values).
+    /// </summary>
+    [Fact]
+    public void CpuTruncationEqualsTheIlgpuKernelsByteAtEveryWidth()
+    {
+        const int Batch = 3;
+        var values = Values.ToArray();
+        values[6] = float.NaN;
+        values[7] = float.NegativeInfinity;
+        values[8] = BitConverter.UInt32BitsToSingle(0x007FFFFF); // a denormal
+        var perSample = values.Length / Batch;
+
+        using var chip = IlgpuChip.Cpu();
+        var accelerator = chip.Accelerator;
+        var pack = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<byte>, int, int>(PackTruncated);
+        var unpack = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<float>, int, int>(UnpackTruncated);
+        using var x = accelerator.Allocate1D(values);
+        using var y = accelerator.Allocate1D<float>(values.Length);
+        for (var bits = 1; bits <= 32; bits++)
+        {
+            var codec = WireCodec.Of(WireEncoding.Truncated(bits));
+            var cpu = new byte[codec.Bytes(Batch, perSample)];
+            Assert.Equal(cpu.Length, codec.Pack(values, Batch, cpu));
+
+            using var wire = accelerator.Allocate1D<byte>(cpu.Length);
+            pack(cpu.Length, x.View, wire.View, perSample, bits);
+            accelerator.Synchronize();
+            Assert.True(cpu.AsSpan().SequenceEqual(wire.GetAsArray1D()), $"{bits} bits: the kernel's bytes differ from the codec's");
+
+            unpack(values.Length, wire.View, y.View, perSample, bits);
+            accelerator.Synchronize();
+            var host = new float[values.Length];
+            codec.Unpack(cpu, Batch, host);
+            Assert.Equal(host.Select(BitConverter.SingleToUInt32Bits), y.GetAsArray1D().Select(BitConverter.SingleToUInt32Bits));
+        }
+    }
+
     [Fact]
     public void MixedBackendsComputeWhatOneBackendComputes()
     {
@@ -94,4 +133,8 @@ public class WireCodecTests
     private static void Quantize(Index1D i, ArrayView<float> x, ArrayView<float> s, ArrayView<sbyte> w, int n) => DeviceOps.Int8Quantize(i, x, s, w, n);
 
     private static void Copy(Index1D i, ArrayView<float> x, ArrayView<float> y) => DeviceOps.Copy(i, x, y);
+
+    private static void PackTruncated(Index1D i, ArrayView<float> x, ArrayView<byte> w, int n, int bits) => DeviceOps.PackTruncated(i, x, w, n, bits);
+
+    private static void UnpackTruncated(Index1D i, ArrayView<byte> w, ArrayView<float> x, int n, int bits) => DeviceOps.UnpackTruncated(i, w, x, n, bits);
 }

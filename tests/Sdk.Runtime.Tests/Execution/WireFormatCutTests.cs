@@ -17,8 +17,8 @@ public class WireFormatCutTests
 {
     private const int Batch = 3;
 
-    /// <summary>[6, 6, 6] per sample: 216 values; Int8 adds a 4-byte scale per sample.</summary>
-    private static readonly long[] BytesPerCut = { Batch * 216 * 4, Batch * 216 * 2, Batch * 216 * 2, Batch * (216 + 4) };
+    /// <summary>[6, 6, 6] per sample: 216 values; Int8 adds a 4-byte scale per sample; 19-bit truncation packs 216 x 19 bits into 513 bytes.</summary>
+    private static readonly long[] BytesPerCut = { Batch * 216 * 4, Batch * 216 * 2, Batch * 216 * 2, Batch * (216 + 4), Batch * 513 };
 
     [Fact]
     public void TheNetworkHasACutOfEveryFormat() =>

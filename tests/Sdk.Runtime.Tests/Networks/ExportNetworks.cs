@@ -99,7 +99,7 @@ namespace Sdk.Runtime.Tests.Networks
 
 namespace Sdk.Runtime.Tests.Networks
 {
-    // The output is exactly what chips 1, 2 and 3 receive of the input: Float16, BFloat16 and Int8 copies, side by side.
+    // The output is exactly what chips 1 to 5 receive of the input: Float16, BFloat16, Int8, 13-bit and 6-bit truncated copies, side by side.
     [Network(InputShape = new[] { 4, 4, 4 })]
     public partial class WireEcho
     {
@@ -107,7 +107,9 @@ namespace Sdk.Runtime.Tests.Networks
         [OnChip(1), Transfer(Format = WireFormat.Float16), Dropout(0, Input = nameof(Src))] public partial Layer Half { get; }
         [OnChip(2), Transfer(Format = WireFormat.BFloat16), Dropout(0, Input = nameof(Src))] public partial Layer Brain { get; }
         [OnChip(3), Transfer(Format = WireFormat.Int8), Dropout(0, Input = nameof(Src))] public partial Layer Quant { get; }
-        [Concat(nameof(Half), nameof(Brain), nameof(Quant))] public partial Layer All { get; }
+        [OnChip(4), Transfer(Format = WireFormat.Truncated, Bits = 13), Dropout(0, Input = nameof(Src))] public partial Layer Cut13 { get; }
+        [OnChip(5), Transfer(Format = WireFormat.Truncated, Bits = 6), Dropout(0, Input = nameof(Src))] public partial Layer Cut6 { get; }
+        [Concat(nameof(Half), nameof(Brain), nameof(Quant), nameof(Cut13), nameof(Cut6))] public partial Layer All { get; }
     }
 }
 

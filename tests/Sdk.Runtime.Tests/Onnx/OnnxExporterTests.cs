@@ -132,9 +132,9 @@ namespace Sdk.Runtime.Tests.Onnx
             // Each format alone moves what the receiver sees by more than the tolerance: the comparisons above would
             // notice an export that forgot one.
             float[] unrounded = new ReferenceInterpreter(plan, parameters, emulateWireFormats: false).Run(input, Batch);
-            foreach ((string format, int slice) in new[] { ("Float16", 0), ("BFloat16", 1), ("Int8", 2) })
+            foreach ((string format, int slice) in new[] { ("Float16", 0), ("BFloat16", 1), ("Int8", 2), ("Truncated(13)", 3), ("Truncated(6)", 4) })
             {
-                float[] Part(float[] all) => Enumerable.Range(0, Batch).SelectMany(n => all.Skip((n * 3 * size) + (slice * size)).Take(size)).ToArray();
+                float[] Part(float[] all) => Enumerable.Range(0, Batch).SelectMany(n => all.Skip((n * 5 * size) + (slice * size)).Take(size)).ToArray();
                 double effect = Tolerance.MaxRelativeError(Part(unrounded), Part(expected));
                 output.WriteLine($"WireEcho: {format} moves the received values by {effect:E2}");
                 Assert.True(effect > Tolerance.Default, $"{format}: {effect:E2}");

@@ -100,18 +100,22 @@ namespace Sdk.Runtime.Tests.Reference
                 ?? throw new InvalidOperationException($"'{reader.Name}' (chip {reader.Chip}) reads layer {source} (chip {fromChip}) but the plan has no such cut.");
             if (!wire.TryGetValue(cut.Index, out double[]? received))
             {
-                received = Transmit(value, cut.Format);
+                received = Transmit(value, cut.Encoding);
                 wire.Add(cut.Index, received);
             }
 
             return received;
         }
 
-        /// <summary>The values a tensor has after crossing a cut in <paramref name="format"/> (one sample).</summary>
-        public static double[] Transmit(double[] x, WireFormat format)
+        /// <summary>The values a tensor has after crossing a cut in <paramref name="encoding"/> (one sample).</summary>
+        public static double[] Transmit(double[] x, WireEncoding encoding)
         {
-            switch (format)
+            switch (encoding.Format)
             {
+                case WireFormat.Truncated:
+                    // The top bits of the float32, the rest zero: a mask, written here without the codec's bit stream.
+                    uint keep = encoding.Bits == 32 ? uint.MaxValue : ~(uint.MaxValue >> encoding.Bits);
+                    return x.Select(v => (double)BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits((float)v) & keep)).ToArray();
                 case WireFormat.Float32:
                     return x;
                 case WireFormat.Float16:
@@ -145,7 +149,7 @@ namespace Sdk.Runtime.Tests.Reference
                 }
 
                 default:
-                    throw new NotSupportedException($"Wire format {format}.");
+                    throw new NotSupportedException($"Wire format {encoding}.");
             }
         }
 

@@ -83,6 +83,24 @@ public sealed class FashionSampleCommandLineTests : IDisposable
     [InlineData("--resume", "--resume needs a value: a checkpoint file.")]
     public void A_missing_value(string option, string expected) => BadArgument(["--epochs", "1", option], expected);
 
+    [Theory]
+    [InlineData(new[] { "--replicas", "0" }, "--replicas: '0' is not an integer in [1, 64].")]
+    [InlineData(new[] { "--adaptive", "33" }, "--adaptive: '33' is not an integer in [1, 32].")]
+    [InlineData(new[] { "--adaptive", "12", "--threshold", "2" }, "--threshold: '2' is not a relative change in (0, 1], such as 1e-4.")]
+    [InlineData(new[] { "--adaptive", "12", "--threshold", "NaN" }, "--threshold: 'NaN' is not a relative change in (0, 1], such as 1e-4.")]
+    [InlineData(new[] { "--interval", "5" }, "--interval sets the adaptive policy: give --adaptive BITS too.")]
+    [InlineData(new[] { "--threshold", "1e-3" }, "--threshold sets the adaptive policy: give --adaptive BITS too.")]
+    public void Bad_replicas_or_adaptive_precision(string[] args, string expected) => BadArgument(args, expected);
+
+    [Fact]
+    public void Replicas_and_adaptive_precision_reach_the_options()
+    {
+        var options = SampleArguments.Parse(["--replicas", "2", "--adaptive", "12", "--interval", "10", "--threshold", "1e-3"]).Options;
+        Assert.Equal(new FashionOptions { Replicas = 2, Adaptive = new AdaptivePrecision(12, 1e-3, 10) }, options);
+        Assert.Equal(4, options.Chips);
+        Assert.Equal(new AdaptivePrecision(9), SampleArguments.Parse(["--adaptive", "9"]).Options.Adaptive); // the paper's 1e-4 and 30
+    }
+
     [Fact]
     public void An_option_where_a_value_belongs() =>
         BadArgument(["--lr", "--seed", "3"], "--lr: '--seed' is not a learning rate in (0, 1], such as 0.002.");

@@ -15,6 +15,12 @@ public sealed class CpuChip : ChipDevice
 
     public override string Name => "CPU (vectorised)";
 
+    /// <summary>
+    /// The GEMM blocking this machine's CPU chips run (the widest micro-kernel it accelerates), for the convolutions'
+    /// traffic against their lower bound on this machine: <c>ConvBounds.Of(plan, CpuChip.GemmTarget)</c>.
+    /// </summary>
+    public static CpuGemmTarget GemmTarget => GemmEngine.Target(GemmKernel.Auto);
+
     public override string Backend => BackendName;
 
     internal override InferenceExecutor CreateInference(NetworkPlan plan, int chip, ChipPrograms programs)

@@ -104,17 +104,17 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
 
     public override void Compute(int layer) => _steps[layer]!.Forward(Current.Inputs[layer], Current.Outputs[layer], Batch);
 
-    public override int Pack(int cut, CutDirection direction, Span<byte> wire)
+    public override int Pack(int cut, CutDirection direction, WireEncoding encoding, Span<byte> wire)
     {
         RequireForward(direction, cut);
         var info = Plan.Cuts[cut];
-        return WireCodec.Of(info.Format).Pack(info.IsInput ? Current.Input : Current.Outputs[info.SourceLayer], Batch, wire);
+        return WireCodec.Of(encoding).Pack(info.IsInput ? Current.Input : Current.Outputs[info.SourceLayer], Batch, wire);
     }
 
-    public override void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire)
+    public override void Unpack(int cut, CutDirection direction, WireEncoding encoding, ReadOnlySpan<byte> wire)
     {
         RequireForward(direction, cut);
-        WireCodec.Of(Plan.Cuts[cut].Format).Unpack(wire, Batch, Current.Received[cut]);
+        WireCodec.Of(encoding).Unpack(wire, Batch, Current.Received[cut]);
     }
 
     public override void ReadOutput(int layer, Span<float> output)

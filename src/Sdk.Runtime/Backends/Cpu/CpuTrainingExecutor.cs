@@ -112,14 +112,14 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
 
     /// <summary>
     /// Forward: packs the output of the cut's source layer (this chip sends it). Backward: packs the gradient of the
-    /// received cut tensor, summed over this chip's readers, in the format the cut's gradient travels in.
+    /// received cut tensor, summed over this chip's readers (the transport gives the encoding the gradient travels in).
     /// </summary>
-    public override int Pack(int cut, CutDirection direction, Span<byte> wire)
+    public override int Pack(int cut, CutDirection direction, WireEncoding encoding, Span<byte> wire)
     {
         var info = _plan.Cuts[cut];
         if (direction == CutDirection.Forward)
         {
-            return WireCodec.Of(info.Format).Pack(info.IsInput ? B.Input : B.Out[info.SourceLayer], Batch, wire);
+            return WireCodec.Of(encoding).Pack(info.IsInput ? B.Input : B.Out[info.SourceLayer], Batch, wire);
         }
 
         RequireGradient(info);
@@ -130,25 +130,25 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
             Array.Clear(b.Slots[slot]); // no reader produced a gradient: it is zero
         }
 
-        return WireCodec.Of(info.FormatDefinition.GradientFormat).Pack(b.Slots[slot], Batch, wire);
+        return WireCodec.Of(encoding).Pack(b.Slots[slot], Batch, wire);
     }
 
     /// <summary>
     /// Forward: unpacks into the tensor this chip's readers read. Backward: unpacks the gradient and adds it to the
     /// source layer's output gradient.
     /// </summary>
-    public override void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire)
+    public override void Unpack(int cut, CutDirection direction, WireEncoding encoding, ReadOnlySpan<byte> wire)
     {
         var info = _plan.Cuts[cut];
         if (direction == CutDirection.Forward)
         {
-            WireCodec.Of(info.Format).Unpack(wire, Batch, B.Received[cut]);
+            WireCodec.Of(encoding).Unpack(wire, Batch, B.Received[cut]);
             return;
         }
 
         RequireGradient(info);
         var target = BeginGradient(info.SourceLayer, out var accumulate);
-        WireCodec.Of(info.FormatDefinition.GradientFormat).Unpack(wire, Batch, target);
+        WireCodec.Of(encoding).Unpack(wire, Batch, target);
         EndGradient(info.SourceLayer, accumulate);
     }
 

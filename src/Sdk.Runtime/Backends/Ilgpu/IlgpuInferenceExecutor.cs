@@ -65,31 +65,42 @@ internal sealed class IlgpuInferenceExecutor : InferenceExecutor
     public override void Compute(int layer) => _program.Compute(layer, Buffers);
 
     /// <summary>Runs the cut's generated pack kernels and copies the wire buffer (the format's layout, as the host codec lays it out) to the host.</summary>
-    public override int Pack(int cut, CutDirection direction, Span<byte> wire)
+    public override int Pack(int cut, CutDirection direction, WireEncoding encoding, Span<byte> wire)
     {
         RequireForward(direction, cut);
+        RequirePlanEncoding(cut, encoding);
         _program.Pack(cut, Buffers);
         var device = Buffers.Wire(cut);
         if (wire.Length < device.Length)
         {
-            throw new ArgumentException($"{Plan.Cuts[cut].Format}: the device wrote {device.Length} bytes, but the wire buffer holds {wire.Length}.", nameof(wire));
+            throw new ArgumentException($"{encoding}: the device wrote {device.Length} bytes, but the wire buffer holds {wire.Length}.", nameof(wire));
         }
 
         device.CopyToCPU(wire[..(int)device.Length]);
         return (int)device.Length;
     }
 
-    public override void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire)
+    public override void Unpack(int cut, CutDirection direction, WireEncoding encoding, ReadOnlySpan<byte> wire)
     {
         RequireForward(direction, cut);
+        RequirePlanEncoding(cut, encoding);
         var device = Buffers.Wire(cut);
         if (wire.Length != device.Length)
         {
-            throw new System.IO.InvalidDataException($"{Plan.Cuts[cut].Format}: the layout of {Batch} samples takes {device.Length} bytes on the wire, but {wire.Length} arrived.");
+            throw new System.IO.InvalidDataException($"{encoding}: the layout of {Batch} samples takes {device.Length} bytes on the wire, but {wire.Length} arrived.");
         }
 
         device.CopyFromCPU(wire);
         _program.Unpack(cut, Buffers);
+    }
+
+    /// <summary>The generated kernels have the plan's encoding of every cut baked in: they pack no other.</summary>
+    private void RequirePlanEncoding(int cut, WireEncoding encoding)
+    {
+        if (encoding != Plan.Cuts[cut].Encoding)
+        {
+            throw new NotSupportedException($"Cut {cut}: the ILGPU kernels of this chip pack {Plan.Cuts[cut].Encoding}, the plan's encoding; they cannot send {encoding}.");
+        }
     }
 
     public override void ReadOutput(int layer, Span<float> output)

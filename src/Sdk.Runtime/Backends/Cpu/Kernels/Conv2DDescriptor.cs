@@ -57,6 +57,11 @@ namespace Sdk.Runtime.Backends.Cpu
         /// <summary>Multiply-accumulates per sample.</summary>
         public long MacsPerSample => (long)OutputSampleLength * (InChannels / Math.Max(1, Groups)) * KernelHeight * KernelWidth;
 
+        /// <summary>The convolution as the compiler core describes it (its lower bound and the CPU backend's model).</summary>
+        public ConvolutionShape Shape => new(
+            InChannels, InHeight, InWidth, OutChannels, KernelHeight, KernelWidth, StrideHeight, StrideWidth,
+            PadTop, PadLeft, PadBottom, PadRight, DilationHeight, DilationWidth, Groups);
+
         /// <summary>A square kernel with the same stride, padding and dilation in both directions.</summary>
         public static Conv2DDescriptor Square(
             int inChannels, int inHeight, int inWidth, int outChannels, int kernel,

@@ -31,10 +31,7 @@ namespace Sdk.Runtime.Backends.Cpu
     public sealed unsafe class ConvPlan
     {
         /// <summary>A GEMM narrower than this wastes tile columns and parallel tasks; samples are batched up to it.</summary>
-        public const int TargetGemmColumns = 256;
-
-        /// <summary>Upper bound for one thread's column matrix (floats), so batching samples never blows the caches.</summary>
-        private const long MaxColumnFloats = 2L << 20;
+        public const int TargetGemmColumns = CpuConvModel.TargetGemmColumns;
 
         /// <summary>Floats allocated past a buffer whose start is rounded up to 64 bytes (<see cref="PinAligned"/>).</summary>
         internal const int AlignmentSlack = 16;
@@ -55,61 +52,19 @@ namespace Sdk.Runtime.Backends.Cpu
             Kernel = GemmEngine.Resolve(kernel);
             _g = ConvGeometry.From(descriptor);
 
-            bool oneByOne = _g.KH == 1 && _g.KW == 1 && _g.SH == 1 && _g.SW == 1
-                && descriptor.PadTop == 0 && descriptor.PadLeft == 0 && descriptor.PadBottom == 0 && descriptor.PadRight == 0;
-            // One input plane per group (depthwise, or a single-channel input such as a grey image): a GEMM with
-            // K = KH·KW is all packing and no reuse, the direct stencil is several times faster.
-            if (_g.G == _g.C)
+            // The choice is the compiler core's model of this backend (CpuConvModel), so the build's traffic report
+            // counts the dataflow this plan runs.
+            var shape = descriptor.Shape;
+            var target = GemmEngine.Target(Kernel);
+            Algorithm = (ConvAlgorithm)CpuConvModel.Algorithm(shape, target);
+            if (Algorithm is ConvAlgorithm.IndirectPositions or ConvAlgorithm.IndirectRows)
             {
-                Algorithm = ConvAlgorithm.Depthwise;
-            }
-            else if (oneByOne)
-            {
-                Algorithm = ConvAlgorithm.PointwiseGemm;
-            }
-            else if (PositionConv.Applies(_g, Kernel))
-            {
-                // Measured against the others on ResNet-18's and the Fashion CNN's shapes, 2 threads: 1.05-1.37x at
-                // batch 32, 1.13-1.33x at batch 1 (14-wide rows fill every tile; broadcasts never straddle a line).
-                Algorithm = ConvAlgorithm.IndirectPositions;
                 _taps = _g.TapOffsets();
-            }
-            else if (RowConv.Applies(_g, Kernel))
-            {
-                Algorithm = ConvAlgorithm.IndirectRows;
-                _taps = _g.TapOffsets();
-            }
-            else
-            {
-                Algorithm = ConvAlgorithm.Im2ColGemm;
             }
 
+            SamplesPerGemm = CpuConvModel.SamplesPerGemm(shape, (CpuConvAlgorithm)Algorithm);
+            TransposedBelowBatch = CpuConvModel.TransposedBelowBatch(shape, target, (CpuConvAlgorithm)Algorithm, SamplesPerGemm);
             int ohw = _g.OHW;
-            int samples = Math.Max(1, (TargetGemmColumns + ohw - 1) / ohw);
-            while (samples > 1 && (long)_g.KG * ohw * samples > MaxColumnFloats)
-            {
-                samples--;
-            }
-
-            SamplesPerGemm = Algorithm is ConvAlgorithm.Depthwise or ConvAlgorithm.IndirectRows or ConvAlgorithm.IndirectPositions ? 1 : samples;
-
-            // Small maps and too few samples to fill a chunk: the GEMM would have fewer columns than a tile is wide.
-            // Then each sample is computed transposed, Yᵀ = colᵀ·Wᵀ: output positions become tile rows (MR), output
-            // channels tile columns (NR), with the weights packed once as shared B panels. The rule below is fixed here;
-            // a call only compares its batch with it.
-            int mr = GemmEngine.MR(Kernel), nr = GemmEngine.NR(Kernel);
-            TransposedBelowBatch = 0;
-            if (Algorithm != ConvAlgorithm.Depthwise && SamplesPerGemm > 1)
-            {
-                double transposedFill = GemmEngine.Fill(ohw, mr) * GemmEngine.Fill(_g.MG, nr);
-                for (int batch = 1; batch < SamplesPerGemm; batch++)
-                {
-                    if (GemmEngine.Fill(batch * ohw, nr) * 1.25 < transposedFill)
-                    {
-                        TransposedBelowBatch = batch + 1;
-                    }
-                }
-            }
             ColumnScratchLength = Algorithm switch
             {
                 ConvAlgorithm.Depthwise => (long)_g.PaddedHeight * _g.PaddedWidth * 2,
@@ -127,6 +82,12 @@ namespace Sdk.Runtime.Backends.Cpu
         public Conv2DDescriptor Descriptor { get; }
 
         public ConvAlgorithm Algorithm { get; }
+
+        /// <summary>
+        /// The compiler core's model of what this plan runs for <paramref name="batch"/> samples on <paramref name="threads"/>
+        /// threads: its loop nest, the memory it blocks for, and so its off-chip traffic (docs/lower-bound.md).
+        /// </summary>
+        public CpuConvChoice Dataflow(int batch, int threads = 1) => CpuConvModel.Choose(Descriptor.Shape, GemmEngine.Target(Kernel), batch, threads);
 
         /// <summary>The GEMM micro-kernel the plan uses.</summary>
         public GemmKernel Kernel { get; }

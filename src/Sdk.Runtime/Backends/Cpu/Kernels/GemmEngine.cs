@@ -36,6 +36,9 @@ namespace Sdk.Runtime.Backends.Cpu
             return GemmKernel.Vector128x8x8;
         }
 
+        /// <summary>The kernel's blocking as the compiler core's model of this backend knows it (same name).</summary>
+        public static CpuGemmTarget Target(GemmKernel kernel) => CpuGemmTarget.Find(Resolve(kernel).ToString())!;
+
         public static int MR(GemmKernel kernel) => Resolve(kernel) switch
         {
             GemmKernel.Vector512x8x32 => Kernel512x8x32.MR,

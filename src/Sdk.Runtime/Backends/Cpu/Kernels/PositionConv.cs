@@ -16,22 +16,13 @@ namespace Sdk.Runtime.Backends.Cpu
     internal static unsafe class PositionConv
     {
         /// <summary>Output channels of a tile: two AVX2 vectors.</summary>
-        public const int NR = 16;
+        public const int NR = CpuConvModel.IndirectChannels;
 
         /// <summary>Output positions of a tile: 12 accumulators, 2 weight vectors, one broadcast in flight.</summary>
         private const int MR = 6;
 
         /// <summary>Positions one task computes (a multiple of MR and of 8): its tile buffer, 15 KiB, stays in L1.</summary>
-        private const int MaxPositionsPerTask = 240;
-
-        /// <summary>
-        /// The AVX2 kernel; output channels that fill at least 3/4 of the 16-channel tiles; at least 64 output
-        /// positions (a smaller map is one task at batch 1, where im2col + GEMM splits over the cores); a depth of at
-        /// least 32 and a window larger than 1x1 (a 3-channel stem at batch 1, and 1x1 strided projections, whose
-        /// im2col is a plain subsample, at batch 32, measured up to 17% slower here than on the other algorithms).
-        /// </summary>
-        public static bool Applies(in ConvGeometry g, GemmKernel kernel) =>
-            kernel == GemmKernel.Vector256x6x16 && GemmEngine.Fill(g.MG, NR) >= 0.75 && g.OHW >= 64 && g.KG >= 32 && g.KH * g.KW > 1;
+        private const int MaxPositionsPerTask = CpuConvModel.PositionsPerTask;
 
         /// <summary>Floats of the packed weights of one group: 16-channel slivers, channels past MG zero.</summary>
         public static long PackedPerGroup(in ConvGeometry g) => (long)RoundUp(g.MG, NR) * g.KG;
@@ -70,18 +61,17 @@ namespace Sdk.Runtime.Backends.Cpu
             // tiles and whole 8x8 transposes), or of whole row pairs when a pool follows.
             int threads = CpuWorkerPool.AvailableThreads;
             int units = batch * g.G;
-            int wanted = units >= threads * 2 ? 1 : ((threads * 4) + units - 1) / units;
-            int ohw = g.OHW, perRun, runs;
+            int perRun, runs;
             if (poolHeight > 0)
             {
+                int wanted = units >= threads * 2 ? 1 : ((threads * 4) + units - 1) / units;
                 perRun = Math.Min(MaxPositionsPerTask / (2 * g.OW), (poolHeight + wanted - 1) / wanted); // pooled rows
                 runs = (poolHeight + perRun - 1) / perRun;
             }
             else
             {
-                runs = Math.Max((ohw + MaxPositionsPerTask - 1) / MaxPositionsPerTask, wanted);
-                perRun = Math.Min(MaxPositionsPerTask, RoundUp((ohw + runs - 1) / runs, 24));
-                runs = (ohw + perRun - 1) / perRun;
+                // The compiler core's model of this kernel splits the same way (its traffic is in the build's report).
+                (runs, perRun) = CpuConvModel.PositionSplit(g.OHW, units, threads);
             }
 
             var job = new PositionJob

@@ -11,7 +11,7 @@ namespace Sdk.Runtime.Backends.Cpu
     /// one row reads kernel tap k straight from there at a fixed offset (c·plane + kh·DH·wp + kw·DW), so op(B), the
     /// column matrix, is never generated nor packed. The weights are packed once as MR-row slivers over the whole
     /// depth. A row end that is not a multiple of 16 computes a full tile and stores the valid part (masked);
-    /// <see cref="Applies"/> keeps that waste small. Measured against implicit im2col + GEMM on the same kernel:
+    /// the choice (<see cref="CpuConvModel.Algorithm"/>) keeps that waste small. Measured against implicit im2col + GEMM on the same kernel:
     /// 10-25% faster on 14-, 16- and 32-wide rows at batch 1 and 32.
     /// </summary>
     internal static unsafe class RowConv
@@ -19,13 +19,6 @@ namespace Sdk.Runtime.Backends.Cpu
         public const int NR = 16;
 
         private const int MR = 6;
-
-        /// <summary>Stride-1 rows, at most ~15% of the tiles' columns wasted, the AVX2 kernel.</summary>
-        public static bool Applies(in ConvGeometry g, GemmKernel kernel)
-        {
-            int tiles = (g.OW + NR - 1) / NR;
-            return kernel == GemmKernel.Vector256x6x16 && g.SW == 1 && g.OW >= 12 && tiles * NR <= g.OW * 1.15;
-        }
 
         /// <summary>Floats of one task's padded input: the group's planes of one sample, plus slack for the last tile's over-read.</summary>
         public static long ScratchLength(in ConvGeometry g) => ((long)g.CG * g.PaddedHeight * g.PaddedWidth) + (2 * NR) + (g.KW * g.DW);
@@ -35,12 +28,13 @@ namespace Sdk.Runtime.Backends.Cpu
         {
             // Tasks are (sample, group, block of output rows): whole samples when there are enough of them, else
             // each sample's rows split so every thread has work.
+            // The compiler core's model of this kernel (whose traffic is in the build's report) splits the same way.
             int threads = CpuWorkerPool.AvailableThreads;
             int units = batch * g.G;
-            int blocks = units >= threads * 2 ? 1 : Math.Min(g.OH, ((threads * 4) + units - 1) / units);
+            int blocks = CpuConvModel.RowBlocks(g.OH, units, threads);
 
             // Output channels in blocks whose packed weights stay in L2 (~192 KiB) while every row tile passes.
-            int mc = Math.Max(MR, (192 * 1024 / 4 / Math.Max(1, g.KG)) / MR * MR);
+            int mc = CpuConvModel.RowChannelBlock(g.KG, MR);
             var job = new RowJob
             {
                 G = g,

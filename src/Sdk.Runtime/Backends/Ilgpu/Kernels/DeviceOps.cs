@@ -231,4 +231,43 @@ public static class DeviceOps
 
     public static void Int8Dequantize(int index, ArrayView<sbyte> wire, ArrayView<float> scales, ArrayView<float> x, int elements) =>
         x[index] = wire[index] * scales[index / elements];
+
+    /// <summary>
+    /// Index over wire bytes (batch x ceil(elements x bits / 8)): one byte of the truncation's bit stream, from the
+    /// values whose bits fall in it (at most 8 / bits + 2), each sample from a byte boundary (<c>TruncatedFormat</c>).
+    /// </summary>
+    public static void PackTruncated(int index, ArrayView<float> x, ArrayView<byte> wire, int elements, int bits)
+    {
+        var sampleBytes = (int)((((long)elements * bits) + 7) / 8);
+        var sample = index / sampleBytes;
+        var firstBit = (long)(index - (sample * sampleBytes)) * 8;
+        var value = 0u;
+        for (var v = (int)(firstBit / bits); v < elements && (long)v * bits < firstBit + 8; v++)
+        {
+            var top = (uint)Interop.FloatAsInt(x[(sample * elements) + v]) >> (32 - bits);
+            var offset = (int)(((long)v * bits) - firstBit);
+            value |= offset >= 0 ? top << offset : top >> -offset;
+        }
+
+        wire[index] = (byte)value;
+    }
+
+    /// <summary>Index over values: reads the value's bits (at most 5 bytes) and zero-fills the low ones.</summary>
+    public static void UnpackTruncated(int index, ArrayView<byte> wire, ArrayView<float> x, int elements, int bits)
+    {
+        var sampleBytes = (int)((((long)elements * bits) + 7) / 8);
+        var sample = index / elements;
+        var bit = (long)(index - (sample * elements)) * bits;
+        var first = (sample * sampleBytes) + (int)(bit / 8);
+        var shift = (int)(bit % 8);
+        var bytes = (shift + bits + 7) / 8;
+        var word = 0UL;
+        for (var b = 0; b < bytes; b++)
+        {
+            word |= (ulong)wire[first + b] << (8 * b);
+        }
+
+        var top = (uint)((word >> shift) & ((1UL << bits) - 1));
+        x[index] = Interop.IntAsFloat(top << (32 - bits));
+    }
 }

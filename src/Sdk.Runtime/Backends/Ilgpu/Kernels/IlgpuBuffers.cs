@@ -61,7 +61,7 @@ public sealed class IlgpuBuffers : IDisposable
             if (cut.ToChip == chip || cut.FromChip == chip)
             {
                 // The format's layout as the host codec writes it: the generated kernels write the same bytes.
-                _wires[cut.Index] = accelerator.Allocate1D<byte>(WireCodec.Of(cut.Format).Bytes(batch, Shapes.Elements(cut.Shape)));
+                _wires[cut.Index] = accelerator.Allocate1D<byte>(WireCodec.Of(cut.Encoding).Bytes(batch, Shapes.Elements(cut.Shape)));
             }
         }
     }

@@ -1,0 +1,338 @@
+using System;
+
+namespace Sdk.Compiler;
+
+/// <summary>The algorithms of the vectorised CPU backend's convolution (the runtime's <c>ConvAlgorithm</c>: same names and values).</summary>
+public enum CpuConvAlgorithm
+{
+    Im2ColGemm = 0,
+    PointwiseGemm = 1,
+    Depthwise = 2,
+    IndirectRows = 3,
+    IndirectPositions = 4,
+}
+
+/// <summary>
+/// What the vectorised CPU backend does with a convolution, described in the core so that the report (built by the
+/// generator, which knows no backend) can count its traffic: the algorithm and blocking for a shape, a batch and a
+/// thread count, as a <see cref="ConvTiling"/>, and the on-chip memory that tiling blocks for. The rules that choose
+/// (<see cref="Algorithm"/>, <see cref="SamplesPerGemm"/>, <see cref="TransposedBelowBatch"/>, <see cref="PositionSplit"/>,
+/// <see cref="RowBlocks"/>, <see cref="RowChannelBlock"/>) are the runtime's own: its <c>ConvPlan</c>, <c>PositionConv</c>
+/// and <c>RowConv</c> call them. The loop nests follow <c>PositionConv</c>, <c>RowConv</c>, <c>DepthwiseConv</c> and
+/// <c>GemmDriver.ComputeBlock</c>; <c>ConvModelAgreementTests</c> checks the blocking constants against the kernels'.
+/// </summary>
+public static class CpuConvModel
+{
+    /// <summary>A GEMM narrower than this is widened with more samples (the runtime's <c>ConvPlan.TargetGemmColumns</c> is this constant).</summary>
+    public const int TargetGemmColumns = 256;
+
+    /// <summary>The most floats of one thread's column matrix, so batching samples never blows the caches (<see cref="SamplesPerGemm"/>).</summary>
+    public const long MaxColumnFloats = 2L << 20;
+
+    /// <summary>Output positions of one indirect-positions task (its tile buffer, 15 KiB, stays in L1; <c>PositionConv.MaxPositionsPerTask</c> is this constant).</summary>
+    public const int PositionsPerTask = 240;
+
+    /// <summary>Output channels of the indirect kernels' register tile (two AVX2 vectors).</summary>
+    public const int IndirectChannels = 16;
+
+    /// <summary>The weights block the indirect-rows kernel keeps in L2 while every row tile passes (<c>RowConv.Forward</c>).</summary>
+    public const int RowWeightBytes = 192 * 1024;
+
+    public static CpuConvChoice Choose(ConvolutionShape shape, CpuGemmTarget target, int batch, int threads = 1)
+    {
+        if (!shape.IsValid || batch < 1 || threads < 1)
+        {
+            throw new ArgumentException($"No CPU plan for {shape} at batch {batch} on {threads} threads.");
+        }
+
+        var algorithm = Algorithm(shape, target);
+        var perGemm = SamplesPerGemm(shape, algorithm);
+        var transposedBelow = TransposedBelowBatch(shape, target, algorithm, perGemm);
+        var units = batch * shape.Groups;
+        return algorithm switch
+        {
+            CpuConvAlgorithm.Depthwise => Depthwise(shape, target),
+            CpuConvAlgorithm.IndirectPositions => Positions(shape, target, units, threads),
+            CpuConvAlgorithm.IndirectRows => Rows(shape, target, units, threads),
+            _ when batch < transposedBelow => Transposed(shape, target, algorithm, perGemm, transposedBelow),
+            _ => Gemm(shape, target, algorithm, perGemm, transposedBelow),
+        };
+    }
+
+    /// <summary>Samples side by side in one GEMM until it has <see cref="TargetGemmColumns"/> columns, its column matrix at most <see cref="MaxColumnFloats"/>; 1 for the direct algorithms.</summary>
+    public static int SamplesPerGemm(ConvolutionShape shape, CpuConvAlgorithm algorithm)
+    {
+        if (algorithm is CpuConvAlgorithm.Depthwise or CpuConvAlgorithm.IndirectRows or CpuConvAlgorithm.IndirectPositions)
+        {
+            return 1;
+        }
+
+        var ohw = shape.Positions;
+        var samples = Math.Max(1, (TargetGemmColumns + ohw - 1) / ohw);
+        while (samples > 1 && (long)shape.Depth * ohw * samples > MaxColumnFloats)
+        {
+            samples--;
+        }
+
+        return samples;
+    }
+
+    /// <summary>
+    /// Below this batch too few samples fill a GEMM's tiles, so each sample runs transposed, Yᵀ = colᵀ·Wᵀ (output
+    /// positions as tile rows, channels as tile columns); 0 when never.
+    /// </summary>
+    public static int TransposedBelowBatch(ConvolutionShape shape, CpuGemmTarget target, CpuConvAlgorithm algorithm, int samplesPerGemm)
+    {
+        var below = 0;
+        if (algorithm == CpuConvAlgorithm.Depthwise || samplesPerGemm <= 1)
+        {
+            return below;
+        }
+
+        var ohw = shape.Positions;
+        var transposedFill = Fill(ohw, target.MR) * Fill(shape.OutPerGroup, target.NR);
+        for (var b = 1; b < samplesPerGemm; b++)
+        {
+            if (Fill(b * ohw, target.NR) * 1.25 < transposedFill)
+            {
+                below = b + 1;
+            }
+        }
+
+        return below;
+    }
+
+    /// <summary>The share of tile slots a dimension of <paramref name="x"/> fills in tiles of <paramref name="tile"/> (<c>GemmEngine.Fill</c>).</summary>
+    public static double Fill(int x, int tile) => (double)x / RoundUp(x, tile);
+
+    /// <summary>
+    /// The algorithm for a shape: depthwise for one input channel per group (a GEMM with K = KH·KW is all packing, no
+    /// reuse); a plain GEMM for 1x1, stride 1, unpadded; on the AVX2 tile, indirect positions, then indirect rows, where
+    /// their tiles fill (measured faster there); im2col + GEMM otherwise.
+    /// </summary>
+    public static CpuConvAlgorithm Algorithm(ConvolutionShape s, CpuGemmTarget target)
+    {
+        var oneByOne = s.KernelHeight == 1 && s.KernelWidth == 1 && s.StrideHeight == 1 && s.StrideWidth == 1 &&
+            s.PadTop == 0 && s.PadLeft == 0 && s.PadBottom == 0 && s.PadRight == 0;
+        if (s.Groups == s.InChannels)
+        {
+            return CpuConvAlgorithm.Depthwise;
+        }
+
+        if (oneByOne)
+        {
+            return CpuConvAlgorithm.PointwiseGemm;
+        }
+
+        // Indirect positions: channels fill 3/4 of the 16-wide tiles; at least 64 positions (a smaller map is one task at
+        // batch 1, where im2col + GEMM splits over the cores); depth ≥ 32 and a real window (a 3-channel stem at batch 1
+        // and 1x1 strided projections at batch 32 measured up to 17% slower on it).
+        if (target.Indirect && Fill(s.OutPerGroup, IndirectChannels) >= 0.75 && s.Positions >= 64 && s.Depth >= 32 && s.Taps > 1)
+        {
+            return CpuConvAlgorithm.IndirectPositions;
+        }
+
+        // Indirect rows: stride-1 rows of at least 12 outputs, at most 15% of the 16-column tiles wasted.
+        var tiles = (s.OutWidth + 15) / 16;
+        if (target.Indirect && s.StrideWidth == 1 && s.OutWidth >= 12 && tiles * 16 <= s.OutWidth * 1.15)
+        {
+            return CpuConvAlgorithm.IndirectRows;
+        }
+
+        return CpuConvAlgorithm.Im2ColGemm;
+    }
+
+    /// <summary>Each (sample, channel) plane: its input plane copied once, zero-padded, and the stencil over it.</summary>
+    private static CpuConvChoice Depthwise(ConvolutionShape s, CpuGemmTarget target)
+    {
+        var tiling = new ConvTiling
+        {
+            Name = "depthwise stencil",
+            RunPositions = s.Positions,
+            Channels = s.OutPerGroup,
+            Depth = s.Depth,
+            InputResident = true,
+            WholeRows = true,
+        };
+        return new CpuConvChoice(CpuConvAlgorithm.Depthwise, target, tiling, (long)PaddedHeight(s) * PaddedWidth(s))
+        {
+            Blocking = $"one padded {PaddedHeight(s)}x{PaddedWidth(s)} plane",
+        };
+    }
+
+    /// <summary>
+    /// Tasks of a sample's consecutive output positions (<c>PositionConv.Split</c>): their input rows copied once into
+    /// padded planes, then every 16-channel sliver of the weights, the whole depth summed in registers per 6 positions.
+    /// </summary>
+    private static CpuConvChoice Positions(ConvolutionShape s, CpuGemmTarget target, int units, int threads)
+    {
+        var (_, perRun) = PositionSplit(s.Positions, units, threads);
+        var tiling = new ConvTiling
+        {
+            Name = "indirect positions",
+            RunPositions = perRun,
+            Channels = IndirectChannels,
+            ChannelRounding = IndirectChannels,
+            Depth = s.Depth,
+            InputResident = true,
+            WholeRows = true,
+        };
+        var rows = MostRowsRead(s, perRun);
+        var words = ((long)s.InPerGroup * rows * PaddedWidth(s)) + ((long)IndirectChannels * s.Depth) + (PositionsPerTask * IndirectChannels);
+        return new CpuConvChoice(CpuConvAlgorithm.IndirectPositions, target, tiling, words)
+        {
+            PositionsPerTask = perRun,
+            Blocking = $"{perRun} positions x 16 channels per task; input rows, a 16 x {s.Depth} weight sliver and a 240 x 16 tile buffer on chip",
+        };
+    }
+
+    /// <summary>
+    /// Tasks of whole output rows (<c>RowConv.Blocks</c>): their input rows copied once, then blocks of output channels whose
+    /// packed weights stay in L2 (<c>RowConv.ChannelBlock</c>), every 16-column row tile over the whole depth in registers.
+    /// </summary>
+    private static CpuConvChoice Rows(ConvolutionShape s, CpuGemmTarget target, int units, int threads)
+    {
+        var blocks = RowBlocks(s.OutHeight, units, threads);
+        var rowsPerBlock = (s.OutHeight + blocks - 1) / blocks;
+        var channels = RowChannelBlock(s.Depth, target.MR);
+        var tiling = new ConvTiling
+        {
+            Name = "indirect rows",
+            RunPositions = rowsPerBlock * s.OutWidth,
+            Channels = channels,
+            ChannelRounding = target.MR,
+            Depth = s.Depth,
+            InputResident = true,
+            WholeRows = true,
+        };
+        var rows = ((rowsPerBlock - 1) * s.StrideHeight) + ((s.KernelHeight - 1) * s.DilationHeight) + 1;
+        var words = ((long)s.InPerGroup * rows * PaddedWidth(s)) + ((long)RoundUp(Math.Min(channels, s.OutPerGroup), target.MR) * s.Depth);
+        return new CpuConvChoice(CpuConvAlgorithm.IndirectRows, target, tiling, words)
+        {
+            RowsPerTask = rowsPerBlock,
+            ChannelBlock = channels,
+            Blocking = $"{rowsPerBlock} output rows per task, {Math.Min(channels, s.OutPerGroup)} output channels per weight block in L2",
+        };
+    }
+
+    /// <summary>
+    /// One GEMM per chunk of samples and group, W·columns, with the column matrix generated while packing (BLIS order:
+    /// NC columns, KC-deep panels of B, MC-row blocks of the packed weights; C goes back to memory after every panel).
+    /// </summary>
+    private static CpuConvChoice Gemm(ConvolutionShape s, CpuGemmTarget target, CpuConvAlgorithm algorithm, int perGemm, int transposedBelow)
+    {
+        var tiling = new ConvTiling
+        {
+            Name = algorithm == CpuConvAlgorithm.PointwiseGemm ? "pointwise GEMM" : "im2col + GEMM",
+            RunPositions = target.NC,
+            ChunkSamples = perGemm,
+            Channels = target.MC,
+            ChannelRounding = target.MR,
+            Depth = target.KC,
+            DepthOutside = true,
+            OutputsCopied = perGemm > 1,
+        };
+        var columns = RoundUp((int)Math.Min(target.NC, (long)perGemm * s.Positions), target.NR);
+        var depth = Math.Min(target.KC, s.Depth);
+        var words = ((long)depth * columns) + ((long)RoundUp(Math.Min(target.MC, s.OutPerGroup), target.MR) * depth);
+        return new CpuConvChoice(algorithm, target, tiling, words)
+        {
+            SamplesPerGemm = perGemm,
+            TransposedBelowBatch = transposedBelow,
+            Blocking = $"{perGemm} sample(s) per GEMM; a {depth} x {columns} panel of columns and a {Math.Min(target.MC, s.OutPerGroup)} x {depth} block of weights",
+        };
+    }
+
+    /// <summary>
+    /// A batch below <see cref="CpuConvChoice.TransposedBelowBatch"/>: per sample, the column matrix written out and packed,
+    /// then Yᵀ = colᵀ·Wᵀ against the weights packed once as B; partial sums go back to memory after every KC panel.
+    /// </summary>
+    private static CpuConvChoice Transposed(ConvolutionShape s, CpuGemmTarget target, CpuConvAlgorithm algorithm, int perGemm, int transposedBelow)
+    {
+        var tiling = new ConvTiling
+        {
+            Name = "transposed GEMM",
+            RunPositions = s.Positions,
+            Channels = target.NC,
+            ChannelRounding = target.NR,
+            Depth = target.KC,
+            DepthOutside = true,
+            InputResident = true,
+        };
+        var depth = Math.Min(target.KC, s.Depth);
+        var words = ((long)s.Depth * s.Positions) + ((long)s.Depth * RoundUp(s.Positions, target.MR)) + ((long)depth * RoundUp(Math.Min(target.NC, s.OutPerGroup), target.NR));
+        return new CpuConvChoice(algorithm, target, tiling, words)
+        {
+            SamplesPerGemm = perGemm,
+            TransposedBelowBatch = transposedBelow,
+            Transposed = true,
+            Blocking = $"per sample: the {s.Depth} x {s.Positions} column matrix and its packed copy, {depth}-deep panels of the weights",
+        };
+    }
+
+    /// <summary>
+    /// The tasks of indirect positions: runs of a multiple of 24 positions (whole 6-position tiles and 8x8 transposes),
+    /// at most <see cref="PositionsPerTask"/>; whole maps when there are enough (sample, group) units to keep every thread
+    /// busy, else enough runs for about four tasks per thread.
+    /// </summary>
+    public static (int Runs, int PerRun) PositionSplit(int positions, int units, int threads)
+    {
+        var wanted = units >= threads * 2 ? 1 : ((threads * 4) + units - 1) / units;
+        var runs = Math.Max((positions + PositionsPerTask - 1) / PositionsPerTask, wanted);
+        var perRun = Math.Min(PositionsPerTask, RoundUp((positions + runs - 1) / runs, 24));
+        return ((positions + perRun - 1) / perRun, perRun);
+    }
+
+    /// <summary>The tasks of indirect rows per (sample, group): 1 when there are enough units for every thread, else the rows split for about four tasks per thread.</summary>
+    public static int RowBlocks(int outHeight, int units, int threads) =>
+        units >= threads * 2 ? 1 : Math.Min(outHeight, ((threads * 4) + units - 1) / units);
+
+    /// <summary>Output channels per block of indirect rows: as many as fill <see cref="RowWeightBytes"/> of packed weights, a multiple of MR.</summary>
+    public static int RowChannelBlock(int depth, int mr) => Math.Max(mr, RowWeightBytes / 4 / Math.Max(1, depth) / mr * mr);
+
+    /// <summary>Rows of the padded input the positions of one run read, at most (<c>ConvGeometry.PadGroupRows</c>).</summary>
+    private static int MostRowsRead(ConvolutionShape s, int perRun)
+    {
+        var most = 0;
+        for (var q0 = 0; q0 < s.Positions; q0 += perRun)
+        {
+            var oh0 = q0 / s.OutWidth;
+            var oh1 = ((Math.Min(s.Positions, q0 + perRun) - 1) / s.OutWidth) + 1;
+            most = Math.Max(most, ((oh1 - 1 - oh0) * s.StrideHeight) + ((s.KernelHeight - 1) * s.DilationHeight) + 1);
+        }
+
+        return most;
+    }
+
+    private static int PaddedHeight(ConvolutionShape s) => ((s.OutHeight - 1) * s.StrideHeight) + ((s.KernelHeight - 1) * s.DilationHeight) + 1;
+
+    private static int PaddedWidth(ConvolutionShape s) => ((s.OutWidth - 1) * s.StrideWidth) + ((s.KernelWidth - 1) * s.DilationWidth) + 1;
+
+    private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+}
+
+/// <summary>The CPU backend's plan of one convolution, as the core models it.</summary>
+/// <param name="Tiling">Its loop nest (traffic: <see cref="ConvTiling.Traffic"/>).</param>
+/// <param name="WorkingSetWords">The on-chip memory its blocking keeps: the buffers it fills and means to stay in cache.</param>
+public sealed record CpuConvChoice(CpuConvAlgorithm Algorithm, CpuGemmTarget Target, ConvTiling Tiling, long WorkingSetWords)
+{
+    public int SamplesPerGemm { get; init; } = 1;
+
+    /// <summary>Batches below this run each sample as a transposed GEMM; 0 when never.</summary>
+    public int TransposedBelowBatch { get; init; }
+
+    /// <summary>This batch runs transposed.</summary>
+    public bool Transposed { get; init; }
+
+    /// <summary>Indirect positions: output positions per task.</summary>
+    public int PositionsPerTask { get; init; }
+
+    /// <summary>Indirect rows: output rows per task.</summary>
+    public int RowsPerTask { get; init; }
+
+    /// <summary>Indirect rows: output channels per block of weights kept in L2.</summary>
+    public int ChannelBlock { get; init; }
+
+    /// <summary>The blocking in words, for the report.</summary>
+    public string Blocking { get; init; } = "";
+}

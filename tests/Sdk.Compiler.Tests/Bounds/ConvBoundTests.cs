@@ -1,0 +1,146 @@
+using System;
+using System.Linq;
+
+namespace Sdk.Compiler.Tests.Bounds;
+
+/// <summary>
+/// The lower bound and the CPU model on ResNet-18 (CIFAR: 3x32x32, 1x1 projections), with the arithmetic written out
+/// here rather than taken from the code under test: batch 32, float32 words, on-chip memory S of 64 KiB (16384 words,
+/// where the paper's term binds) and 1 MiB (262144 words, where reading everything once binds).
+/// </summary>
+public class ConvBoundTests
+{
+    private const int Batch = 32;
+    private const long Small = 64 * 1024 / 4;
+    private const long Large = 1024 * 1024 / 4;
+
+    /// <summary>
+    /// Each 3x3 convolution: (input channels, input size, output channels, stride). Padding 1, so along an axis of n
+    /// outputs the real taps are 3n − 2 at stride 1 (the first and last output each have one tap in the padding) and
+    /// 3n − 1 at stride 2 (only the first: 2(n − 1) − 1 + 2 = 2n − 1 is the last input). R = 9 at stride 1, 9/4 at 2.
+    /// </summary>
+    [Theory]
+    //          C    H    M  stride  words     expected total words
+    [InlineData(3, 32, 64, 1, Small, 2197184L)]     // stem: 32·3·32·32 + 64·3·9 = 100032 loads + 32·64·32·32 = 2097152 outputs beat 2·32·64·3·94²/√(9·16384) = 282752
+    [InlineData(64, 32, 64, 1, Small, 6032043L)]    // ⌈2·32·64·64·94² / √(9·16384)⌉ = ⌈2·1158152192 / 384⌉ = ⌈6032042.67⌉
+    [InlineData(64, 32, 128, 2, Small, 6032043L)]   // ⌈2·32·128·64·47² / √(2.25·16384)⌉ = ⌈2·579076096 / 192⌉
+    [InlineData(128, 16, 128, 1, Small, 5778091L)]  // ⌈2·32·128·128·46² / 384⌉ = ⌈2·1109393408 / 384⌉ = ⌈5778090.67⌉
+    [InlineData(128, 16, 256, 2, Small, 5778091L)]  // ⌈2·32·256·128·23² / 192⌉ = ⌈2·554696704 / 192⌉
+    [InlineData(256, 8, 256, 1, Small, 5286571L)]   // ⌈2·32·256·256·22² / 384⌉ = ⌈2·1015021568 / 384⌉ = ⌈5286570.67⌉
+    [InlineData(256, 8, 512, 2, Small, 5286571L)]   // ⌈2·32·512·256·11² / 192⌉ = ⌈2·507510784 / 192⌉
+    [InlineData(512, 4, 512, 1, Small, 4369067L)]   // ⌈2·32·512·512·10² / 384⌉ = ⌈2·838860800 / 384⌉ = ⌈4369066.67⌉
+    [InlineData(64, 32, 64, 1, Large, 4231168L)]    // 2·1158152192/1536 = 1508010.7 < 32·64·32·32 + 64·64·9 + 32·64·32·32 = 2097152 + 36864 + 2097152
+    [InlineData(64, 32, 128, 2, Large, 3219456L)]   // 2097152 + 128·64·9 + 32·128·16·16 = 2097152 + 73728 + 1048576
+    [InlineData(128, 16, 128, 1, Large, 2244608L)]  // 32·128·16·16 + 128·128·9 + 32·128·16·16 = 1048576 + 147456 + 1048576
+    [InlineData(128, 16, 256, 2, Large, 1867776L)]  // 1048576 + 256·128·9 + 32·256·8·8 = 1048576 + 294912 + 524288
+    [InlineData(256, 8, 256, 1, Large, 1638400L)]   // 524288 + 256·256·9 + 524288 = 524288 + 589824 + 524288
+    [InlineData(256, 8, 512, 2, Large, 1966080L)]   // 524288 + 512·256·9 + 32·512·4·4 = 524288 + 1179648 + 262144
+    [InlineData(512, 4, 512, 1, Large, 2883584L)]   // 32·512·4·4 + 512·512·9 + 262144 = 262144 + 2359296 + 262144
+    public void ResNet18ThreeByThreeConvolutions(int c, int h, int m, int stride, long words, long expected)
+    {
+        var shape = ConvolutionShape.Square(c, h, h, m, 3, stride, padding: 1);
+        var bound = ConvBound.Of(shape, Batch, words);
+
+        Assert.Equal(expected, bound.Total);
+        Assert.Equal(stride == 1 ? 9 : 2.25, bound.Reuse);
+        var taps = stride == 1 ? (3 * (h / stride)) - 2 : (3 * (h / stride)) - 1;
+        Assert.Equal((long)Batch * m * c * taps * taps, bound.Macs);
+    }
+
+    /// <summary>
+    /// Through a compiled plan, in bytes per sample. A chip must hold its parameters (SDK0020), so the whole ResNet on one
+    /// chip needs 64 MiB (16777216 words): reading everything once binds, and the paper's tile is clipped to the layer.
+    /// </summary>
+    [Fact]
+    public void ThePlanReportsTheBoundPerSampleAndTheTileThatReachesIt()
+    {
+        var plan = NetworkPlan.Compile(ResNet18.Spec(memoryKiB: 65536));
+        var conv = plan.ConvolutionBounds.Single(b => b.Name == "L1B1Conv1");
+
+        Assert.Equal(16777216, conv.ChipWords);
+        Assert.Equal(4231168L * 4 / 32, ConvBounds.Bytes(conv.Bound!.Total, conv.Batch)); // as at 1 MiB above: 528896 B
+        // z = round(√(16777216 / 9)) = 1365, clipped to the 64 channels; 16777216 / 64 positions, clipped to 32 samples of 32x32.
+        Assert.Equal(new ConvTile(32, 32, 32, 64), conv.Tile);
+        Assert.Equal(20, plan.ConvolutionBounds.Count); // stem, 16 3x3, 3 projections
+    }
+
+    /// <summary>The paper's tile at 64 KiB: z = round(√(16384 / 9)) = round(42.67) = 43 channels; 16384 / 43 = 381 positions, 11 rows of 32.</summary>
+    [Fact]
+    public void ThePapersTileBalancesPositionsAgainstChannels()
+    {
+        Assert.Equal(new ConvTile(1, 11, 32, 43), ConvBound.OptimalTile(ConvolutionShape.Square(64, 32, 32, 64, 3, padding: 1), Batch, Small));
+    }
+
+    /// <summary>
+    /// L1B1Conv1 on the AVX2 kernel: indirect positions, runs of 216 positions (1024 / 240 → 5 runs, ⌈1024/5⌉ = 205
+    /// rounded up to 24s = 216). Per sample: input rows copied whole, 32 wide, 64 channels: runs cover output rows 0-6,
+    /// 6-13, 13-20, 20-26, 27-31, reading input rows 0-7, 5-14, 12-21, 19-27, 26-31 = 8 + 10 + 10 + 9 + 6 = 43 rows;
+    /// the weights (64 x 576) once per run; each output once.
+    /// </summary>
+    [Fact]
+    public void TheCpuModelCountsTheIndirectPositionsKernel()
+    {
+        var shape = ConvolutionShape.Square(64, 32, 32, 64, 3, padding: 1);
+        var choice = CpuConvModel.Choose(shape, CpuGemmTarget.Vector256, Batch);
+        var traffic = choice.Tiling.Traffic(shape, Batch);
+
+        Assert.Equal(CpuConvAlgorithm.IndirectPositions, choice.Algorithm);
+        Assert.Equal(216, choice.PositionsPerTask);
+        Assert.Equal(Batch * 43L * 32 * 64, traffic.InputLoads);
+        Assert.Equal(Batch * 5L * 64 * 576, traffic.WeightLoads);
+        Assert.Equal(Batch * 64L * 1024, traffic.OutputStores);
+        Assert.Equal(0, traffic.OutputLoads);
+
+        // On chip: at most 10 input rows of the padded width 34, a 16 x 576 weight sliver, the 240 x 16 tile buffer.
+        Assert.Equal((64L * 10 * 34) + (16 * 576) + (240 * 16), choice.WorkingSetWords);
+    }
+
+    /// <summary>
+    /// L4B1Conv2 (512 → 512, 4x4) on AVX2: im2col + GEMM over 16 samples (256 columns). Per GEMM: one 2048-column block,
+    /// ⌈4608 / 256⌉ = 18 depth panels, ⌈512 / 192⌉ = 3 row blocks of the weights (192, 192 and 128 rows, the last packed
+    /// with zero rows up to 132, a multiple of the 6-row tile): the packed weights once per GEMM, partial sums stored after each panel and read back for the 17 after the first, the
+    /// 16 samples' outputs copied out of scratch.
+    /// </summary>
+    [Fact]
+    public void TheCpuModelCountsTheBlockedGemm()
+    {
+        var shape = ConvolutionShape.Square(512, 4, 4, 512, 3, padding: 1);
+        var choice = CpuConvModel.Choose(shape, CpuGemmTarget.Vector256, Batch);
+        var traffic = choice.Tiling.Traffic(shape, Batch);
+        var gemms = Batch / 16;
+        var outputs = 512L * 256;
+
+        Assert.Equal(CpuConvAlgorithm.Im2ColGemm, choice.Algorithm);
+        Assert.Equal(16, choice.SamplesPerGemm);
+        Assert.Equal(gemms * (192L + 192 + 132) * 4608, traffic.WeightLoads);
+        Assert.Equal(gemms * ((18 * outputs) + outputs), traffic.OutputStores);
+        Assert.Equal(gemms * ((17 * outputs) + outputs), traffic.OutputLoads);
+
+        // Each panel's inputs: what the taps of its 256 depth rows (channel = row / 9, tap = row % 9) read over the 4x4 map.
+        var panelInputs = Enumerable.Range(0, 18).Sum(p =>
+            Enumerable.Range(p * 256, 256)
+                .SelectMany(row => Enumerable.Range(0, 16).Select(q => (Channel: row / 9, Ih: (q / 4) - 1 + (row % 9 / 3), Iw: (q % 4) - 1 + (row % 3))))
+                .Where(x => x.Ih is >= 0 and < 4 && x.Iw is >= 0 and < 4)
+                .Distinct()
+                .Count());
+        Assert.Equal(gemms * 16L * panelInputs, traffic.InputLoads);
+    }
+
+    /// <summary>A chip that declares no memory has no bound: the report shows the kernels' traffic and the CPU tiling's own ratio only.</summary>
+    [Fact]
+    public void WithoutDeclaredMemoryThereIsNoBoundAtTheChip()
+    {
+        var plan = NetworkPlan.Compile(ResNet18.Spec(memoryKiB: 0));
+        var conv = plan.ConvolutionBounds.First();
+
+        Assert.Null(conv.ChipWords);
+        Assert.Null(conv.Bound);
+        Assert.Null(conv.Tile);
+        Assert.Null(conv.GeneratedRatio);
+        Assert.Null(conv.CpuChipRatio);
+        Assert.True(conv.CpuRatio > 0);
+        Assert.Contains("| 0 | Stem | 0 | 3→64, 3x3, 32x32 | — | — |", plan.TrafficMarkdown, StringComparison.Ordinal);
+        Assert.Contains("\"chipMemoryBytes\": null", plan.TrafficJson, StringComparison.Ordinal);
+        Assert.DoesNotContain(NetworkCompiler.Compile(ResNet18.Spec(memoryKiB: 0)).Diagnostics, d => d.Id is "SDK0046" or "SDK0047");
+    }
+}
