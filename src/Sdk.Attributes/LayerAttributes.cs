@@ -8,7 +8,7 @@ namespace Sdk
     [Conditional("SDK_KEEP_ATTRIBUTES")]
     public abstract class LayerAttribute : Attribute
     {
-        /// <summary>The layer this one reads (use <c>nameof</c>). Default: the previously declared layer, or the network input for the first.</summary>
+        /// <summary>The layer this one reads (use <c>nameof</c>, or <see cref="Network.Input"/> for the network input). Default: the previously declared layer, or the network input for the first.</summary>
         public string? Input { get; set; }
     }
 

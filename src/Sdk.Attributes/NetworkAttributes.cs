@@ -18,6 +18,16 @@ namespace Sdk
         public PlacementMode Placement { get; set; }
     }
 
+    /// <summary>Names the network itself in layer attributes.</summary>
+    public static class Network
+    {
+        /// <summary>
+        /// The network input, for a layer's <c>Input</c> or a merge's names: <c>[Conv2D(8, Input = Network.Input)]</c>.
+        /// Not a C# identifier, so no layer can have this name. It carries no gradient back in training.
+        /// </summary>
+        public const string Input = "(input)";
+    }
+
     /// <summary>Describes one chip. Optional: without any <c>[Chip]</c>, chips are implied by <see cref="OnChipAttribute"/>.</summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     [Conditional("SDK_KEEP_ATTRIBUTES")]
@@ -82,6 +92,43 @@ namespace Sdk
     {
         /// <summary>Channels / narrowed channels; at least 1.</summary>
         public int Ratio { get; set; } = 1;
+    }
+
+    /// <summary>
+    /// Starts a branch: this layer and every later one, until the next <c>[Branch]</c> or the merge layer, run on
+    /// chip <see cref="Chip"/> and read only the network input, their own branch and the layers declared before the
+    /// branches. The branches end at their merge: the first later layer with <c>[OnChip]</c>, a <c>Concat</c> or
+    /// <c>Add</c> that reads every branch.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+    [Conditional("SDK_KEEP_ATTRIBUTES")]
+    public sealed class BranchAttribute : Attribute
+    {
+        public BranchAttribute(int chip) => Chip = chip;
+
+        /// <summary>The chip the branch runs on (each branch on its own chip).</summary>
+        public int Chip { get; }
+    }
+
+    /// <summary>
+    /// Low-communication parallelism (LCP): the compiler derives a network of <see cref="Branches"/> copies of this
+    /// one's layers up to <see cref="LastBranchLayer"/>, each with its widths (filters, units, groups) divided by
+    /// the branch count, copy <c>i</c> on chip <c>i</c>; the copies meet in a <c>Concat</c> on
+    /// <see cref="MergeChip"/>, which the remaining layers read. Every chip gets the network input once; only
+    /// the branches' last tensors cross to the merge.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    [Conditional("SDK_KEEP_ATTRIBUTES")]
+    public sealed class LcpAttribute : Attribute
+    {
+        /// <summary>How many branches (chips 0 to Branches - 1); at least 2.</summary>
+        public int Branches { get; set; }
+
+        /// <summary>The last layer copied into every branch (use <c>nameof</c>). Default: the layer before the first Dense.</summary>
+        public string? LastBranchLayer { get; set; }
+
+        /// <summary>The chip of the merge and of every layer after it. Default: chip 0.</summary>
+        public int MergeChip { get; set; }
     }
 
     /// <summary>Sets the wire format of the tensors that cross a cut into this layer.</summary>

@@ -15,7 +15,8 @@ namespace Sdk.Generator;
 /// <summary>
 /// The model compiler's build-time front end: <c>[Network]</c> class in; plan, layer bodies, traffic report,
 /// per-chip kernels and diagnostics out. Parsing (Roslyn symbols to a location-free <see cref="NetworkSpec"/>)
-/// then the compiler core's stages (<see cref="NetworkPlacement"/>, then <see cref="NetworkCompiler"/>) then Emit.
+/// then the compiler core's stages (<see cref="LcpTransform"/> and <see cref="NetworkPlacement"/>, then
+/// <see cref="NetworkCompiler"/>) then Emit.
 /// Diagnostics and sources are separate outputs, and placement and compilation see no source locations, so an
 /// edit that only moves text (a comment) re-reports diagnostics at their new places and recomputes nothing.
 /// </summary>
@@ -51,10 +52,10 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Where(static p => p.Network is not null)
             .Select(static (p, _) => p.Network!)
             .WithTrackingName(Steps.Network)
-            .Select(static (n, _) => new PlacedNetwork(n, Guard(
-                () => n.Compilable ? NetworkPlacement.Place(n.Spec) : new PlacementOutcome(null, EquatableArray<CompilerDiagnostic>.Empty),
+            .Select(static (n, _) => Guard(
+                () => Place(n),
                 n.Spec.Name,
-                d => new PlacementOutcome(null, EquatableArray.Of(d)))))
+                d => new PlacedNetwork(n, new LcpOutcome(null, EquatableArray<CompilerDiagnostic>.Empty, EquatableArray<int>.Empty), new PlacementOutcome(null, EquatableArray.Of(d)))))
             .WithTrackingName(Steps.Place)
             .Select(static (p, _) => Guard(
                 () => NetworkEmitter.Emit(p),
@@ -86,6 +87,19 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 spc.AddSource(file.HintName, file.Text);
             }
         });
+    }
+
+    /// <summary>The core's stages before compilation: the <c>[Lcp]</c> branches derived (if asked for), then placement.</summary>
+    private static PlacedNetwork Place(NetworkInput network)
+    {
+        var none = new PlacementOutcome(null, EquatableArray<CompilerDiagnostic>.Empty);
+        if (!network.Compilable)
+        {
+            return new PlacedNetwork(network, new LcpOutcome(null, EquatableArray<CompilerDiagnostic>.Empty, EquatableArray<int>.Empty), none);
+        }
+
+        var lcp = LcpTransform.Apply(network.Spec);
+        return new PlacedNetwork(network, lcp, lcp.Spec is { } derived ? NetworkPlacement.Place(derived) : none);
     }
 
     private static EquatableArray<DiagnosticInfo> Locate(ImmutableArray<ParsedNetwork> parsed, ImmutableArray<GeneratorOutput> compiled)

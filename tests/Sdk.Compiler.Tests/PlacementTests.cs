@@ -56,16 +56,18 @@ public class PlacementTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void TheOptimumEqualsBruteForceOnRandomHeterogeneousNetworks(bool training)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void TheOptimumEqualsBruteForceOnRandomHeterogeneousNetworks(bool training, bool readsInput)
     {
         var random = new Random(7);
         var compared = 0;
         for (var trial = 0; trial < 120; trial++)
         {
             var chips = random.Next(1, 4);
-            var spec = RandomNetworks.Create(random, chips) with { Placement = training ? PlacementMode.AutoTraining : PlacementMode.Auto };
+            var spec = RandomNetworks.Create(random, chips, readsInput) with { Placement = training ? PlacementMode.AutoTraining : PlacementMode.Auto };
             var outcome = NetworkPlacement.Place(spec);
             var resolved = LayerResolver.Resolve(spec with { Layers = spec.Layers.Select(l => l with { OnChip = null }).ToEquatableArray() }, null, new())!;
             var costs = new PipelineCosts(spec, resolved, training);

@@ -7,7 +7,8 @@ namespace Sdk.Compiler.Tests;
 /// <summary>Seeded random networks for property tests: image layers with skip edges, then a dense head; annotations and chips at random.</summary>
 internal static class RandomNetworks
 {
-    public static NetworkSpec Create(Random random, int chips)
+    /// <param name="readsInput">Let image layers also concatenate the network input (by name), so it may cross to later chips.</param>
+    public static NetworkSpec Create(Random random, int chips, bool readsInput = false)
     {
         var layers = new List<LayerSpec>();
         var shapes = new List<int[]>();
@@ -30,8 +31,12 @@ internal static class RandomNetworks
         var imageLayers = random.Next(3, 8);
         for (var i = 0; i < imageLayers; i++)
         {
-            switch (random.Next(6))
+            switch (random.Next(readsInput ? 7 : 6))
             {
+                case 6 when shape[1] == input[1] && shape[2] == input[2]:
+                    Add(LayerKind.Concat, LayerArguments.None, new[] { shape[0] + input[0], shape[1], shape[2] }, LayerSpec.Previous, LayerSpec.NetworkInput);
+                    layers[^1] = layers[^1] with { BottleneckRatio = null }; // the input crosses as it is (a bottleneck there is an error)
+                    break;
                 case 0:
                 case 1:
                     var filters = random.Next(1, 7);

@@ -4,13 +4,15 @@ using Sdk.Generator.Tests.Infrastructure;
 
 namespace Sdk.Generator.Tests;
 
-/// <summary>The generated code of three networks, compared with checked-in snapshots.</summary>
+/// <summary>The generated code of five networks, compared with checked-in snapshots.</summary>
 public class SnapshotTests
 {
     [Theory]
     [InlineData("FashionNet")]
     [InlineData("ResidualNet")]
     [InlineData("CompressedNet")]
+    [InlineData("BranchedNet")]
+    [InlineData("LcpNet")]
     public void GeneratedCodeMatchesSnapshot(string network)
     {
         var run = GeneratorHarness.Generate(GeneratorHarness.Network(network));

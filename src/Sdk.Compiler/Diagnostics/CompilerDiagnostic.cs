@@ -58,6 +58,8 @@ public enum TargetKind
     Link,
     /// <summary><c>Spec.Layers[Index]</c>, the attribute <see cref="DiagnosticTarget.Part"/>.</summary>
     Layer,
+    /// <summary>The <c>[Lcp]</c> attribute (and what it inserted, such as the merge layer).</summary>
+    Lcp,
 }
 
 /// <summary>Which attribute of a layer a diagnostic points at.</summary>
@@ -70,6 +72,7 @@ public enum LayerPart
     OnChip,
     Bottleneck,
     Transfer,
+    Branch,
 }
 
 public readonly record struct DiagnosticTarget(TargetKind Kind, int Index = -1, LayerPart Part = LayerPart.Attribute)
@@ -81,6 +84,8 @@ public readonly record struct DiagnosticTarget(TargetKind Kind, int Index = -1, 
     public static DiagnosticTarget Chip(int index) => new(TargetKind.Chip, index);
 
     public static DiagnosticTarget Link(int index) => new(TargetKind.Link, index);
+
+    public static DiagnosticTarget Lcp { get; } = new(TargetKind.Lcp);
 
     public static DiagnosticTarget Layer(int index, LayerPart part = LayerPart.Attribute) => new(TargetKind.Layer, index, part);
 }

@@ -172,6 +172,22 @@ public static class DiagnosticRules
         "SDK0041", "Declaration hides what the generated code uses",
         "'{0}' declared here hides the {1} of that name the generated code of network '{2}' uses (from global::System, global::Sdk or global::ILGPU); rename or move the declaration");
 
+    public static readonly DiagnosticRule InvalidLcp = Error(
+        "SDK0042", "Network cannot be split into [Lcp] branches",
+        "[Lcp(Branches = {1})] on '{0}': {2}");
+
+    public static readonly DiagnosticRule BranchesTouch = Error(
+        "SDK0043", "Branches touch before their merge",
+        "Layer '{0}' of branch {1} reads '{2}' of branch {3}; branches meet only at their merge layer (a Concat or Add with [OnChip] that reads every branch)");
+
+    public static readonly DiagnosticRule MergeOnNoChip = Error(
+        "SDK0044", "Merge of branches on no chip",
+        "{0} merges branches {1} on no chip: {2}");
+
+    public static readonly DiagnosticRule InvalidBranches = Error(
+        "SDK0045", "Invalid branches",
+        "Branches of '{0}': {1}");
+
     public static readonly DiagnosticRule ConvWorkingSetExceedsMemory = Warning(
         "SDK0046", "Convolution tiling does not fit the chip's memory",
         "Layer '{0}' on chip {1}: the vectorised CPU kernel ({2}) blocks for {3} B on chip, more than the {4} B the chip declares; with that memory the least traffic is {5} B per sample (batch {6}), reached by keeping {7} of partial sums ({8} B) on chip");
@@ -190,7 +206,8 @@ public static class DiagnosticRules
         ActivationsExceedMemory, CutOverBudget, CutSlowerThanCompute, CutTraffic, TrafficSummary, CutWithoutLink,
         NoLayers, TooFewInputs, ChipIdsNotContiguous, AnnotationWithoutLayer, AutoPlacement, BetterPlacementExists,
         PlacementFallback, PlacementImpossible, TensorTooLarge, ParameterTooLarge, ReservedName, UnsupportedNetworkClass,
-        UnknownLayerAttribute, InternalError, HiddenGeneratedReference, ConvWorkingSetExceedsMemory, ConvFarAboveBound,
+        UnknownLayerAttribute, InternalError, HiddenGeneratedReference, InvalidLcp, BranchesTouch, MergeOnNoChip, InvalidBranches,
+        ConvWorkingSetExceedsMemory, ConvFarAboveBound,
     };
 
     public static DiagnosticRule? Find(string id)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Sdk.Compiler;
 
@@ -52,6 +53,12 @@ public sealed partial class NetworkPlan
     /// <summary>The output layer (the last in execution order).</summary>
     public LayerInfo Output => Layers.Last;
 
+    /// <summary>
+    /// The chip the network input arrives at: the first layer's. Every other chip with a layer that reads the
+    /// input gets it over an input cut (<see cref="CutInfo.IsInput"/>) from this chip.
+    /// </summary>
+    public int InputChip => Layers[0].Chip;
+
     /// <summary>The traffic report (cuts, chip pairs, chips, layers) as Markdown; the same figures as the build's SDK0024 diagnostics.</summary>
     public string TrafficMarkdown => _markdown.Value;
 
@@ -99,6 +106,20 @@ public sealed partial class NetworkPlan
 
         return plan;
     }
+
+    /// <summary>
+    /// The low-communication variant of this network (<c>[Lcp]</c>, see <see cref="LcpTransform"/>): the layers up to
+    /// <paramref name="lastBranchLayer"/> (default: the one before the first Dense) copied into
+    /// <paramref name="branches"/> branches with their widths divided, branch b on chip b, merged on
+    /// <paramref name="mergeChip"/>. The branches place every layer, so this plan's <c>[OnChip]</c> choices are dropped.
+    /// </summary>
+    /// <exception cref="NetworkCompilationException">The variant cannot be made (SDK0042: a width does not divide, a chip is missing, ...).</exception>
+    public NetworkPlan WithLcp(int branches, string? lastBranchLayer = null, int mergeChip = 0) =>
+        Compile(Spec with
+        {
+            Lcp = new LcpSpec(branches, lastBranchLayer, mergeChip),
+            Layers = Spec.Layers.Select(l => l with { OnChip = null }).ToEquatableArray(),
+        });
 
     public LayerInfo Layer(string name)
     {
@@ -249,16 +270,23 @@ public sealed record LayerInfo
 
 /// <summary>
 /// A tensor sent from one chip to another: the output of <see cref="SourceLayer"/> (a bottleneck encoder when
-/// <see cref="BottleneckRatio"/> &gt; 1), sent once for all its readers on <see cref="ToChip"/>.
+/// <see cref="BottleneckRatio"/> &gt; 1), or the network input (<see cref="IsInput"/>), sent once for all its
+/// readers on <see cref="ToChip"/>.
 /// </summary>
 public sealed record CutInfo
 {
     public int Index { get; internal init; }
 
-    /// <summary>Plan index of the layer whose output crosses.</summary>
+    /// <summary>Plan index of the layer whose output crosses; -1 for the network input.</summary>
     public int SourceLayer { get; internal init; }
 
-    /// <summary>The declared layer whose output crosses (before any bottleneck encoder).</summary>
+    /// <summary>
+    /// True when the tensor is the network input, sent from <see cref="NetworkPlan.InputChip"/> to a chip that
+    /// reads it. Training sends no gradient back over it: nothing before the input learns.
+    /// </summary>
+    public bool IsInput => SourceLayer < 0;
+
+    /// <summary>The declared layer whose output crosses (before any bottleneck encoder), or <c>Network.Input</c>.</summary>
     public string From { get; internal init; } = "";
 
     /// <summary>The declared layers on the receiving chip that read it.</summary>
@@ -281,7 +309,7 @@ public sealed record CutInfo
     /// <summary>Bytes of one sample's tensor on the wire, in <see cref="Encoding"/>.</summary>
     public long ForwardBytesPerSample { get; internal init; }
 
-    /// <summary>The gradient of the cut tensor, sent back in training (same shape and format).</summary>
+    /// <summary>The gradient of the cut tensor, sent back in training (same shape and format); 0 for the network input.</summary>
     public long BackwardBytesPerSample { get; internal init; }
 
     /// <summary>Modelled time of one sample on the declared link (latency + bytes / bandwidth); null without a link.</summary>
@@ -295,8 +323,8 @@ public sealed record CutInfo
     /// <summary>Bytes the forward tensor of <paramref name="samples"/> samples takes on the wire.</summary>
     public long ForwardBytes(long samples) => Bytes(Encoding, samples);
 
-    /// <summary>Bytes its gradient takes on the wire (training).</summary>
-    public long BackwardBytes(long samples) => Bytes(FormatDefinition.GradientFormat, samples);
+    /// <summary>Bytes its gradient takes on the wire (training); 0 for the network input.</summary>
+    public long BackwardBytes(long samples) => IsInput ? 0 : Bytes(FormatDefinition.GradientFormat, samples);
 
     /// <summary>Bytes this cut's tensor of <paramref name="samples"/> samples takes in <paramref name="encoding"/> (another than the plan's: adaptive precision in training).</summary>
     public long Bytes(WireEncoding encoding, long samples) => WireFormats.Of(encoding).Bytes(Elements, samples);

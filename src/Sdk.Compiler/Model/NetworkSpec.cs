@@ -8,13 +8,15 @@ namespace Sdk.Compiler;
 /// <param name="Name">The network's name (the class name).</param>
 /// <param name="InputShape">One sample: <c>{ C, H, W }</c> or <c>{ N }</c>.</param>
 /// <param name="Layers">In declaration order, which is data-flow order.</param>
+/// <param name="Lcp">The <c>[Lcp]</c> request: derive the branched network first (<see cref="LcpTransform"/>); null: none.</param>
 public sealed record NetworkSpec(
     string Name,
     EquatableArray<int> InputShape,
     PlacementMode Placement,
     EquatableArray<ChipSpec> Chips,
     EquatableArray<LinkSpec> Links,
-    EquatableArray<LayerSpec> Layers)
+    EquatableArray<LayerSpec> Layers,
+    LcpSpec? Lcp = null)
 {
     /// <summary>The index of the layer named <paramref name="name"/>, or -1.</summary>
     public int IndexOf(string name)
@@ -39,6 +41,10 @@ public sealed record ChipSpec(int Id, string? Name = null, double Gflops = 0, lo
     public string DisplayName => Name ?? "chip" + Id;
 }
 
+/// <summary>What <c>[Lcp]</c> asks for: see <see cref="LcpTransform"/>.</summary>
+/// <param name="LastBranchLayer">The last layer copied into the branches; null: the layer before the first Dense.</param>
+public sealed record LcpSpec(int Branches, string? LastBranchLayer = null, int MergeChip = 0);
+
 /// <param name="BudgetBytesPerSample">The most bytes per sample one cut may send; 0 = no budget.</param>
 public sealed record LinkSpec(int ChipA, int ChipB, double GigabytesPerSecond, double LatencyMicroseconds = 0, long BudgetBytesPerSample = 0);
 
@@ -47,6 +53,7 @@ public sealed record LinkSpec(int ChipA, int ChipB, double GigabytesPerSecond, d
 /// <param name="OnChip">The chip from this layer on (until the next one that says); null: the previous layer's chip.</param>
 /// <param name="BottleneckRatio">Narrow the tensors crossing into this layer by this ratio; null: no bottleneck.</param>
 /// <param name="Transfer">Wire format (with its bits, for Truncated) of the tensors crossing into this layer; null: Float32.</param>
+/// <param name="Branch">This layer starts a branch on that chip (<c>[Branch]</c>, see <see cref="BranchChecks"/>); null: it does not.</param>
 public sealed record LayerSpec(
     string Name,
     LayerKind Kind,
@@ -54,10 +61,14 @@ public sealed record LayerSpec(
     EquatableArray<string> Inputs,
     int? OnChip = null,
     int? BottleneckRatio = null,
-    WireEncoding? Transfer = null)
+    WireEncoding? Transfer = null,
+    int? Branch = null)
 {
     /// <summary>In <see cref="Inputs"/>, the previously declared layer (or the network input for the first layer).</summary>
     public const string Previous = "";
+
+    /// <summary>In <see cref="Inputs"/>, the network input (<c>Sdk.Network.Input</c>); no layer can have this name.</summary>
+    public const string NetworkInput = Network.Input;
 
     /// <summary>A layer reading only the previous one.</summary>
     public static EquatableArray<string> ReadsPrevious { get; } = EquatableArray.Of(Previous);

@@ -43,7 +43,7 @@ public sealed record StageLoads(EquatableArray<double> Chips, EquatableArray<Lin
 /// minimises <see cref="StageLoads.MaxLoad"/>), the check of a hand placement (SDK0032) and the runtime's declared
 /// forecast all use it. A chip's load is its layers' FLOPs (training: forward and backward) at its declared
 /// GFLOP/s; a link's load, per direction, is the modelled time (latency + bytes / bandwidth) of every cut it carries,
-/// after bottlenecks and wire formats (training: and the gradients coming back). Links work beside the chips (a
+/// after bottlenecks and wire formats (training: and the gradients coming back; the network input's cuts send none). Links work beside the chips (a
 /// transfer does not stop either chip), as the runtime's pipelined executor emulates them.
 /// </summary>
 public static class CostModel
@@ -66,7 +66,7 @@ public static class CostModel
         {
             var link = plan.LinkBetween(cut.FromChip, cut.ToChip);
             Add(cut.FromChip, cut.ToChip, Seconds(link, cut.ForwardBytesPerSample, microBatch));
-            if (training)
+            if (training && !cut.IsInput)
             {
                 Add(cut.ToChip, cut.FromChip, Seconds(link, cut.BackwardBytesPerSample, microBatch));
             }

@@ -30,6 +30,13 @@ public static class NetworkPlacement
             return new PlacementOutcome(spec, diagnostics.ToEquatableArray());
         }
 
+        if (BranchChecks.HasBranches(spec))
+        {
+            diagnostics.Add(CompilerDiagnostic.Create(DiagnosticRules.PlacementImpossible, DiagnosticTarget.Network, spec.Name,
+                "its branches ([Branch]) fix the chips of their layers; remove Placement or the branches"));
+            return new PlacementOutcome(null, diagnostics.ToEquatableArray());
+        }
+
         if (spec.Chips.IsEmpty || spec.Chips.Any(c => !(c.Gflops > 0)))
         {
             diagnostics.Add(CompilerDiagnostic.Create(DiagnosticRules.PlacementImpossible, DiagnosticTarget.Network, spec.Name,
@@ -87,9 +94,11 @@ public static class NetworkPlacement
     /// <summary>Warns when the optimum beats a hand placement with declared speeds by more than 10%.</summary>
     private static void CheckHandPlacement(NetworkSpec spec, List<CompilerDiagnostic> diagnostics)
     {
-        if (spec.Chips.Count < 2 || spec.Chips.Any(c => !(c.Gflops > 0)) || spec.Links.IsEmpty)
+        if (spec.Chips.Count < 2 || spec.Chips.Any(c => !(c.Gflops > 0)) || spec.Links.IsEmpty || BranchChecks.HasBranches(spec))
         {
-            return; // nothing to compare: one chip, or no declared speeds and links to build the cost model from
+            // Nothing to compare: one chip, no declared speeds and links to build the cost model from, or
+            // branches, which are placed by design (one per chip), not as contiguous runs.
+            return;
         }
 
         var current = Evaluate(spec, training: false);

@@ -22,6 +22,7 @@ internal sealed class PipelineCosts : Sdk.Placement.IPipelineCosts
     private readonly long[] _stored;
     private readonly long[] _outputBytes;
     private readonly List<int>[] _readers;
+    private readonly int[][] _solverInputs;
     private readonly long[] _prefixFlops;
     private readonly double[] _speed;
     private readonly long[] _memoryBytes;
@@ -38,6 +39,10 @@ internal sealed class PipelineCosts : Sdk.Placement.IPipelineCosts
         _stored = new long[n];
         _outputBytes = new long[n];
         _readers = Enumerable.Range(0, n).Select(_ => new List<int>()).ToArray();
+
+        // The input arrives at the first layer's chip; a later reader of it depends, for the solver, on that
+        // layer, so the first layer's chip is in every frontier the input crosses (RunCost finds it there).
+        _solverInputs = layers.Select((l, i) => l.Inputs.Select(s => s < 0 && i > 0 ? 0 : s).Distinct().ToArray()).ToArray();
         for (var i = 0; i < n; i++)
         {
             var shapes = ShapesOf(i);
@@ -80,8 +85,8 @@ internal sealed class PipelineCosts : Sdk.Placement.IPipelineCosts
     /// <summary>True when the cost is training's (backward passes, gradients back over the links).</summary>
     public bool Training => _training;
 
-    /// <summary>Declared layers <paramref name="i"/> reads (-1: the network input).</summary>
-    public IReadOnlyList<int> Inputs(int i) => _layers[i].Inputs;
+    /// <summary>Declared layers <paramref name="i"/> reads (-1: the network input, for the first layer; later readers of the input read the first layer, where it arrives).</summary>
+    public IReadOnlyList<int> Inputs(int i) => _solverInputs[i];
 
     /// <summary>The compute time alone of the run: a lower bound of <see cref="RunCost"/> that never decreases as <paramref name="end"/> grows.</summary>
     public double RunLowerBound(int start, int end, int chip) => (_prefixFlops[end] - _prefixFlops[start]) / _speed[chip];
@@ -111,7 +116,7 @@ internal sealed class PipelineCosts : Sdk.Placement.IPipelineCosts
         var count = 0;
         foreach (var cut in run.Incoming)
         {
-            var from = frontierChips[frontier.IndexOf(cut.Source)];
+            var from = frontierChips[frontier.IndexOf(Math.Max(cut.Source, 0))];
             var link = _links[from, chip];
             if (link is null && !_spec.Links.IsEmpty)
             {
@@ -119,7 +124,7 @@ internal sealed class PipelineCosts : Sdk.Placement.IPipelineCosts
             }
 
             var forward = link is null ? 0 : Partitioner.Modelled(link, cut.ForwardBytes);
-            var backward = link is null ? 0 : Partitioner.Modelled(link, cut.BackwardBytes);
+            var backward = link is null || cut.Source < 0 ? 0 : Partitioner.Modelled(link, cut.BackwardBytes);
             var k = 0;
             while (k < count && links[k].From != from)
             {
@@ -154,7 +159,7 @@ internal sealed class PipelineCosts : Sdk.Placement.IPipelineCosts
         var links = new Dictionary<int, (double Forward, double Backward)>();
         foreach (var cut in run.Incoming)
         {
-            var from = frontierChips[frontier.IndexOf(cut.Source)];
+            var from = frontierChips[frontier.IndexOf(Math.Max(cut.Source, 0))];
             var link = _links[from, chip];
             if (link is null && !_spec.Links.IsEmpty)
             {
@@ -162,7 +167,7 @@ internal sealed class PipelineCosts : Sdk.Placement.IPipelineCosts
             }
 
             var (forward, backward) = links.TryGetValue(from, out var sum) ? sum : (0, 0);
-            links[from] = (forward + (link is null ? 0 : Partitioner.Modelled(link, cut.ForwardBytes)), backward + (link is null ? 0 : Partitioner.Modelled(link, cut.BackwardBytes)));
+            links[from] = (forward + (link is null ? 0 : Partitioner.Modelled(link, cut.ForwardBytes)), backward + (link is null || cut.Source < 0 ? 0 : Partitioner.Modelled(link, cut.BackwardBytes)));
         }
 
         return new RunFigures(run.Flops, run.MemoryBytes, links);
@@ -174,7 +179,7 @@ internal sealed class PipelineCosts : Sdk.Placement.IPipelineCosts
     /// </summary>
     private sealed record Run(long Flops, long MemoryBytes, Cut[] Incoming);
 
-    /// <summary>A cut into a run: its source layer and its bytes per sample forward and back.</summary>
+    /// <summary>A cut into a run: its source layer (-1: the network input) and its bytes per sample forward and back.</summary>
     private readonly record struct Cut(int Source, long ForwardBytes, long BackwardBytes);
 
     private Run? RunOf(int start, int end)
@@ -196,9 +201,21 @@ internal sealed class PipelineCosts : Sdk.Placement.IPipelineCosts
             stored += _stored[i];
         }
 
-        // Cuts into the run: one per earlier layer it reads, with what its readers here ask for.
+        // Cuts into the run: one per earlier layer it reads, with what its readers here ask for; the network
+        // input crosses as it is (no bottleneck, no gradient back) unless the run holds the first layer.
         var incoming = new List<Incoming>();
         var cuts = new List<Cut>();
+        var inputReaders = start == 0 ? new List<int>() : Enumerable.Range(start, end - start).Where(i => _layers[i].Inputs.Contains(-1)).ToList();
+        if (inputReaders.Count > 0)
+        {
+            if (!Settings(inputReaders, out var ratio, out var format) || ratio > 1)
+            {
+                return null;
+            }
+
+            cuts.Add(new Cut(-1, WireFormats.Of(format).BytesPerSample(Shapes.Elements(_spec.InputShape)), 0));
+        }
+
         for (var source = 0; source < start; source++)
         {
             var readers = _readers[source].Where(r => r >= start && r < end).ToList();

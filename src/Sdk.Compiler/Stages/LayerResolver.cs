@@ -24,10 +24,13 @@ internal static class LayerResolver
         for (var i = 0; i < spec.Layers.Count; i++)
         {
             var name = spec.Layers[i].Name;
-            if (!IsValidName(name) || indexOf.ContainsKey(name))
+            var problem = indexOf.ContainsKey(name) ? "another layer of the network has it"
+                : name == LayerSpec.NetworkInput ? "it names the network input (Network.Input)"
+                : !IsValidName(name) ? "a layer name is non-empty and has no control characters"
+                : null;
+            if (problem is not null)
             {
-                diagnostics.Add(CompilerDiagnostic.Create(DiagnosticRules.ReservedName, DiagnosticTarget.Layer(i, LayerPart.Property), SpecChecks.Escape(name), "a layer name",
-                    indexOf.ContainsKey(name) ? "another layer of the network has it" : "a layer name is non-empty and has no control characters"));
+                diagnostics.Add(CompilerDiagnostic.Create(DiagnosticRules.ReservedName, DiagnosticTarget.Layer(i, LayerPart.Property), SpecChecks.Escape(name), "a layer name", problem));
             }
 
             indexOf[name] = i;
@@ -39,11 +42,13 @@ internal static class LayerResolver
         for (var i = 0; i < spec.Layers.Count; i++)
         {
             var layer = spec.Layers[i];
-            chip = layer.OnChip ?? chip;
+            // A branch runs on its chip ([Branch] with [OnChip] on one layer is BranchChecks' error).
+            chip = layer.Branch ?? layer.OnChip ?? chip;
             if (chip < 0 || (chipIds is not null && !chipIds.Contains(chip)) || (chipIds is null && chip >= MaxImpliedChips))
             {
                 var declared = chipIds is null ? $"numbered from 0 (no [Chip] is declared; at most {MaxImpliedChips})" : string.Join(", ", chipIds.OrderBy(c => c));
-                diagnostics.Add(CompilerDiagnostic.Create(DiagnosticRules.UnknownChip, DiagnosticTarget.Layer(i, layer.OnChip is null ? LayerPart.Attribute : LayerPart.OnChip), layer.Name, chip, declared));
+                var part = layer.Branch is not null ? LayerPart.Branch : layer.OnChip is not null ? LayerPart.OnChip : LayerPart.Attribute;
+                diagnostics.Add(CompilerDiagnostic.Create(DiagnosticRules.UnknownChip, DiagnosticTarget.Layer(i, part), layer.Name, chip, declared));
                 chip = 0;
             }
 
@@ -74,6 +79,10 @@ internal static class LayerResolver
             if (name == LayerSpec.Previous)
             {
                 inputs[k] = i - 1;
+            }
+            else if (name == LayerSpec.NetworkInput)
+            {
+                inputs[k] = -1;
             }
             else if (!indexOf.TryGetValue(name, out inputs[k]))
             {
@@ -148,7 +157,7 @@ internal static class LayerResolver
         {
             if (source < 0)
             {
-                shapes.Add(("input", spec.InputShape));
+                shapes.Add((LayerSpec.NetworkInput, spec.InputShape));
             }
             else if (resolved[source].Shape.IsEmpty)
             {

@@ -10,25 +10,33 @@ public sealed record CompileResult(NetworkPlan? Plan, EquatableArray<CompilerDia
 }
 
 /// <summary>
-/// The compiler: spec in, plan out, in stages that each consume the previous one's output: network checks
-/// (<see cref="SpecChecks"/>), placement (<see cref="NetworkPlacement"/>, for <c>PlacementMode.Auto</c>), layers
+/// The compiler: spec in, plan out, in stages that each consume the previous one's output: branches
+/// (<see cref="LcpTransform"/>, for <c>[Lcp]</c>), placement (<see cref="NetworkPlacement"/>, for
+/// <c>PlacementMode.Auto</c>), network checks (<see cref="SpecChecks"/>, <see cref="BranchChecks"/>), layers
 /// (<see cref="LayerResolver"/>: chips, inputs, shapes), partition (<see cref="Partitioner"/>: cuts, bottlenecks,
 /// formats, counts), chips (<see cref="ChipTotals"/>), traffic (<see cref="TrafficChecks"/>). Pure and never
 /// throws on a bad network: every problem is a diagnostic.
 /// </summary>
 public static class NetworkCompiler
 {
-    /// <summary>Places the network when it asks for automatic placement, then compiles it.</summary>
+    /// <summary>Derives the branches of an <c>[Lcp]</c> network, places the network when it asks for automatic placement, then compiles it.</summary>
     public static CompileResult Compile(NetworkSpec spec)
     {
-        var placed = NetworkPlacement.Place(spec);
+        var lcp = LcpTransform.Apply(spec);
+        if (lcp.Spec is not { } derived)
+        {
+            return new CompileResult(null, lcp.Diagnostics);
+        }
+
+        var placed = NetworkPlacement.Place(derived);
+        var diagnostics = lcp.Diagnostics.Concat(placed.Diagnostics.Select(lcp.ToSource));
         if (placed.Spec is not { } placedSpec)
         {
-            return new CompileResult(null, placed.Diagnostics);
+            return new CompileResult(null, diagnostics.ToEquatableArray());
         }
 
         var compiled = CompilePlaced(placedSpec);
-        return compiled with { Diagnostics = placed.Diagnostics.Concat(compiled.Diagnostics).ToEquatableArray() };
+        return compiled with { Diagnostics = diagnostics.Concat(compiled.Diagnostics.Select(lcp.ToSource)).ToEquatableArray() };
     }
 
     /// <summary>Compiles a network whose chips are decided (<c>[OnChip]</c>, or what <see cref="NetworkPlacement.Place"/> chose).</summary>
@@ -50,6 +58,7 @@ public static class NetworkCompiler
     internal static NetworkPlan? Build(NetworkSpec spec, List<CompilerDiagnostic> diagnostics)
     {
         var chipIds = SpecChecks.Check(spec, diagnostics);
+        BranchChecks.Check(spec, diagnostics);
         if (spec.Layers.IsEmpty)
         {
             return null;

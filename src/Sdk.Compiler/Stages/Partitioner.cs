@@ -39,19 +39,20 @@ internal static class Partitioner
 
         FoldBatchNorms(planned);
         var cuts = new List<CutInfo>();
-        foreach (var group in groups.OrderBy(g => g.Encoder >= 0 ? g.Encoder : planIndex[g.Source]).ThenBy(g => g.ToChip))
+        int SourceOf(CutGroup g) => g.Encoder >= 0 ? g.Encoder : g.Source < 0 ? -1 : planIndex[g.Source];
+        foreach (var group in groups.OrderBy(SourceOf).ThenBy(g => g.ToChip))
         {
-            var source = group.Encoder >= 0 ? group.Encoder : planIndex[group.Source];
-            var shape = planned[source].OutputShape;
+            var source = SourceOf(group);
+            var shape = source < 0 ? spec.InputShape : planned[source].OutputShape;
             var format = WireFormats.Of(group.Format);
-            var fromChip = layers[group.Source].Chip;
+            var fromChip = ChipOf(layers, group.Source);
             var forward = format.BytesPerSample(Shapes.Elements(shape));
             var link = spec.Links.FirstOrDefault(l => Connects(l, fromChip, group.ToChip));
             cuts.Add(new CutInfo
             {
                 Index = cuts.Count,
                 SourceLayer = source,
-                From = layers[group.Source].Spec.Name,
+                From = NameOf(layers, group.Source),
                 To = group.Readers.Select(r => layers[r].Spec.Name).ToEquatableArray(),
                 FromChip = fromChip,
                 ToChip = group.ToChip,
@@ -59,7 +60,9 @@ internal static class Partitioner
                 Encoding = group.Format,
                 BottleneckRatio = group.Ratio,
                 ForwardBytesPerSample = forward,
-                BackwardBytesPerSample = WireFormats.Of(format.GradientFormat).BytesPerSample(Shapes.Elements(shape)),
+
+                // Nothing learns from the network input: its cuts send no gradient back.
+                BackwardBytesPerSample = source < 0 ? 0 : WireFormats.Of(format.GradientFormat).BytesPerSample(Shapes.Elements(shape)),
                 ModelledSecondsPerSample = link is null ? null : Modelled(link, forward),
             });
         }
@@ -71,6 +74,14 @@ internal static class Partitioner
 
     public static double Modelled(LinkSpec link, long bytes) => (link.LatencyMicroseconds * 1e-6) + (bytes / (link.GigabytesPerSecond * 1e9));
 
+    /// <summary>
+    /// The chip of a declared layer; for the network input (-1), the chip of the first layer: the input arrives
+    /// there, and every other chip that reads it gets it over a cut from there.
+    /// </summary>
+    private static int ChipOf(List<ResolvedLayer> layers, int source) => layers[source < 0 ? 0 : source].Chip;
+
+    private static string NameOf(List<ResolvedLayer> layers, int source) => source < 0 ? LayerSpec.NetworkInput : layers[source].Spec.Name;
+
     private static List<CutGroup> FindCuts(NetworkSpec spec, List<ResolvedLayer> layers, List<CompilerDiagnostic> diagnostics)
     {
         var groups = new List<CutGroup>();
@@ -80,7 +91,7 @@ internal static class Partitioner
             var readsCut = false;
             foreach (var source in layer.Inputs.Distinct())
             {
-                if (source < 0 || layers[source].Chip == layer.Chip)
+                if (ChipOf(layers, source) == layer.Chip)
                 {
                     continue;
                 }
@@ -96,7 +107,13 @@ internal static class Partitioner
                 group.Readers.Add(i);
 
                 // A reader without an annotation accepts whatever the annotated readers chose.
-                if (layer.Spec.BottleneckRatio is { } ratio)
+                if (source < 0 && layer.Spec.BottleneckRatio is > 1)
+                {
+                    // An encoder needs a layer of the sending chip to follow; the input has none there.
+                    diagnostics.Add(CompilerDiagnostic.Create(DiagnosticRules.InvalidArgument, DiagnosticTarget.Layer(i, LayerPart.Bottleneck),
+                        $"Layer '{layer.Spec.Name}'", "Bottleneck Ratio", layer.Spec.BottleneckRatio, $"1 on a layer that reads the network input from chip {ChipOf(layers, source)}: the input crosses as it is"));
+                }
+                else if (layer.Spec.BottleneckRatio is { } ratio)
                 {
                     if (group.RatioSetBy >= 0 && group.Ratio != ratio)
                     {
@@ -135,7 +152,7 @@ internal static class Partitioner
 
     private static void Conflict(List<ResolvedLayer> layers, CutGroup group, int reader, LayerPart part, string what, string detail, List<CompilerDiagnostic> diagnostics) =>
         diagnostics.Add(CompilerDiagnostic.Create(
-            DiagnosticRules.ConflictingCutSettings, DiagnosticTarget.Layer(reader, part), layers[group.Source].Spec.Name, layers[group.Source].Chip, group.ToChip, what, detail));
+            DiagnosticRules.ConflictingCutSettings, DiagnosticTarget.Layer(reader, part), NameOf(layers, group.Source), ChipOf(layers, group.Source), group.ToChip, what, detail));
 
     /// <summary>
     /// Lays the declared layers out in execution order, each encoder right after its source, each decoder right

@@ -263,7 +263,7 @@ internal static class ChipEmitter
 
     private static string P(LayerInfo layer, int p) => $"b.Parameter({layer.Index}, {p})";
 
-    private static string Sent(CutInfo cut) => $"b.Output({cut.SourceLayer})";
+    private static string Sent(CutInfo cut) => cut.IsInput ? "b.NetworkInput" : $"b.Output({cut.SourceLayer})";
 
     private static string Received(CutInfo cut) => $"b.Received({cut.Index})";
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using Sdk.Compiler;
 using Sdk.Generator.Model;
 
@@ -24,9 +25,19 @@ internal static class LayersEmitter
                 w.Line("    global::System.Threading.LazyInitializer.EnsureInitialized(ref __SdkLayers, () => global::Sdk.Layer.CreateAll(Parameters))[index];");
                 foreach (var property in network.Properties)
                 {
-                    var layer = plan.Layer(network.Spec.Layers[property.LayerIndex].Name);
+                    var name = network.Spec.Layers[property.LayerIndex].Name;
+                    var layer = plan.Layers.FirstOrDefault(l => l.Name == name);
+                    var copies = string.Empty;
+                    if (layer is null && network.Spec.Lcp is { } lcp)
+                    {
+                        // Copied into every [Lcp] branch: the property is branch 0's copy.
+                        layer = plan.Layer(LcpTransform.ReplicaName(0, name));
+                        copies = $" Copied into {lcp.Branches} branches: this is branch 0's; the others are {string.Join(", ", Enumerable.Range(1, lcp.Branches - 1).Select(b => LcpTransform.ReplicaName(b, name)))} (Plan.Layer(name)).";
+                    }
+
+                    layer ??= plan.Layer(name);
                     w.Line();
-                    w.Line($"/// <summary>{System.Security.SecurityElement.Escape(layer.Name)}: {layer.Kind} on chip {layer.Chip}, output {Shapes.Format(layer.OutputShape)}.</summary>");
+                    w.Line($"/// <summary>{System.Security.SecurityElement.Escape(layer.Name)}: {layer.Kind} on chip {layer.Chip}, output {Shapes.Format(layer.OutputShape)}.{System.Security.SecurityElement.Escape(copies)}</summary>");
                     w.Line($"{Modifiers(property)} global::Sdk.Layer {property.Name} => __SdkLayer({layer.Index});");
                 }
             }

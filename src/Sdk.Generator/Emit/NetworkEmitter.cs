@@ -14,7 +14,7 @@ internal static class NetworkEmitter
     public static GeneratorOutput Emit(PlacedNetwork placed)
     {
         var network = placed.Input;
-        var diagnostics = placed.Placement.Diagnostics.ToList();
+        var diagnostics = placed.Lcp.Diagnostics.Concat(placed.Placement.Diagnostics).ToList();
         NetworkPlan? plan = null;
         if (network.Compilable && placed.Placement.Spec is { } spec)
         {
@@ -22,6 +22,9 @@ internal static class NetworkEmitter
             diagnostics.AddRange(result.Diagnostics);
             plan = network.ParsedCleanly ? result.Plan : null;
         }
+
+        // Diagnostics about a derived [Lcp] network go to the layer each copy came from.
+        diagnostics = diagnostics.Select(placed.Lcp.ToSource).ToList();
 
         var hint = network.Type.HintName;
         var files = new List<GeneratedFile> { new($"{hint}.Layers.g.cs", LayersEmitter.Emit(network, plan)) };

@@ -83,6 +83,11 @@ internal static class PlanEmitter
                 : $", Transfer: new global::Sdk.Compiler.WireEncoding({Literals.Enum(transfer.Format)}, {Literals.Int(transfer.Bits)})";
         }
 
+        if (l.Branch is { } branch)
+        {
+            text += $", Branch: {Literals.Int(branch)}";
+        }
+
         return text + ")";
     }
 

@@ -44,7 +44,7 @@ public sealed record TypeSpec(
 public sealed record LayerProperty(string Name, string Accessibility, int LayerIndex);
 
 /// <summary>Where each attribute of a layer is, for the diagnostics the compiler reports on it.</summary>
-public sealed record LayerLocations(LocationInfo? Attribute, LocationInfo? Property, LocationInfo? OnChip, LocationInfo? Bottleneck, LocationInfo? Transfer)
+public sealed record LayerLocations(LocationInfo? Attribute, LocationInfo? Property, LocationInfo? OnChip, LocationInfo? Bottleneck, LocationInfo? Transfer, LocationInfo? Branch = null)
 {
     public LocationInfo? Of(LayerPart part) => part switch
     {
@@ -52,21 +52,25 @@ public sealed record LayerLocations(LocationInfo? Attribute, LocationInfo? Prope
         LayerPart.OnChip => OnChip ?? Attribute,
         LayerPart.Bottleneck => Bottleneck ?? Attribute,
         LayerPart.Transfer => Transfer ?? Attribute,
+        LayerPart.Branch => Branch ?? Attribute,
         _ => Attribute,
     };
 }
 
 /// <summary>Where everything the compiler may complain about is: the class, its attributes and each layer's.</summary>
+/// <param name="Lcp">The <c>[Lcp]</c> attribute, where the network has one.</param>
 public sealed record NetworkLocations(
     LocationInfo? Class,
     LocationInfo? Network,
     EquatableArray<LocationInfo> Chips,
     EquatableArray<LocationInfo> Links,
-    EquatableArray<LayerLocations> Layers)
+    EquatableArray<LayerLocations> Layers,
+    LocationInfo? Lcp = null)
 {
     public LocationInfo? Of(DiagnosticTarget target) => target.Kind switch
     {
         TargetKind.Class => Class,
+        TargetKind.Lcp => Lcp ?? Network ?? Class,
         TargetKind.Chip when target.Index >= 0 && target.Index < Chips.Count => Chips[target.Index],
         TargetKind.Link when target.Index >= 0 && target.Index < Links.Count => Links[target.Index],
         TargetKind.Layer when target.Index >= 0 && target.Index < Layers.Count => Layers[target.Index].Of(target.Part),
@@ -88,8 +92,8 @@ public sealed record ParsedNetwork(NetworkInput? Network, NetworkLocations? Loca
 /// <param name="ParsedCleanly">False when the parser reported an error: only property stubs are emitted, so no generated code can clash with the class.</param>
 public sealed record NetworkInput(TypeSpec Type, EquatableArray<LayerProperty> Properties, NetworkSpec Spec, bool Compilable, bool ParsedCleanly);
 
-/// <summary>The network after the placement step.</summary>
-public sealed record PlacedNetwork(NetworkInput Input, PlacementOutcome Placement);
+/// <summary>The network after the placement step: its <c>[Lcp]</c> branches derived (if it asks), then placed.</summary>
+public sealed record PlacedNetwork(NetworkInput Input, LcpOutcome Lcp, PlacementOutcome Placement);
 
 /// <summary>One generated source file.</summary>
 public sealed record GeneratedFile(string HintName, string Text);

@@ -9,7 +9,7 @@ using Sdk.Generator.Model;
 
 namespace Sdk.Generator.Parsing;
 
-/// <summary>Reads one property's layer attribute (through its kind's <see cref="LayerDefinition"/>) and its chip, bottleneck and transfer annotations.</summary>
+/// <summary>Reads one property's layer attribute (through its kind's <see cref="LayerDefinition"/>) and its chip, branch, bottleneck and transfer annotations.</summary>
 internal static class LayerParser
 {
     /// <summary>
@@ -21,7 +21,7 @@ internal static class LayerParser
     public static Parsed? Parse(IPropertySymbol property, int index, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var layerAttributes = new List<AttributeData>();
-        AttributeData? onChip = null, bottleneck = null, transfer = null;
+        AttributeData? onChip = null, bottleneck = null, transfer = null, branchAttribute = null;
         foreach (var attribute in property.GetAttributes())
         {
             switch (attribute.AttributeClass?.ToDisplayString())
@@ -29,6 +29,7 @@ internal static class LayerParser
                 case SdkNames.OnChip: onChip = attribute; break;
                 case SdkNames.Bottleneck: bottleneck = attribute; break;
                 case SdkNames.Transfer: transfer = attribute; break;
+                case SdkNames.Branch: branchAttribute = attribute; break;
                 default:
                     if (IsLayerAttribute(attribute.AttributeClass))
                     {
@@ -41,7 +42,7 @@ internal static class LayerParser
 
         if (layerAttributes.Count == 0)
         {
-            if ((onChip ?? bottleneck ?? transfer) is { } annotation)
+            if ((onChip ?? branchAttribute ?? bottleneck ?? transfer) is { } annotation)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.AnnotationWithoutLayer, Where(annotation, cancellationToken), property.Name, ShortName(annotation)));
             }
@@ -70,7 +71,7 @@ internal static class LayerParser
         var inputs = definition.ReadInputs(reader);
         var readable = NetworkParser.Report(reader, ShortName(layerAttribute), property.Name, location, diagnostics);
 
-        int? chip = null, ratio = null;
+        int? chip = null, ratio = null, branch = null;
         WireEncoding? format = null;
         if (onChip is not null)
         {
@@ -78,6 +79,14 @@ internal static class LayerParser
             var value = r.Int(0, "Chip");
             chip = NetworkParser.Report(r, "OnChip", property.Name, Where(onChip, cancellationToken), diagnostics) ? value : null;
             readable &= chip is not null;
+        }
+
+        if (branchAttribute is not null)
+        {
+            var r = new AttributeReader(branchAttribute);
+            var value = r.Int(0, "Chip");
+            branch = NetworkParser.Report(r, "Branch", property.Name, Where(branchAttribute, cancellationToken), diagnostics) ? value : null;
+            readable &= branch is not null;
         }
 
         if (bottleneck is not null)
@@ -103,8 +112,8 @@ internal static class LayerParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticRules.InvalidLayerProperty, propertyLocation, property.Name));
         }
 
-        var spec = new LayerSpec(property.Name, definition.Kind, arguments, inputs, chip, ratio, format);
-        var locations = new LayerLocations(location, propertyLocation, Where(onChip, cancellationToken), Where(bottleneck, cancellationToken), Where(transfer, cancellationToken));
+        var spec = new LayerSpec(property.Name, definition.Kind, arguments, inputs, chip, ratio, format, branch);
+        var locations = new LayerLocations(location, propertyLocation, Where(onChip, cancellationToken), Where(bottleneck, cancellationToken), Where(transfer, cancellationToken), Where(branchAttribute, cancellationToken));
         // The implementation repeats the accessibility exactly as written: an implicit private against an explicit one is CS8799.
         var implemented = syntax is null ? null : new LayerProperty(
             Names.Identifier(property.Name), string.Join(" ", syntax.Modifiers.Where(m => SyntaxFacts.IsAccessibilityModifier(m.Kind())).Select(m => m.Text)), index);

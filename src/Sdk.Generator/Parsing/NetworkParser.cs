@@ -77,6 +77,8 @@ internal static class NetworkParser
         var chipLocations = new List<LocationInfo>();
         var links = new List<LinkSpec>();
         var linkLocations = new List<LocationInfo>();
+        LcpSpec? lcp = null;
+        LocationInfo? lcpLocation = null;
         foreach (var attribute in type.GetAttributes())
         {
             var name = attribute.AttributeClass?.ToDisplayString();
@@ -100,6 +102,12 @@ internal static class NetworkParser
                 readable &= Report(reader, "Link", type.Name, location, diagnostics);
                 links.Add(link);
                 linkLocations.Add(location!);
+            }
+            else if (name == SdkNames.Lcp)
+            {
+                lcp = new LcpSpec(reader.Int("Branches", 0), reader.String("LastBranchLayer"), reader.Int("MergeChip", 0));
+                readable &= Report(reader, "Lcp", type.Name, location, diagnostics);
+                lcpLocation = location;
             }
         }
 
@@ -131,13 +139,15 @@ internal static class NetworkParser
             placement,
             chips.ToEquatableArray(),
             links.ToEquatableArray(),
-            layers.Select(l => l.Spec).ToEquatableArray());
+            layers.Select(l => l.Spec).ToEquatableArray(),
+            lcp);
         var locations = new NetworkLocations(
             classLocation,
             networkLocation,
             chipLocations.ToEquatableArray(),
             linkLocations.ToEquatableArray(),
-            layers.Select(l => l.Locations).ToEquatableArray());
+            layers.Select(l => l.Locations).ToEquatableArray(),
+            lcpLocation);
         var properties = layers.Where(l => l.Property is not null).Select(l => l.Property!).ToEquatableArray();
         readable &= layers.All(l => l.Readable);
         var clean = !diagnostics.Any(d => DiagnosticRules.Find(d.Id)?.Severity == Severity.Error);

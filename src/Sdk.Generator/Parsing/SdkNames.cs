@@ -9,6 +9,8 @@ internal static class SdkNames
     public const string OnChip = "Sdk.OnChipAttribute";
     public const string Bottleneck = "Sdk.BottleneckAttribute";
     public const string Transfer = "Sdk.TransferAttribute";
+    public const string Branch = "Sdk.BranchAttribute";
+    public const string Lcp = "Sdk.LcpAttribute";
     public const string LayerBase = "Sdk.LayerAttribute";
     public const string LayerType = "Sdk.Layer";
 

@@ -24,7 +24,7 @@ public sealed class Model : IDisposable
     private readonly InferenceExecutor[] _executors;
     private readonly object _gate = new();
     private readonly int _outputLayer;
-    private readonly int[] _inputChips;
+    private readonly int[] _inputCuts;
     private readonly int[][] _cutsBySource;
     private readonly CutTransport _transport;
     private readonly BatchLimit _batchLimit;
@@ -48,7 +48,7 @@ public sealed class Model : IDisposable
         NanPolicy = nanPolicy;
         _chips = chips;
         _outputLayer = plan.Layers.Count - 1;
-        _inputChips = plan.Layers.Where(l => l.Inputs.Contains(-1)).Select(l => l.Chip).Distinct().ToArray();
+        _inputCuts = plan.Cuts.Where(c => c.IsInput).Select(c => c.Index).ToArray();
         _cutsBySource = plan.Layers.Select(l => plan.Cuts.Where(c => c.SourceLayer == l.Index).Select(c => c.Index).ToArray()).ToArray();
         _batchLimit = new BatchLimit(plan);
         Ledger = new TrafficLedger(plan);
@@ -297,9 +297,11 @@ public sealed class Model : IDisposable
             executor.Prepare(batch);
         }
 
-        foreach (var chip in _inputChips)
+        // The input arrives at one chip, which sends it on to every other chip that reads it.
+        _executors[Plan.InputChip].WriteInput(input);
+        foreach (var cut in _inputCuts)
         {
-            _executors[chip].WriteInput(input);
+            _transport.Transfer(cut, CutDirection.Forward, batch, _executors[Plan.InputChip], _executors[Plan.Cuts[cut].ToChip], timing?.Codec, timing?.Codec);
         }
 
         // Sequential: the plan's execution order, each cut sent right after its source layer. Plain loops over

@@ -200,14 +200,19 @@ internal sealed unsafe class PipelineEngine : IDisposable
     /// <summary>What one chip does per micro-batch, in plan order: resolved once per model.</summary>
     private sealed class ChipSchedule
     {
-        private ChipSchedule(bool readsInput, bool writesOutput, Step[] steps)
+        private ChipSchedule(bool readsInput, int[] sendsInput, bool writesOutput, Step[] steps)
         {
             ReadsInput = readsInput;
+            SendsInput = sendsInput;
             WritesOutput = writesOutput;
             Steps = steps;
         }
 
+        /// <summary>True on the chip the network input arrives at.</summary>
         public bool ReadsInput { get; }
+
+        /// <summary>The input cuts this chip sends on, right after the input arrives.</summary>
+        public int[] SendsInput { get; }
 
         public bool WritesOutput { get; }
 
@@ -235,7 +240,8 @@ internal sealed unsafe class PipelineEngine : IDisposable
                 })
                 .ToArray();
             return new ChipSchedule(
-                plan.Layers.Any(l => l.Chip == chip && l.Inputs.Contains(-1)),
+                plan.InputChip == chip,
+                plan.InputChip == chip ? plan.Cuts.Where(c => c.IsInput).Select(c => c.Index).ToArray() : Array.Empty<int>(),
                 plan.Output.Chip == chip,
                 steps);
         }
@@ -391,6 +397,13 @@ internal sealed unsafe class PipelineEngine : IDisposable
                     var t = Stopwatch.GetTimestamp();
                     executor.WriteInput(new ReadOnlySpan<float>(run.Input + ((long)first * engine._inputElements), samples * engine._inputElements));
                     ticks.Compute += Stopwatch.GetTimestamp() - t;
+                    foreach (var cut in schedule.SendsInput)
+                    {
+                        if (!Send(run, k, cut))
+                        {
+                            return; // aborted
+                        }
+                    }
                 }
 
                 foreach (var step in schedule.Steps)
@@ -426,28 +439,10 @@ internal sealed unsafe class PipelineEngine : IDisposable
 
                     foreach (var cut in step.Send)
                     {
-                        var mailbox = mailboxes[cut];
-                        var waitStart = Stopwatch.GetTimestamp();
-                        if (!mailbox.WaitFree(k))
+                        if (!Send(run, k, cut))
                         {
                             return; // aborted
                         }
-
-                        var slot = k % mailbox.Depth;
-                        var sendStart = Stopwatch.GetTimestamp();
-                        ticks.Wait += sendStart - waitStart;
-                        var packet = engine._transport.Pack(cut, CutDirection.Forward, executor, mailbox.Slots[slot], sendStart);
-                        var packed = Stopwatch.GetTimestamp();
-                        ticks.Send += packed - sendStart;
-                        var arrives = packed;
-                        if (run.Emulate && engine._declared[cut] is { } link)
-                        {
-                            var l = engine._cutLink[cut];
-                            arrives = Math.Max(packed, run.LinkFreeAt[l]) + HoldTicks(link, packet.Bytes);
-                            run.LinkFreeAt[l] = arrives;
-                        }
-
-                        mailbox.Post(k, packet, arrives);
                     }
                 }
 
@@ -467,6 +462,36 @@ internal sealed unsafe class PipelineEngine : IDisposable
             }
 
             executor.Synchronize();
+        }
+
+        /// <summary>Packs micro-batch <paramref name="k"/> of a cut this chip sends into its mailbox; false when the run was aborted.</summary>
+        private bool Send(RunState run, int k, int cut)
+        {
+            var engine = _engine;
+            var ticks = run.Chips[_chip];
+            var mailbox = engine._mailboxes[cut];
+            var waitStart = Stopwatch.GetTimestamp();
+            if (!mailbox.WaitFree(k))
+            {
+                return false;
+            }
+
+            var slot = k % mailbox.Depth;
+            var sendStart = Stopwatch.GetTimestamp();
+            ticks.Wait += sendStart - waitStart;
+            var packet = engine._transport.Pack(cut, CutDirection.Forward, engine._executors[_chip], mailbox.Slots[slot], sendStart);
+            var packed = Stopwatch.GetTimestamp();
+            ticks.Send += packed - sendStart;
+            var arrives = packed;
+            if (run.Emulate && engine._declared[cut] is { } link)
+            {
+                var l = engine._cutLink[cut];
+                arrives = Math.Max(packed, run.LinkFreeAt[l]) + HoldTicks(link, packet.Bytes);
+                run.LinkFreeAt[l] = arrives;
+            }
+
+            mailbox.Post(k, packet, arrives);
+            return true;
         }
     }
 

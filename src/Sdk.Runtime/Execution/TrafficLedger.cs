@@ -31,10 +31,10 @@ public sealed class TrafficLedger
     {
         _plan = plan;
         _cuts = plan.Cuts.Select(c => new CutRecord(c)).ToArray();
-        // Forward pairs first, then the reverse pairs that carry the gradients back in training.
+        // Forward pairs first, then the reverse pairs that carry the gradients back in training (none for the input).
         Links = plan.Cuts
             .Select(c => (c.FromChip, c.ToChip))
-            .Concat(plan.Cuts.Select(c => (FromChip: c.ToChip, ToChip: c.FromChip)))
+            .Concat(plan.Cuts.Where(c => !c.IsInput).Select(c => (FromChip: c.ToChip, ToChip: c.FromChip)))
             .Distinct()
             .Select(p => new Link(p.FromChip, p.ToChip, plan.Links.FirstOrDefault(l => l.Connects(p.FromChip, p.ToChip))))
             .ToArray();

@@ -177,23 +177,20 @@ namespace Sdk.Runtime.Onnx
             /// <summary>The value <paramref name="reader"/> sees of layer <paramref name="source"/>: the wire's rounding applies across a cut.</summary>
             private string Read(int source, LayerInfo reader)
             {
-                if (source < 0)
+                // The network input arrives at the input chip and crosses to the others like a layer's output.
+                int fromChip = source < 0 ? _plan.InputChip : _plan.Layers[source].Chip;
+                string value = source < 0 ? InputName : _values[source];
+                if (fromChip == reader.Chip || !_options.EmulateWireFormats)
                 {
-                    return InputName;
-                }
-
-                LayerInfo from = _plan.Layers[source];
-                if (from.Chip == reader.Chip || !_options.EmulateWireFormats)
-                {
-                    return _values[source];
+                    return value;
                 }
 
                 CutInfo cut = _plan.Cuts.FirstOrDefault(c => c.SourceLayer == source && c.ToChip == reader.Chip)
                     ?? throw new InvalidOperationException(
-                        $"Network '{_plan.Name}': layer '{reader.Name}' on chip {reader.Chip} reads '{from.Name}' on chip {from.Chip}, but the plan has no such cut.");
+                        $"Network '{_plan.Name}': layer '{reader.Name}' on chip {reader.Chip} reads '{(source < 0 ? "the network input" : _plan.Layers[source].Name)}' on chip {fromChip}, but the plan has no such cut.");
                 if (!_wireValues.TryGetValue(cut.Index, out string? wire))
                 {
-                    wire = EmulateWire(_values[source], cut, from.OutputShape.Count);
+                    wire = EmulateWire(value, cut, cut.Shape.Count);
                     _wireValues.Add(cut.Index, wire);
                 }
 
@@ -202,7 +199,7 @@ namespace Sdk.Runtime.Onnx
 
             private string EmulateWire(string x, CutInfo cut, int sampleRank)
             {
-                string name = $"{_plan.Layers[cut.SourceLayer].Name}/wire_to_chip{cut.ToChip}";
+                string name = $"{(cut.IsInput ? InputName : _plan.Layers[cut.SourceLayer].Name)}/wire_to_chip{cut.ToChip}";
                 switch (cut.Format)
                 {
                     case WireFormat.Float32:

@@ -17,6 +17,7 @@ internal sealed class Replica : IDisposable
     private readonly NetworkPlan _plan;
     private readonly TrainingExecutor[] _chips;
     private readonly int[][] _cutsBySource;
+    private readonly int[] _inputCuts;
     private float[] _lossGradient = Array.Empty<float>();
 
     public Replica(NetworkPlan plan, ParameterSet parameters, Dictionary<string, float[]> gradients, IReadOnlyList<ChipDevice> chips)
@@ -27,6 +28,7 @@ internal sealed class Replica : IDisposable
         var state = new TrainingState(parameters, gradients);
         _chips = Enumerable.Range(0, plan.Chips.Count).Select(c => chips[c].CreateTraining(plan, c, state)).ToArray();
         _cutsBySource = plan.Layers.Select(l => plan.Cuts.Where(c => c.SourceLayer == l.Index).Select(c => c.Index).ToArray()).ToArray();
+        _inputCuts = plan.Cuts.Where(c => c.IsInput).Select(c => c.Index).ToArray();
 
         var last = plan.Output;
         (LossLayer, LossInput) = last.Kind == LayerKind.Softmax ? (last.Index, 0) : (last.Index, -1);
@@ -58,7 +60,14 @@ internal sealed class Replica : IDisposable
             }
         }
 
-        // The plan's execution order, each cut sent right after its source layer.
+        // The input to the chips that read it elsewhere (forward only: the input takes no gradient, so the backward
+        // pass, which walks the layers' cuts, never sends one back), then the plan's execution order, each cut sent
+        // right after its source layer.
+        foreach (var cut in _inputCuts)
+        {
+            transport.Transfer(cut, CutDirection.Forward, batch, _chips[_plan.InputChip], _chips[_plan.Cuts[cut].ToChip]);
+        }
+
         foreach (var layer in _plan.Layers)
         {
             _chips[layer.Chip].Forward(layer.Index, seed, step);

@@ -21,6 +21,8 @@ namespace Sdk.Runtime.Training;
 /// <para>The loss is the mean softmax cross-entropy of the last layer's output (the logits). When the last layer is a
 /// <c>Softmax</c>, the loss is computed from that layer's input instead (the softmax is part of the loss, as in
 /// PyTorch's <c>CrossEntropyLoss</c>); the softmax layer still runs forward, and gets no gradient.</para>
+/// <para>The network input arrives at <see cref="NetworkPlan.InputChip"/>, which sends it to every other chip that
+/// reads it (input cuts, forward only); no gradient is computed for the input or sent back for it.</para>
 /// <para>Cut gradients are straight-through: the gradient of the value a receiving chip saw is taken as the gradient of
 /// the value the sending chip sent (the wire format's rounding passes it unchanged), and that gradient is itself packed
 /// in the cut's wire format on its way back.</para>

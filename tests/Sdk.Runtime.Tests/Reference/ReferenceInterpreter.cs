@@ -73,7 +73,7 @@ namespace Sdk.Runtime.Tests.Reference
                 {
                     int source = layer.Inputs[i];
                     shapes[i] = (source < 0 ? _plan.InputShape : _plan.Layers[source].OutputShape).ToArray();
-                    inputs[i] = source < 0 ? x : Read(values, wire, source, layer);
+                    inputs[i] = Read(values, x, wire, source, layer);
                 }
 
                 values[layer.Index] = Compute(layer, inputs, shapes);
@@ -86,20 +86,21 @@ namespace Sdk.Runtime.Tests.Reference
             return values;
         }
 
-        /// <summary>What <paramref name="reader"/> sees of layer <paramref name="source"/>: across a cut, the wire's rounding.</summary>
-        private double[] Read(double[][] values, Dictionary<int, double[]> wire, int source, LayerInfo reader)
+        /// <summary>What <paramref name="reader"/> sees of layer <paramref name="source"/> (-1: the input <paramref name="x"/>): across a cut, the wire's rounding.</summary>
+        private double[] Read(double[][] values, double[] x, Dictionary<int, double[]> wire, int source, LayerInfo reader)
         {
-            LayerInfo from = _plan.Layers[source];
-            if (from.Chip == reader.Chip || !_emulateWireFormats)
+            double[] value = source < 0 ? x : values[source];
+            int fromChip = source < 0 ? _plan.InputChip : _plan.Layers[source].Chip;
+            if (fromChip == reader.Chip || !_emulateWireFormats)
             {
-                return values[source];
+                return value;
             }
 
             CutInfo cut = _plan.Cuts.SingleOrDefault(c => c.SourceLayer == source && c.ToChip == reader.Chip)
-                ?? throw new InvalidOperationException($"'{reader.Name}' (chip {reader.Chip}) reads '{from.Name}' (chip {from.Chip}) but the plan has no such cut.");
+                ?? throw new InvalidOperationException($"'{reader.Name}' (chip {reader.Chip}) reads layer {source} (chip {fromChip}) but the plan has no such cut.");
             if (!wire.TryGetValue(cut.Index, out double[]? received))
             {
-                received = Transmit(values[source], cut.Encoding);
+                received = Transmit(value, cut.Encoding);
                 wire.Add(cut.Index, received);
             }
 

@@ -107,7 +107,8 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
     public override int Pack(int cut, CutDirection direction, WireEncoding encoding, Span<byte> wire)
     {
         RequireForward(direction, cut);
-        return WireCodec.Of(encoding).Pack(Current.Outputs[Plan.Cuts[cut].SourceLayer], Batch, wire);
+        var info = Plan.Cuts[cut];
+        return WireCodec.Of(encoding).Pack(info.IsInput ? Current.Input : Current.Outputs[info.SourceLayer], Batch, wire);
     }
 
     public override void Unpack(int cut, CutDirection direction, WireEncoding encoding, ReadOnlySpan<byte> wire)
@@ -139,7 +140,7 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
     {
         public Buffers(NetworkPlan plan, int chip, int batch, Dictionary<int, int> pooledConvolutions)
         {
-            Input = Tensor(batch * Shapes.Elements(plan.InputShape));
+            Input = chip == plan.InputChip ? Tensor(batch * Shapes.Elements(plan.InputShape)) : Array.Empty<float>();
             Outputs = new float[plan.Layers.Count][];
             Received = new float[plan.Cuts.Count][];
             Inputs = new float[plan.Layers.Count][][];
@@ -197,12 +198,12 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
 
         private float[] Resolve(NetworkPlan plan, int chip, int source)
         {
-            if (source < 0)
+            if (source < 0 && chip == plan.InputChip)
             {
                 return Input;
             }
 
-            if (plan.Layers[source].Chip == chip)
+            if (source >= 0 && plan.Layers[source].Chip == chip)
             {
                 return Outputs[source];
             }
@@ -215,7 +216,7 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
                 }
             }
 
-            throw new InvalidOperationException($"No cut brings '{plan.Layers[source].Name}' to chip {chip}.");
+            throw new InvalidOperationException($"No cut brings '{(source < 0 ? "the network input" : plan.Layers[source].Name)}' to chip {chip}.");
         }
     }
 }

@@ -35,9 +35,10 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
             if (layer.Chip == chip)
             {
                 _layers[layer.Index] = new CpuTrainingLayer(plan, layer, state.Parameters, state.Gradients);
-                ReadsInput |= layer.Inputs.Contains(-1);
             }
         }
+
+        ReadsInput = chip == plan.InputChip;
     }
 
     public override bool ReadsInput { get; }
@@ -118,9 +119,10 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
         var info = _plan.Cuts[cut];
         if (direction == CutDirection.Forward)
         {
-            return WireCodec.Of(encoding).Pack(B.Out[info.SourceLayer], Batch, wire);
+            return WireCodec.Of(encoding).Pack(info.IsInput ? B.Input : B.Out[info.SourceLayer], Batch, wire);
         }
 
+        RequireGradient(info);
         var b = B;
         var slot = _plan.Layers.Count + cut;
         if (!b.Written[slot])
@@ -144,9 +146,19 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
             return;
         }
 
+        RequireGradient(info);
         var target = BeginGradient(info.SourceLayer, out var accumulate);
         WireCodec.Of(encoding).Unpack(wire, Batch, target);
         EndGradient(info.SourceLayer, accumulate);
+    }
+
+    /// <summary>The network input's cuts carry no gradient: the trainer never sends one back, and this says so if asked.</summary>
+    private void RequireGradient(CutInfo cut)
+    {
+        if (cut.IsInput)
+        {
+            throw new InvalidOperationException($"Network '{_plan.Name}', cut {cut.Index} (the network input, chip {cut.FromChip} → {cut.ToChip}): the network input has no gradient to send back.");
+        }
     }
 
     /// <summary>Runs plan layer <paramref name="layer"/> forward in training mode; dropout masks come from (seed, step, layer).</summary>
@@ -380,7 +392,7 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
         public Buffers(NetworkPlan plan, int chip, int batch)
         {
             var layers = plan.Layers.Count;
-            Input = new float[batch * Shapes.Elements(plan.InputShape)];
+            Input = chip == plan.InputChip ? new float[batch * Shapes.Elements(plan.InputShape)] : Array.Empty<float>();
             Out = new float[layers][];
             Pre = new float[layers][];
             MaxIndices = new int[layers][];
@@ -397,7 +409,7 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
                 {
                     var length = batch * Shapes.Elements(cut.Shape);
                     Received[cut.Index] = new float[length];
-                    Slots[layers + cut.Index] = new float[length];
+                    Slots[layers + cut.Index] = cut.IsInput ? Array.Empty<float>() : new float[length];
                     scratch = Math.Max(scratch, length);
                 }
             }
@@ -467,12 +479,13 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
 
         private (float[] Tensor, int Slot) Resolve(NetworkPlan plan, int chip, int source)
         {
-            if (source < 0)
+            // Slot -1: the network input, here or received, takes no gradient.
+            if (source < 0 && chip == plan.InputChip)
             {
                 return (Input, -1);
             }
 
-            if (plan.Layers[source].Chip == chip)
+            if (source >= 0 && plan.Layers[source].Chip == chip)
             {
                 return (Out[source], source);
             }
@@ -481,11 +494,11 @@ internal sealed class CpuTrainingExecutor : TrainingExecutor
             {
                 if (cut.SourceLayer == source && cut.ToChip == chip)
                 {
-                    return (Received[cut.Index], plan.Layers.Count + cut.Index);
+                    return (Received[cut.Index], cut.IsInput ? -1 : plan.Layers.Count + cut.Index);
                 }
             }
 
-            throw new InvalidOperationException($"No cut brings '{plan.Layers[source].Name}' to chip {chip}.");
+            throw new InvalidOperationException($"No cut brings '{(source < 0 ? "the network input" : plan.Layers[source].Name)}' to chip {chip}.");
         }
     }
 }

@@ -7,7 +7,7 @@ using Sdk.Runtime.Wire;
 namespace Sdk.Runtime.Backends.Ilgpu;
 
 /// <summary>
-/// The device memory of one chip for one model and one batch size: the input (if the chip reads it), one
+/// The device memory of one chip for one model and one batch size: the input (on the input chip), one
 /// output per layer (a folded BatchNorm shares its convolution's), a float tensor per received cut and a
 /// wire buffer per cut sent or received. Allocated once and reused by every run of that batch size.
 /// </summary>
@@ -40,15 +40,15 @@ public sealed class IlgpuBuffers : IDisposable
                 continue;
             }
 
-            if (layer.Inputs.Contains(-1) && _input is null)
-            {
-                _input = accelerator.Allocate1D<float>(batch * Shapes.Elements(plan.InputShape));
-            }
-
             if (layer.FoldedInto < 0)
             {
                 _outputs[layer.Index] = accelerator.Allocate1D<float>(batch * Shapes.Elements(layer.OutputShape));
             }
+        }
+
+        if (chip == plan.InputChip)
+        {
+            _input = accelerator.Allocate1D<float>(batch * Shapes.Elements(plan.InputShape));
         }
 
         foreach (var cut in plan.Cuts)
@@ -76,18 +76,19 @@ public sealed class IlgpuBuffers : IDisposable
     /// <summary>Threads for a launch over <paramref name="perSample"/> x batch elements.</summary>
     public int Threads(int perSample) => Math.Min(Batch * perSample, MaxThreads);
 
-    public ArrayView<float> NetworkInput => _input?.View ?? throw new InvalidOperationException($"Chip {_chip} does not read the network input.");
+    /// <summary>The network input as it arrives (on the plan's input chip only; the others receive it over a cut).</summary>
+    public ArrayView<float> NetworkInput => _input?.View ?? throw new InvalidOperationException($"Chip {_chip} is not where the network input arrives (chip {_plan.InputChip}).");
 
     /// <summary>The k-th input of plan layer <paramref name="layer"/>: the network input, a local output, or a received cut.</summary>
     public ArrayView<float> Input(int layer, int k)
     {
         var source = _plan.Layers[layer].Inputs[k];
-        if (source < 0)
+        if (source < 0 && _chip == _plan.InputChip)
         {
             return NetworkInput;
         }
 
-        if (_plan.Layers[source].Chip == _chip)
+        if (source >= 0 && _plan.Layers[source].Chip == _chip)
         {
             return Output(source);
         }
@@ -100,7 +101,7 @@ public sealed class IlgpuBuffers : IDisposable
             }
         }
 
-        throw new InvalidOperationException($"Layer '{_plan.Layers[layer].Name}' reads '{_plan.Layers[source].Name}' from another chip, but no cut brings it to chip {_chip}.");
+        throw new InvalidOperationException($"Layer '{_plan.Layers[layer].Name}' reads '{(source < 0 ? "the network input" : _plan.Layers[source].Name)}' from another chip, but no cut brings it to chip {_chip}.");
     }
 
     public ArrayView<float> Output(int layer)
