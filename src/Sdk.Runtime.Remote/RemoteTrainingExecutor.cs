@@ -24,7 +24,8 @@ internal sealed class RemoteTrainingExecutor : TrainingExecutor
         : base(plan, planChip)
     {
         _state = state;
-        ReadsInput = plan.Layers.Any(l => l.Chip == planChip && l.Inputs.Contains(-1));
+        // Only the input chip is written the network input; branch chips receive it over their input cuts.
+        ReadsInput = planChip == plan.InputChip;
         _session = new RemoteSession(chip, Messages.Create(plan, planChip, training: true, weightsSha256: string.Empty), OnOpen);
         _session.EnsureOpen();
     }

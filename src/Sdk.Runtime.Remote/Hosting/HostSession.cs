@@ -260,9 +260,9 @@ internal sealed class HostSession : IDisposable
             throw Malformed($"the input of a batch of {_batch} takes {expected} bytes, but {input.Length} arrived");
         }
 
-        if (!_plan.Layers.Any(l => l.Chip == _chip && l.Inputs.Contains(-1)))
+        if (_chip != _plan.InputChip)
         {
-            throw Malformed($"chip {_chip} reads no network input");
+            throw Malformed($"chip {_chip} is not written the network input: chip {_plan.InputChip} is, and other chips that read it receive it over an input cut");
         }
 
         var values = MemoryMarshal.Cast<byte, float>(input.Span);
