@@ -35,7 +35,7 @@ build .
 inference() { # $1: checkout, $2: label, $3: round
     local out="$work/$2-$3"
     (cd "$1" && dotnet run -c Release --no-build --project benchmarks/Sdk.Benchmarks -- \
-        --filter '*Vectorised*' --job short --exporters csv --artifacts "$out" >/dev/null)
+        --filter '*Vectorised*' --job short --inProcess --exporters csv --artifacts "$out" >/dev/null)
     # Method;Batch;Mean (us) for ours and ONNX Runtime, from BenchmarkDotNet's CSV report.
     python3 - "$out" "$2" "$3" >>"$work/inference.tsv" <<'PY'
 import csv, glob, sys
@@ -44,6 +44,8 @@ for path in glob.glob(f"{out}/results/*.csv"):
     network = "ResNet-18" if "ResNet" in path else "Fashion CNN"
     for row in csv.DictReader(open(path), delimiter=","):
         mean = row["Mean"].replace(",", "")
+        if mean == "NA":  # a benchmark that failed: its error is in BenchmarkDotNet's log, not a time
+            continue
         value, unit = mean.split()
         scale = {"ns": 1e-3, "us": 1, "μs": 1, "ms": 1e3, "s": 1e6}[unit]
         method = "OnnxRuntime" if "ONNX" in row["Method"] else "Ours"

@@ -90,7 +90,7 @@ public abstract class InferenceBenchmarks<TNetwork>
 }
 
 /// <summary>Our vectorised CPU backend (the default <c>ChipSet.Cpu</c>): enough iterations for a stable mean.</summary>
-[SimpleJob(warmupCount: 5, iterationCount: 15)]
+[InProcessJob(warmupCount: 5, iterationCount: 15)]
 public abstract class VectorisedInferenceBenchmarks<TNetwork> : InferenceBenchmarks<TNetwork>
     where TNetwork : INetwork, new()
 {
@@ -98,7 +98,7 @@ public abstract class VectorisedInferenceBenchmarks<TNetwork> : InferenceBenchma
 }
 
 /// <summary>The ILGPU CPU accelerator (simulated GPU threads, about a minute per ResNet-18 batch of 32): few iterations.</summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3, invocationCount: 1)]
+[InProcessJob(RunStrategy.Monitoring, warmupCount: 1, iterationCount: 3, invocationCount: 1)]
 public abstract class IlgpuInferenceBenchmarks<TNetwork> : InferenceBenchmarks<TNetwork>
     where TNetwork : INetwork, new()
 {
