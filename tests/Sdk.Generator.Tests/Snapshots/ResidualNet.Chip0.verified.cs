@@ -12,25 +12,13 @@ namespace Samples.Nets
         {
             public __SdkChip0() : base(0) { }
 
-            private static void L0(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
-            {
-                for (var k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(8, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 1));
-                }
-            }
+            private static void L0(__SdkView x, __SdkView w, __SdkView bias, __SdkView y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Conv2D(x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(8, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 1), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L0;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, __SdkView, __SdkView, __SdkView, __SdkView, int>? _L0;
 
-            private static void L2(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView w, __SdkView bias, __SdkView y)
-            {
-                for (var k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 0));
-                }
-            }
+            private static void L2(__SdkView x, __SdkView w, __SdkView bias, __SdkView y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Conv2D(x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 0), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>? _L2;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, __SdkView, __SdkView, __SdkView, __SdkView, int>? _L2;
 
             private static void Pack0(global::ILGPU.Index1D i, int total, int stride, __SdkView x, __SdkView y)
             {
@@ -55,8 +43,8 @@ namespace Samples.Nets
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L0);
-                _L2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView, __SdkView, __SdkView>(accelerator, L2);
+                _L0 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<__SdkView, __SdkView, __SdkView, __SdkView, int>(accelerator, L0);
+                _L2 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<__SdkView, __SdkView, __SdkView, __SdkView, int>(accelerator, L2);
                 _Pack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, Pack0);
                 _Pack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, __SdkView, __SdkView>(accelerator, Pack1);
             }
@@ -67,12 +55,12 @@ namespace Samples.Nets
                 switch (layer)
                 {
                     case 0:
-                        _L0!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0));
+                        _L0!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.ConvConfig(new global::Sdk.Runtime.Backends.ConvShape(8, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 1), b.Batch, b.TiledSide), b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0), b.Batch);
                         break;
                     case 1:
                         break;
                     case 2:
-                        _L2!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2));
+                        _L2!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.ConvConfig(new global::Sdk.Runtime.Backends.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 0), b.Batch, b.TiledSide), b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2), b.Batch);
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "not a layer of chip " + Chip);
