@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using Sdk.Compiler;
 using Sdk.Runtime;
 using Sdk.Runtime.Data;
 using Sdk.Runtime.Training;
@@ -41,20 +42,23 @@ public sealed record EpochResult(int Epoch, double Loss, double Accuracy, double
 /// </summary>
 public sealed class FashionTraining
 {
-    private readonly FashionCnn _network;
     private readonly DataLoader _loader;
     private readonly FashionOptions _options;
 
     public FashionTraining(FashionCnn network, ImageDataset train, ChipSet chips, FashionOptions options)
+        : this(FashionCnn.Plan, (network ?? throw new ArgumentNullException(nameof(network))).Parameters, train, chips, options)
     {
-        ArgumentNullException.ThrowIfNull(network);
+    }
+
+    /// <summary>Trains <paramref name="plan"/> (any plan with 1 x 28 x 28 inputs and 10 classes: a variant, say) with <paramref name="parameters"/>, in place.</summary>
+    public FashionTraining(NetworkPlan plan, ParameterSet parameters, ImageDataset train, ChipSet chips, FashionOptions options)
+    {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
-        _network = network;
         _options = options;
         _loader = new DataLoader(train, options.Batch, shuffle: true, seed: options.Seed);
         var totalSteps = (long)options.Epochs * _loader.BatchCount;
-        Trainer = Trainer.Create(network, chips, new TrainerOptions
+        Trainer = Trainer.Create(plan, parameters, chips, new TrainerOptions
         {
             Optimizer = OptimizerOptions.AdamW(weightDecay: options.WeightDecay),
             Schedule = LearningRateSchedule.Cosine(options.LearningRate, totalSteps, warmupSteps: Math.Min(100, totalSteps / 10)),
@@ -118,19 +122,28 @@ public sealed class FashionTraining
     /// <summary>Test accuracy of the network's current weights on the inference <see cref="Model"/> (BatchNorm folded, running statistics, no dropout).</summary>
     public static double Evaluate(FashionCnn network, ImageDataset test, ChipSet chips, out TrafficLedger ledger, int batch = 500)
     {
-        using var model = Model.Create(network, chips);
+        ArgumentNullException.ThrowIfNull(network);
+        return Evaluate(FashionCnn.Plan, network.Parameters, test, chips, out ledger, batch);
+    }
+
+    /// <summary>Test accuracy of <paramref name="plan"/> with <paramref name="parameters"/> on the inference <see cref="Model"/>.</summary>
+    public static double Evaluate(NetworkPlan plan, ParameterSet parameters, ImageDataset test, ChipSet chips, out TrafficLedger ledger, int batch = 500)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        using var model = Model.Create(plan, parameters, chips);
+        var classes = (int)Shapes.Elements(model.OutputShape);
         var loader = new DataLoader(test, batch);
-        var logits = new float[batch * 10];
+        var logits = new float[batch * classes];
         long correct = 0;
         foreach (var b in loader.Epoch())
         {
-            var output = logits.AsSpan(0, b.Count * 10);
+            var output = logits.AsSpan(0, b.Count * classes);
             model.Run(b.ImageSpan, b.Count, output);
             for (var n = 0; n < b.Count; n++)
             {
-                var row = output.Slice(n * 10, 10);
+                var row = output.Slice(n * classes, classes);
                 var best = 0;
-                for (var c = 1; c < 10; c++)
+                for (var c = 1; c < classes; c++)
                 {
                     best = row[c] > row[best] ? c : best;
                 }

@@ -86,7 +86,7 @@ public class DiagnosticTests
         Assert.True(matches.Count > 0, $"expected {id}; got:\n{string.Join("\n", run.Diagnostics)}");
         var diagnostic = Assert.Single(matches, d => d.Location.SourceSpan == expected);
         Assert.Equal(DiagnosticDescriptors.Find(id)!.DefaultSeverity, diagnostic.Severity);
-        Assert.Equal($"docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
+        Assert.Equal($"{DiagnosticRule.DocsBaseUrl}docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
     }
 
     [Fact]
@@ -96,8 +96,18 @@ public class DiagnosticTests
         foreach (var descriptor in DiagnosticDescriptors.All)
         {
             Assert.Contains(descriptor.Id, ids);
-            Assert.True(System.IO.File.Exists(System.IO.Path.Combine(RepoRoot.Path, descriptor.HelpLinkUri)), $"missing {descriptor.HelpLinkUri}");
+            Assert.StartsWith(DiagnosticRule.DocsBaseUrl, descriptor.HelpLinkUri, System.StringComparison.Ordinal);
+            var page = descriptor.HelpLinkUri.Substring(DiagnosticRule.DocsBaseUrl.Length);
+            Assert.True(System.IO.File.Exists(System.IO.Path.Combine(RepoRoot.Path, page)), $"missing {page} (the page of {descriptor.HelpLinkUri})");
         }
+    }
+
+    [Fact]
+    public void HelpLinksPointIntoThePackagesRepository()
+    {
+        var props = System.Xml.Linq.XDocument.Load(System.IO.Path.Combine(RepoRoot.Path, "Directory.Build.props"));
+        var repository = props.Descendants("RepositoryUrl").Single().Value;
+        Assert.Equal(DiagnosticRule.DocsBaseUrl, repository + "/blob/main/");
     }
 
     [Fact]

@@ -30,8 +30,17 @@ public sealed class DiagnosticRule
     /// <summary>A composite format string; arguments are formatted in the invariant culture.</summary>
     public string MessageFormat { get; }
 
+    /// <summary>
+    /// Where the repository's files are read on the web: the root of the main branch. The one place the docs'
+    /// address is written; the packages' RepositoryUrl (Directory.Build.props) is the same repository (a test checks).
+    /// </summary>
+    public const string DocsBaseUrl = "https://github.com/splitsdk/splitsdk/blob/main/";
+
     /// <summary>The rule's page, relative to the repository root.</summary>
     public string HelpPath => $"docs/diagnostics/{Id}.md";
+
+    /// <summary>The rule's page on the web (the help link of the diagnostic in the IDE and the build output).</summary>
+    public string HelpUrl => DocsBaseUrl + HelpPath;
 
     public override string ToString() => $"{Id}: {Title}";
 }

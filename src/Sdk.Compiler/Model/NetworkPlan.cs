@@ -9,7 +9,7 @@ namespace Sdk.Compiler;
 /// (the generated <c>Plan</c> of a <c>[Network]</c> class is one), and plans of other variants of the same
 /// network by the <c>With...</c> methods.
 /// </summary>
-public sealed class NetworkPlan
+public sealed partial class NetworkPlan
 {
     private readonly Lazy<string> _markdown;
     private readonly Lazy<string> _json;
@@ -55,6 +55,9 @@ public sealed class NetworkPlan
 
     /// <summary>The traffic report as JSON.</summary>
     public string TrafficJson => _json.Value;
+
+    /// <summary>One line: layers, chips, cuts, bytes per sample forward and in training (the build's SDK0025 message).</summary>
+    public string TrafficSummary => TrafficChecks.Summary(this).Message;
 
     public long ForwardBytesPerSample => Sum(forward: true);
 

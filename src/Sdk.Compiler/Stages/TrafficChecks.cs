@@ -63,10 +63,13 @@ internal static class TrafficChecks
             }
         }
 
-        diagnostics.Add(CompilerDiagnostic.Create(
-            DiagnosticRules.TrafficSummary, DiagnosticTarget.Network, plan.Name, plan.Layers.Count, plan.Chips.Count, plan.Cuts.Count,
-            plan.ForwardBytesPerSample, plan.ForwardBytesPerSample + plan.BackwardBytesPerSample));
+        diagnostics.Add(Summary(plan));
     }
+
+    /// <summary>SDK0025: the network's layers, chips, cuts and bytes per sample in one line.</summary>
+    public static CompilerDiagnostic Summary(NetworkPlan plan) => CompilerDiagnostic.Create(
+        DiagnosticRules.TrafficSummary, DiagnosticTarget.Network, plan.Name, plan.Layers.Count, plan.Chips.Count, plan.Cuts.Count,
+        plan.ForwardBytesPerSample, plan.ForwardBytesPerSample + plan.BackwardBytesPerSample);
 
     public static string Microseconds(double seconds) => (seconds * 1e6).ToString("0.###", CultureInfo.InvariantCulture);
 

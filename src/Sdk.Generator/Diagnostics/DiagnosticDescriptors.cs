@@ -16,7 +16,7 @@ internal static class DiagnosticDescriptors
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById =
         DiagnosticRules.All.ToDictionary(r => r.Id, r => new DiagnosticDescriptor(
-            r.Id, r.Title, r.MessageFormat, Category, Severity(r.Severity), isEnabledByDefault: true, helpLinkUri: r.HelpPath));
+            r.Id, r.Title, r.MessageFormat, Category, Severity(r.Severity), isEnabledByDefault: true, helpLinkUri: r.HelpUrl));
 
     public static IEnumerable<DiagnosticDescriptor> All => ById.Values;
 

@@ -47,7 +47,11 @@ internal abstract class InferenceExecutor : ICutEndpoint, IDisposable
     /// <inheritdoc/>
     public abstract void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire);
 
-    /// <summary>Copies the output of plan layer <paramref name="layer"/> (batch x its shape) to the host.</summary>
+    /// <summary>
+    /// Copies the output of plan layer <paramref name="layer"/> (batch x its shape) to the host. A backend that never
+    /// writes that layer's output on its own (the CPU backend's convolution fused with its max pool) throws an
+    /// <see cref="InvalidOperationException"/> naming the layer to read instead.
+    /// </summary>
     public abstract void ReadOutput(int layer, Span<float> output);
 
     /// <summary>Waits until every launched kernel of this chip has finished.</summary>

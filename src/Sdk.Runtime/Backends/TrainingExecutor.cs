@@ -15,7 +15,7 @@ internal sealed record TrainingState(ParameterSet Parameters, IReadOnlyDictionar
 /// <see cref="Backward"/> has run for every layer of the chip, the chip's parameter gradients are in the arrays of
 /// its <see cref="TrainingState"/>.
 /// </summary>
-internal abstract class TrainingExecutor : ICutEndpoint
+internal abstract class TrainingExecutor : ICutEndpoint, IDisposable
 {
     protected TrainingExecutor(NetworkPlan plan, int chip)
     {
@@ -32,7 +32,10 @@ internal abstract class TrainingExecutor : ICutEndpoint
     /// <summary>True when a layer of this chip reads the network input.</summary>
     public abstract bool ReadsInput { get; }
 
-    /// <summary>Allocates (once per batch size) what a batch of <paramref name="batch"/> needs.</summary>
+    /// <summary>
+    /// Allocates (once per batch size) what a batch of <paramref name="batch"/> needs. The trainer calls it at the start
+    /// of every pass, so a backend that keeps the parameters elsewhere (a remote chip) sends this step's here.
+    /// </summary>
     public abstract void Prepare(int batch);
 
     public abstract void WriteInput(ReadOnlySpan<float> input);
@@ -60,4 +63,18 @@ internal abstract class TrainingExecutor : ICutEndpoint
 
     /// <inheritdoc/>
     public abstract void Unpack(int cut, CutDirection direction, ReadOnlySpan<byte> wire);
+
+    /// <summary>
+    /// The pass is over (after the backward pass when <paramref name="backward"/>, else after the forward): the
+    /// parameter gradients and BatchNorm running statistics must now be in the <see cref="TrainingState"/>'s arrays.
+    /// Nothing to do for a backend that writes them there in place.
+    /// </summary>
+    public virtual void EndPass(bool backward)
+    {
+    }
+
+    /// <summary>Releases what the chip holds for this trainer (a remote chip's session). Nothing by default.</summary>
+    public virtual void Dispose()
+    {
+    }
 }

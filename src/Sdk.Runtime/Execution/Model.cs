@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Numerics.Tensors;
@@ -151,6 +152,38 @@ public sealed class Model : IDisposable
     }
 
     /// <summary>
+    /// Runs a batch as <see cref="Run(ReadOnlySpan{float}, int)"/> does (every chip, every cut, counted by the ledger)
+    /// and returns the output of the layer named <paramref name="layer"/> instead of the network's: batch x that
+    /// layer's shape, in the inference form (BatchNorm folded, no dropout). A cut's source, say, to calibrate a
+    /// bottleneck on the tensor that crosses.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The plan has no layer of that name.</exception>
+    /// <exception cref="ArgumentException">Inference folds a BatchNorm into the layer, so its own output is never computed (the message names the BatchNorm to read).</exception>
+    public float[] RunTo(string layer, ReadOnlySpan<float> input, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var info = Plan.Layer(layer);
+        if (Plan.Layers.FirstOrDefault(l => l.FoldedInto == info.Index) is { } folded)
+        {
+            throw new ArgumentException(
+                $"Network '{Plan.Name}': inference folds BatchNorm '{folded.Name}' into layer '{layer}', so the output of '{layer}' alone is never computed; read '{folded.Name}'.", nameof(layer));
+        }
+
+        _batchLimit.Check(batch);
+        var output = new float[batch * Shapes.Elements(OutputShape)];
+        var values = new float[batch * Shapes.Elements(info.OutputShape)];
+        Validate(input, batch, output);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            RunLocked(input, batch, output, null);
+            _executors[info.Chip].ReadOutput(info.Index, values);
+        }
+
+        return values;
+    }
+
+    /// <summary>
     /// Runs a batch pipelined: it is split into micro-batches of <see cref="PipelineOptions.MicroBatch"/> samples
     /// (the last one holds the remainder) that stream through the chips, one worker thread per chip, so that
     /// every chip works at once. Returns batch x output shape values, equal to what <see cref="Run(ReadOnlySpan{float}, int)"/>
@@ -176,8 +209,9 @@ public sealed class Model : IDisposable
     /// the first run of a micro-batch size nothing is allocated per micro-batch. Each chip keeps its own buffers
     /// (those of the micro-batch size). Outputs are written in place, in order. The ledger counts every transfer
     /// exactly as a sequential run does. Like <see cref="Run(ReadOnlySpan{float}, int, Span{float})"/>, a pipelined run
-    /// holds the model's lock: runs on one model never overlap. If a chip fails, every worker stops and the first
-    /// failure is rethrown.
+    /// holds the model's lock: runs on one model never overlap. If a chip fails, every worker stops and a
+    /// <see cref="PipelineRunException"/> says which micro-batches were written to the output and which failed, with
+    /// the first failure as its inner exception.
     /// </remarks>
     public PipelineRunStats RunPipelined(ReadOnlySpan<float> input, int batch, Span<float> output, PipelineOptions options)
     {

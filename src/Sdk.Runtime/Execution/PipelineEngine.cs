@@ -94,7 +94,12 @@ internal sealed unsafe class PipelineEngine : IDisposable
         }
 
         var elapsed = Stopwatch.GetElapsedTime(start);
-        run.Failure?.Throw();
+        if (run.Failure is { } failure)
+        {
+            // Say which micro-batches are in the output and which are not, beside the cause.
+            throw new PipelineRunException(_plan.Name, run.FailedChip, run.FailedMicroBatch, count, run.Completed, Math.Min(batch, run.Completed * micro), batch, failure.SourceException);
+        }
+
         return new PipelineRunStats(
             batch,
             micro,
@@ -287,10 +292,23 @@ internal sealed unsafe class PipelineEngine : IDisposable
 
         public ExceptionDispatchInfo? Failure => _failure;
 
+        /// <summary>Micro-batches whose output the output chip has written (in order).</summary>
+        public int Completed;
+
+        /// <summary>The chip, and its micro-batch, that failed first.</summary>
+        public int FailedChip { get; private set; } = -1;
+
+        public int FailedMicroBatch { get; private set; } = -1;
+
         /// <summary>Records the first failure and wakes every waiting worker, which then stops.</summary>
-        public void Fail(Exception exception)
+        public void Fail(Exception exception, int chip, int microBatch)
         {
-            Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(exception), null);
+            if (Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(exception), null) is null)
+            {
+                FailedChip = chip;
+                FailedMicroBatch = microBatch;
+            }
+
             _aborted = true;
             foreach (var mailbox in Engine._mailboxes)
             {
@@ -304,6 +322,7 @@ internal sealed unsafe class PipelineEngine : IDisposable
     {
         private readonly PipelineEngine _engine;
         private readonly int _chip;
+        private int _microBatch; // the one in progress, for the failure report
 
         public ChipWorker(PipelineEngine engine, int chip)
         {
@@ -340,7 +359,7 @@ internal sealed unsafe class PipelineEngine : IDisposable
                 }
                 catch (Exception exception)
                 {
-                    run.Fail(exception);
+                    run.Fail(exception, _chip, _microBatch);
                 }
 
                 lock (engine._signal)
@@ -363,6 +382,7 @@ internal sealed unsafe class PipelineEngine : IDisposable
             executor.BindToCurrentThread();
             for (var k = 0; k < run.Count; k++)
             {
+                _microBatch = k;
                 var first = k * run.Micro;
                 var samples = Math.Min(run.Micro, run.Batch - first);
                 executor.Prepare(samples);
@@ -437,6 +457,7 @@ internal sealed unsafe class PipelineEngine : IDisposable
                     executor.ReadOutput(engine._outputLayer, new Span<float>(run.Output + ((long)first * engine._outputElements), samples * engine._outputElements));
                     ticks.Compute += Stopwatch.GetTimestamp() - t;
                     engine._ledger.CountForward(samples);
+                    Volatile.Write(ref run.Completed, k + 1);
                 }
 
                 if (run.Aborted)

@@ -17,7 +17,7 @@ namespace Sdk.Runtime.IO
     /// (a shared file system) are left alone, since their writers cannot be checked from here; temporaries of the
     /// earlier naming without host and id (<c>.{name}.{32 hex digits}.tmp</c>) are removed once a day old.
     /// </remarks>
-    internal static class AtomicFile
+    public static class AtomicFile
     {
         private const string Suffix = ".tmp";
 
@@ -28,6 +28,10 @@ namespace Sdk.Runtime.IO
         // A temporary of the earlier naming (no host, no process id) untouched this long has no writer left.
         internal static readonly TimeSpan LegacyAge = TimeSpan.FromDays(1);
 
+        /// <summary>
+        /// Writes <paramref name="path"/> with what <paramref name="writeContent"/> writes to the stream: to a temporary
+        /// sibling first, renamed over the target when complete, so readers see the old file or the whole new one.
+        /// </summary>
         public static void Write(string path, Action<Stream> writeContent)
         {
             string fullPath = Path.GetFullPath(path);

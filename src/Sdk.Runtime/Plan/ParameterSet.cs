@@ -55,6 +55,27 @@ public sealed class ParameterSet
         return true;
     }
 
+    /// <summary>
+    /// Carries weights into this set from <paramref name="other"/> (say, trained weights into a variant of the same
+    /// network): copies every tensor whose name and shape both sets have; the others keep their values (a new
+    /// bottleneck's encoder and decoder keep their initialisation). Returns the names copied, in this set's order.
+    /// </summary>
+    public IReadOnlyList<string> CopyFrom(ParameterSet other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var copied = new List<string>();
+        foreach (var p in _order)
+        {
+            if (other._tensors.TryGetValue(p.Name, out var source) && source.Info.Shape == p.Shape)
+            {
+                source.Data.CopyTo(_tensors[p.Name].Data, 0);
+                copied.Add(p.Name);
+            }
+        }
+
+        return copied;
+    }
+
     public ParameterInfo Info(string name) => Entry(name).Info;
 
     /// <summary>The tensor's values, row-major in its PyTorch layout; writes change the network.</summary>

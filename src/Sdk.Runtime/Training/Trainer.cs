@@ -220,7 +220,9 @@ public sealed partial class Trainer : IDisposable
         var learningRate = LearningRate;
         if (!backward)
         {
-            return new TrainStepResult(Softmax.CrossEntropy(logits, labels, batch, _classes), correct, batch, learningRate);
+            var forwardLoss = Softmax.CrossEntropy(logits, labels, batch, _classes);
+            EndPass(backward: false);
+            return new TrainStepResult(forwardLoss, correct, batch, learningRate);
         }
 
         foreach (var chip in _chips)
@@ -256,7 +258,17 @@ public sealed partial class Trainer : IDisposable
         }
 
         Ledger.CountBackward(batch);
+        EndPass(backward: true);
         return new TrainStepResult(loss, correct, batch, learningRate);
+    }
+
+    /// <summary>Every chip's gradients and running statistics into the trainer's arrays (remote chips bring them home).</summary>
+    private void EndPass(bool backward)
+    {
+        foreach (var chip in _chips)
+        {
+            chip.EndPass(backward);
+        }
     }
 
     /// <summary>Under <see cref="NanPolicy.Reject"/>: stops the step before anything is updated, naming the sample and element.</summary>
@@ -328,7 +340,14 @@ public sealed partial class Trainer : IDisposable
     {
         lock (_gate)
         {
-            _disposed = true;
+            if (!_disposed)
+            {
+                _disposed = true;
+                foreach (var chip in _chips)
+                {
+                    chip.Dispose();
+                }
+            }
         }
     }
 

@@ -355,13 +355,19 @@ public class PipelineTests
     [Fact]
     public void FailingChipStopsThePipelineAndTheFailureIsRethrown()
     {
-        // Chip 1 fails on its third layer call: the second micro-batch.
-        var faulty = new FaultyChip(failOnCall: 3);
+        // Chip 1 fails on its second layer of the second micro-batch.
+        var faulty = new FaultyChip(failOnCall: SplitResidual.Plan.Layers.Count(l => l.Chip == 1) + 2);
         using var chips = ChipSet.Of(new CpuChip(), faulty);
         using var model = Model.Create(new SplitResidual(), chips);
         var input = ExecutionAssert.Input(6 * 432);
-        var error = Assert.Throws<InvalidOperationException>(() => model.RunPipelined(input, 6, new PipelineOptions { MicroBatch = 1, MaxInFlight = 1 }));
-        Assert.Equal("chip on fire", error.Message);
+        var output = new float[6 * 5];
+        var error = Assert.Throws<PipelineRunException>(() => model.RunPipelined(input, 6, output, new PipelineOptions { MicroBatch = 1, MaxInFlight = 1 }));
+        Assert.Equal("chip on fire", Assert.IsType<InvalidOperationException>(error.InnerException).Message);
+
+        // Chip 1 (the output chip) failed on micro-batch 1: micro-batch 0 is in the output, 1 to 5 are reported failed.
+        Assert.Equal((1, 1, 6, 1, 1), (error.Chip, error.FailedMicroBatch, error.MicroBatches, error.Completed, error.CompletedSamples));
+        Assert.Contains("Micro-batches 0 to 0 (samples 0 to 0) were written to the output; micro-batches 1 to 5 (samples 1 to 5) failed.", error.Message);
+        Assert.Equal(model.Run(input.AsSpan(0, 432), 1), output[..5]);
 
         // It failed once; the model runs again, pipelined and sequentially, with the same results.
         var expected = SequentialInMicroBatches(model, input, 6, 2);

@@ -117,7 +117,17 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
         WireCodec.Of(Plan.Cuts[cut].Format).Unpack(wire, Batch, Current.Received[cut]);
     }
 
-    public override void ReadOutput(int layer, Span<float> output) => Current.Outputs[layer].CopyTo(output);
+    public override void ReadOutput(int layer, Span<float> output)
+    {
+        var conv = Plan.Layers[layer].FoldedInto >= 0 ? Plan.Layers[layer].FoldedInto : layer;
+        if (_pooledConvolutions.TryGetValue(conv, out var pool))
+        {
+            throw new InvalidOperationException(
+                $"Layer '{Plan.Layers[layer].Name}' runs fused with the max pool '{Plan.Layers[pool].Name}' on CPU chip {Chip}: only the pooled tensor is written; read '{Plan.Layers[pool].Name}'.");
+        }
+
+        Current.Outputs[layer].CopyTo(output);
+    }
 
     public override void Synchronize()
     {
