@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using BenchmarkDotNet.Running;
+using Sdk.Benchmarks.Inference;
 using Sdk.Benchmarks.Kernels;
 
 namespace Sdk.Benchmarks;
@@ -11,6 +12,14 @@ internal static class Program
     {
         // The "% peak" columns divide by this figure: state it with every run.
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {MachinePeak.Describe()}");
+        if (args.Length > 0 && args[0] == "--alternate")
+        {
+            // Ours and ONNX Runtime called in turn in one process: for a machine that other work keeps busy.
+            var numbers = args.Skip(1).Select(int.Parse).ToArray();
+            AlternatingRun.Run(numbers.Length > 0 ? numbers[0] : 200, numbers.Length > 1 ? numbers[1] : 3);
+            return;
+        }
+
         // In process by default: the project BenchmarkDotNet generates and builds for a separate process lists in its
         // deps.json only what that build resolves, and it loses the assemblies the generator returns as analyzer
         // dependencies (Sdk.Attributes: FileNotFoundException in every benchmark's setup). In process, this

@@ -26,7 +26,13 @@ usage: $0 [options]
                  and DOTNET_PROCESSOR_COUNT for ours (its CPU worker pool has one thread per processor)
   --blas KIND    openblas (default): PyTorch gets Debian's OpenBLAS (libopenblas0-pthread, what a plain
                  'apt-get install python3-torch' brings in through Recommends), unpacked into a cache directory and
-                 used through LD_LIBRARY_PATH for torch only, without changing the system's libblas.so.3;
+                 used through LD_LIBRARY_PATH for torch only, without changing the system's libblas.so.3, with
+                 OPENBLAS_NUM_THREADS=1: PyTorch calls BLAS from its own OpenMP threads, and a pthread OpenBLAS
+                 with N threads inside each of them puts N x N threads on N cores;
+                 openblas-openmp: Debian's OpenMP build (libopenblas0-openmp) the same way, which runs one thread
+                 when called inside an OpenMP parallel region and N outside;
+                 openblas-oversubscribed: the pthread build with OPENBLAS_NUM_THREADS=N (how this script ran
+                 before: slower, kept to show the difference);
                  system: whatever libblas.so.3 the system has (here possibly the slow reference BLAS)
   --no-check     skip the architecture check (runtime weights loaded into the PyTorch model, logits compared)
   --no-build     do not build samples/FashionMnist first
@@ -52,7 +58,12 @@ for n in "$rounds" "$steps" "$batch" "$threads"; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "rounds, steps, batch and threads must be positive integers" >&2; exit 2; }
 done
 [[ $warmup =~ ^[0-9]+$ ]] || { echo "--warmup must be a non-negative integer" >&2; exit 2; }
-[[ $blas == openblas || $blas == system ]] || { echo "--blas is openblas or system" >&2; exit 2; }
+case $blas in
+    openblas|openblas-oversubscribed) blas_package=libopenblas0-pthread; blas_dir=openblas-pthread ;;
+    openblas-openmp) blas_package=libopenblas0-openmp; blas_dir=openblas-openmp ;;
+    system) blas_package=""; blas_dir="" ;;
+    *) echo "--blas is openblas, openblas-openmp, openblas-oversubscribed or system" >&2; exit 2 ;;
+esac
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -74,23 +85,23 @@ fi
 
 # --- OpenBLAS for PyTorch, local to this benchmark ------------------------------------------------------------
 torch_ld=""
-if [[ $blas == openblas ]]; then
+if [[ -n $blas_package ]]; then
     cache=${TRAINING_PEER_CACHE:-/var/tmp/training-peer}
-    lib=$(find "$cache" -path '*openblas-pthread/libblas.so.3' 2>/dev/null | head -n 1 || true)
+    lib=$(find "$cache" -path "*$blas_dir/libblas.so.3" 2>/dev/null | head -n 1 || true)
     if [[ -z $lib ]]; then
-        echo "Fetching Debian's libopenblas0-pthread into $cache (for PyTorch only) ..."
+        echo "Fetching Debian's $blas_package into $cache (for PyTorch only) ..."
         mkdir -p "$cache"
         download=$(mktemp -d)
         chmod 755 "$download"
-        if (cd "$download" && apt-get download libopenblas0-pthread >/dev/null 2>&1) && dpkg-deb -x "$download"/libopenblas0-pthread_*.deb "$cache"; then
-            lib=$(find "$cache" -path '*openblas-pthread/libblas.so.3' | head -n 1)
+        if (cd "$download" && apt-get download "$blas_package" >/dev/null 2>&1) && dpkg-deb -x "$download"/"$blas_package"_*.deb "$cache"; then
+            lib=$(find "$cache" -path "*$blas_dir/libblas.so.3" | head -n 1)
         fi
         rm -rf "$download"
     fi
     if [[ -n $lib ]]; then
         torch_ld=$(dirname "$lib")
     else
-        echo "warning: could not fetch libopenblas0-pthread; PyTorch uses the system's BLAS" >&2
+        echo "warning: could not fetch $blas_package; PyTorch uses the system's BLAS" >&2
     fi
 fi
 
@@ -103,11 +114,14 @@ fi
 dll=$root/samples/FashionMnist/bin/Release/net10.0/FashionMnist.dll
 [[ -f $dll ]] || { echo "$dll not found: build samples/FashionMnist in Release" >&2; exit 1; }
 
-export OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads
+export OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads
+# BLAS threads of PyTorch: one per OpenMP thread with the pthread build (see --blas), the OpenMP build decides itself.
+blas_threads=$threads
+[[ $blas != openblas ]] || blas_threads=1
 ours() { DOTNET_PROCESSOR_COUNT=$threads dotnet "$dll" "$@"; }
 torch_path=${LD_LIBRARY_PATH:-}
 [[ -z $torch_ld ]] || torch_path=$torch_ld${torch_path:+:$torch_path}
-torch() { LD_LIBRARY_PATH=$torch_path "$python" "$here/peer.py" --threads "$threads" "$@"; }
+torch() { OPENBLAS_NUM_THREADS=$blas_threads LD_LIBRARY_PATH=$torch_path "$python" "$here/peer.py" --threads "$threads" "$@"; }
 
 # --- Architecture check -------------------------------------------------------------------------------------------
 if ((check)); then
@@ -139,7 +153,8 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M:%S UTC'); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(nproc) cores;" \
-     "batch $batch, $warmup warm-up + $steps timed steps per run, $threads threads, $rounds rounds"
+     "batch $batch, $warmup warm-up + $steps timed steps per run, $threads threads, $rounds rounds;" \
+     "PyTorch BLAS: $blas, OPENBLAS_NUM_THREADS=$blas_threads"
 for ((r = 1; r <= rounds; r++)); do
     busy=$(others)
     line=$(ours --throughput "$steps" --warmup "$warmup" --batch "$batch" | grep '^THROUGHPUT')

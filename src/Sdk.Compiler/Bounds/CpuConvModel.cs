@@ -29,11 +29,17 @@ public static class CpuConvModel
     /// <summary>The most floats of one thread's column matrix, so batching samples never blows the caches (<see cref="SamplesPerGemm"/>).</summary>
     public const long MaxColumnFloats = 2L << 20;
 
-    /// <summary>Output positions of one indirect-positions task (its tile buffer, 15 KiB, stays in L1; <c>PositionConv.MaxPositionsPerTask</c> is this constant).</summary>
+    /// <summary>
+    /// Output positions of one indirect-positions task, a multiple of both positions tiles' MR (6 and 8) and of 8: its tile
+    /// buffer, 15 KiB at 16 channels (AVX2) and 30 KiB at 32 (AVX-512), stays in L1 (<c>PositionConv.MaxPositionsPerTask</c> is this constant).
+    /// </summary>
     public const int PositionsPerTask = 240;
 
-    /// <summary>Output channels of the indirect kernels' register tile (two AVX2 vectors).</summary>
-    public const int IndirectChannels = 16;
+    /// <summary>Output columns of the indirect-rows kernel's register tile (two AVX2 vectors; <c>RowConv.NR</c> is this constant).</summary>
+    public const int RowTileColumns = 16;
+
+    /// <summary>The least share of the positions tile's channels a group's output channels must fill (<see cref="Algorithm"/>).</summary>
+    public const double PositionsChannelFill = 0.75;
 
     /// <summary>The weights block the indirect-rows kernel keeps in L2 while every row tile passes (<c>RowConv.Forward</c>).</summary>
     public const int RowWeightBytes = 192 * 1024;
@@ -107,8 +113,9 @@ public static class CpuConvModel
 
     /// <summary>
     /// The algorithm for a shape: depthwise for one input channel per group (a GEMM with K = KH·KW is all packing, no
-    /// reuse); a plain GEMM for 1x1, stride 1, unpadded; on the AVX2 tile, indirect positions, then indirect rows, where
-    /// their tiles fill (measured faster there); im2col + GEMM otherwise.
+    /// reuse); a plain GEMM for 1x1, stride 1, unpadded; indirect positions where the target has a positions tile (AVX2's
+    /// 6 x 16, AVX-512's 8 x 32) and its channels fill, then indirect rows (AVX2 only) where their tiles fill (both measured
+    /// faster there); im2col + GEMM otherwise. The runtime's <c>ConvPlan</c> takes this choice as it is.
     /// </summary>
     public static CpuConvAlgorithm Algorithm(ConvolutionShape s, CpuGemmTarget target)
     {
@@ -124,17 +131,18 @@ public static class CpuConvModel
             return CpuConvAlgorithm.PointwiseGemm;
         }
 
-        // Indirect positions: channels fill 3/4 of the 16-wide tiles; at least 64 positions (a smaller map is one task at
-        // batch 1, where im2col + GEMM splits over the cores); depth ≥ 32 and a real window (a 3-channel stem at batch 1
-        // and 1x1 strided projections at batch 32 measured up to 17% slower on it).
-        if (target.Indirect && Fill(s.OutPerGroup, IndirectChannels) >= 0.75 && s.Positions >= 64 && s.Depth >= 32 && s.Taps > 1)
+        // Indirect positions: channels fill 3/4 of the tile's channels (16 on AVX2; 32 on AVX-512, where 24 of 32 is
+        // enough and 16 is not); at least 64 positions (a smaller map is one task at batch 1, where im2col + GEMM splits
+        // over the cores); depth ≥ 32 and a real window (a 3-channel stem at batch 1 and 1x1 strided projections at
+        // batch 32 measured up to 17% slower on it).
+        if (target.IndirectPositions && Fill(s.OutPerGroup, target.PositionsNR) >= PositionsChannelFill && s.Positions >= 64 && s.Depth >= 32 && s.Taps > 1)
         {
             return CpuConvAlgorithm.IndirectPositions;
         }
 
         // Indirect rows: stride-1 rows of at least 12 outputs, at most 15% of the 16-column tiles wasted.
-        var tiles = (s.OutWidth + 15) / 16;
-        if (target.Indirect && s.StrideWidth == 1 && s.OutWidth >= 12 && tiles * 16 <= s.OutWidth * 1.15)
+        var tiles = (s.OutWidth + RowTileColumns - 1) / RowTileColumns;
+        if (target.IndirectRows && s.StrideWidth == 1 && s.OutWidth >= 12 && tiles * RowTileColumns <= s.OutWidth * 1.15)
         {
             return CpuConvAlgorithm.IndirectRows;
         }
@@ -162,27 +170,29 @@ public static class CpuConvModel
 
     /// <summary>
     /// Tasks of a sample's consecutive output positions (<c>PositionConv.Split</c>): their input rows copied once into
-    /// padded planes, then every 16-channel sliver of the weights, the whole depth summed in registers per 6 positions.
+    /// padded planes, then every NR-channel sliver of the weights (16 on AVX2, 32 on AVX-512), the whole depth summed in
+    /// registers per MR positions (6 or 8).
     /// </summary>
     private static CpuConvChoice Positions(ConvolutionShape s, CpuGemmTarget target, int units, int threads)
     {
         var (_, perRun) = PositionSplit(s.Positions, units, threads);
+        var nr = target.PositionsNR;
         var tiling = new ConvTiling
         {
             Name = "indirect positions",
             RunPositions = perRun,
-            Channels = IndirectChannels,
-            ChannelRounding = IndirectChannels,
+            Channels = nr,
+            ChannelRounding = nr,
             Depth = s.Depth,
             InputResident = true,
             WholeRows = true,
         };
         var rows = MostRowsRead(s, perRun);
-        var words = ((long)s.InPerGroup * rows * PaddedWidth(s)) + ((long)IndirectChannels * s.Depth) + (PositionsPerTask * IndirectChannels);
+        var words = ((long)s.InPerGroup * rows * PaddedWidth(s)) + ((long)nr * s.Depth) + ((long)PositionsPerTask * nr);
         return new CpuConvChoice(CpuConvAlgorithm.IndirectPositions, target, tiling, words)
         {
             PositionsPerTask = perRun,
-            Blocking = $"{perRun} positions x 16 channels per task; input rows, a 16 x {s.Depth} weight sliver and a 240 x 16 tile buffer on chip",
+            Blocking = $"{perRun} positions x {nr} channels per task ({target.PositionsMR} x {nr} tiles); input rows, a {nr} x {s.Depth} weight sliver and a {PositionsPerTask} x {nr} tile buffer on chip",
         };
     }
 
@@ -271,7 +281,7 @@ public static class CpuConvModel
     }
 
     /// <summary>
-    /// The tasks of indirect positions: runs of a multiple of 24 positions (whole 6-position tiles and 8x8 transposes),
+    /// The tasks of indirect positions: runs of a multiple of 24 positions (whole 6- and 8-position tiles and 8x8 transposes),
     /// at most <see cref="PositionsPerTask"/>; whole maps when there are enough (sample, group) units to keep every thread
     /// busy, else enough runs for about four tasks per thread.
     /// </summary>

@@ -8,16 +8,20 @@ using Sdk.Generator.Model;
 namespace Sdk.Generator.Emit;
 
 /// <summary>
-/// Emits <c>X.Chip{n}.g.cs</c>: chip n's ILGPU kernels with every shape baked in as a constant (each a thin
-/// wrapper over <c>Sdk.Runtime.Backends.Ilgpu.DeviceOps</c> in a grid-stride loop, so each thread does enough work
-/// on the CPU simulator and any launch size fits a GPU), and the host code that loads them once and launches them
-/// for a layer, or to pack and unpack the tensors of the chip's cuts. Kernels are named by plan index, never by
-/// the user's names, so no name can clash or grow past C#'s limits; every type is written fully qualified and no
-/// contextual keyword (<c>var</c>, <c>nameof</c>) is used, so no name the user declares can change what this code binds to.
+/// Emits <c>X.Chip{n}.g.cs</c>: chip n's ILGPU kernels with every shape baked in as a constant, and the host code
+/// that loads them once and launches them for a layer, or to pack and unpack the tensors of the chip's cuts.
+/// Convolutions and dense layers are tiled GEMMs (<c>TiledOps</c>: thread groups staging blocks of the weights and
+/// of the implicit column matrix in shared memory, bias and activation fused into the store), launched with a
+/// grid of blocks; every other kernel is a thin wrapper over <c>Sdk.Runtime.Backends.Ilgpu.DeviceOps</c> in a
+/// grid-stride loop, so each thread does enough work on the CPU simulator and any launch size fits a GPU. Kernels
+/// are named by plan index, never by the user's names, so no name can clash or grow past C#'s limits; every type is
+/// written fully qualified and no contextual keyword (<c>var</c>, <c>nameof</c>) is used, so no name the user
+/// declares can change what this code binds to.
 /// </summary>
 internal static class ChipEmitter
 {
     private const string Ops = "global::Sdk.Runtime.Backends.Ilgpu.DeviceOps";
+    private const string Tiled = "global::Sdk.Runtime.Backends.Ilgpu.TiledOps";
     private const string ShapesNs = "global::Sdk.Runtime.Backends";
     private const string View = "global::ILGPU.ArrayView<float>";
     private const string HalfView = "global::ILGPU.ArrayView<ushort>";
@@ -27,8 +31,12 @@ internal static class ChipEmitter
     private static readonly (string, string)[] Unary = { (View, "x"), (View, "y") };
     private static readonly (string, string)[] Weighted = { (View, "x"), (View, "w"), (View, "bias"), (View, "y") };
 
-    /// <summary>One kernel: its parameters (type, name), the DeviceOps call, and how the host launches it.</summary>
-    internal sealed record Kernel(string Name, (string Type, string Name)[] Parameters, string Body, string Count, string[] Arguments);
+    /// <summary>
+    /// One kernel: its parameters (type, name), the device call, and how the host launches it: over Count elements
+    /// per sample in a grid-stride loop, or, when <paramref name="Config"/> is set, as an explicitly grouped kernel
+    /// with that launch configuration (an expression of the batch, <c>b.Batch</c>), which also receives the batch.
+    /// </summary>
+    internal sealed record Kernel(string Name, (string Type, string Name)[] Parameters, string Body, string Count, string[] Arguments, string? Config = null);
 
     /// <summary>What a layer kind's kernels are, one entry per <see cref="LayerKind"/> (a test checks the table is complete).</summary>
     internal static readonly IReadOnlyDictionary<LayerKind, Func<NetworkPlan, LayerInfo, List<Kernel>>> LayerKernels =
@@ -80,13 +88,21 @@ internal static class ChipEmitter
             {
                 w.Line();
                 var parameters = string.Join(", ", kernel.Parameters.Select(p => $"{p.Type} {p.Name}"));
-                w.Line($"private static void {kernel.Name}(global::ILGPU.Index1D i, int total, int stride, {parameters})");
-                w.Open();
-                w.Line("for (int k = i.X; k < total; k += stride)");
-                w.Open();
-                w.Line($"{kernel.Body};");
-                w.Close();
-                w.Close();
+                if (kernel.Config is not null)
+                {
+                    w.Line($"private static void {kernel.Name}({parameters}, int batch) => {kernel.Body};");
+                }
+                else
+                {
+                    w.Line($"private static void {kernel.Name}(global::ILGPU.Index1D i, int total, int stride, {parameters})");
+                    w.Open();
+                    w.Line("for (int k = i.X; k < total; k += stride)");
+                    w.Open();
+                    w.Line($"{kernel.Body};");
+                    w.Close();
+                    w.Close();
+                }
+
                 w.Line();
                 w.Line($"private {Delegate(kernel)}? _{kernel.Name};");
             }
@@ -96,7 +112,10 @@ internal static class ChipEmitter
             w.Open("public override void Load(global::ILGPU.Runtime.Accelerator accelerator)");
             foreach (var kernel in all)
             {
-                w.Line($"_{kernel.Name} = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, {string.Join(", ", kernel.Parameters.Select(p => p.Type))}>(accelerator, {kernel.Name});");
+                var types = string.Join(", ", kernel.Parameters.Select(p => p.Type));
+                w.Line(kernel.Config is not null
+                    ? $"_{kernel.Name} = global::ILGPU.Runtime.KernelLoaders.LoadKernel<{types}, int>(accelerator, {kernel.Name});"
+                    : $"_{kernel.Name} = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, {types}>(accelerator, {kernel.Name});");
             }
 
             w.Close();
@@ -119,7 +138,9 @@ internal static class ChipEmitter
             w.Line($"case {index}:");
             foreach (var kernel in kernels)
             {
-                w.Line($"    _{kernel.Name}!(b.Stream, b.Threads({kernel.Count}), b.Batch * {kernel.Count}, b.Threads({kernel.Count}), {string.Join(", ", kernel.Arguments)});");
+                w.Line(kernel.Config is not null
+                    ? $"    _{kernel.Name}!(b.Stream, {kernel.Config}, {string.Join(", ", kernel.Arguments)}, b.Batch);"
+                    : $"    _{kernel.Name}!(b.Stream, b.Threads({kernel.Count}), b.Batch * {kernel.Count}, b.Threads({kernel.Count}), {string.Join(", ", kernel.Arguments)});");
             }
 
             w.Line("    break;");
@@ -131,8 +152,9 @@ internal static class ChipEmitter
         w.Close();
     }
 
-    private static string Delegate(Kernel kernel) =>
-        $"global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, {string.Join(", ", kernel.Parameters.Select(p => p.Type))}>";
+    private static string Delegate(Kernel kernel) => kernel.Config is not null
+        ? $"global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, {string.Join(", ", kernel.Parameters.Select(p => p.Type))}, int>"
+        : $"global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, {string.Join(", ", kernel.Parameters.Select(p => p.Type))}>";
 
     private static List<Kernel> Convolution(NetworkPlan plan, LayerInfo layer)
     {
@@ -144,7 +166,7 @@ internal static class ChipEmitter
         var input = InputShape(plan, layer.Inputs[0]);
         var shape = Create("ConvShape", input[0], input[1], input[2], layer.OutputShape[0], k, k, layer.Stride, layer.Stride, layer.Padding, layer.Padding,
             layer.Dilation, layer.Dilation, layer.Groups, layer.OutputShape[1], layer.OutputShape[2], hasBias ? 1 : 0, (int)activation);
-        return One(Name(layer), Weighted, $"{Ops}.Conv2D(k, x, w, bias, y, {shape})", Shapes.Elements(layer.OutputShape), X(layer), P(layer, 0), hasBias ? P(layer, 1) : P(layer, 0), Y(layer));
+        return TiledGemm(layer, $"{Tiled}.Conv2D(x, w, bias, y, {shape}, batch)", $"{Tiled}.ConvConfig({shape}, b.Batch, b.TiledSide)", hasBias);
     }
 
     /// <summary>A bottleneck encoder or decoder: a 1x1 convolution over an image, a dense layer over a vector.</summary>
@@ -154,8 +176,12 @@ internal static class ChipEmitter
     private static List<Kernel> DenseLayer(NetworkPlan plan, LayerInfo layer)
     {
         var shape = Create("DenseShape", Shapes.Elements(InputShape(plan, layer.Inputs[0])), Shapes.Elements(layer.OutputShape), layer.Bias ? 1 : 0, (int)layer.Activation);
-        return One(Name(layer), Weighted, $"{Ops}.Dense(k, x, w, bias, y, {shape})", Shapes.Elements(layer.OutputShape), X(layer), P(layer, 0), layer.Bias ? P(layer, 1) : P(layer, 0), Y(layer));
+        return TiledGemm(layer, $"{Tiled}.Dense(x, w, bias, y, {shape}, batch)", $"{Tiled}.DenseConfig({shape}, b.Batch, b.TiledSide)", layer.Bias);
     }
+
+    /// <summary>A layer that is one tiled GEMM over its input, weights and bias (the weights stand in for a missing bias, unread).</summary>
+    private static List<Kernel> TiledGemm(LayerInfo layer, string body, string config, bool hasBias) =>
+        new() { new Kernel(Name(layer), Weighted, body, "0", new[] { X(layer), P(layer, 0), hasBias ? P(layer, 1) : P(layer, 0), Y(layer) }, config) };
 
     private static List<Kernel> Pool(NetworkPlan plan, LayerInfo layer)
     {

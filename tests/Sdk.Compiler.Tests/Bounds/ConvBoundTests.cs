@@ -96,6 +96,35 @@ public class ConvBoundTests
     }
 
     /// <summary>
+    /// The same layer on the AVX-512 kernel: its 8 x 32 positions tile, with the same runs (216 positions) and so the same
+    /// inputs and outputs; the weights in 32-channel slivers (64 channels: two, no padding); on chip a 32 x 576 sliver and
+    /// a 240 x 32 tile buffer. Channels that fill less than 3/4 of 32 (16 of them, which fill AVX2's tile) go to im2col +
+    /// GEMM, and AVX-512 has no indirect rows (8 channels: rows on AVX2, im2col here).
+    /// </summary>
+    [Fact]
+    public void TheCpuModelCountsTheAvx512PositionsKernel()
+    {
+        var shape = ConvolutionShape.Square(64, 32, 32, 64, 3, padding: 1);
+        var choice = CpuConvModel.Choose(shape, CpuGemmTarget.Vector512, Batch);
+        var traffic = choice.Tiling.Traffic(shape, Batch);
+
+        Assert.Equal(CpuConvAlgorithm.IndirectPositions, choice.Algorithm);
+        Assert.Equal(216, choice.PositionsPerTask);
+        Assert.Equal(32, choice.Tiling.Channels);
+        Assert.Equal(Batch * 43L * 32 * 64, traffic.InputLoads);
+        Assert.Equal(Batch * 5L * 64 * 576, traffic.WeightLoads);
+        Assert.Equal(Batch * 64L * 1024, traffic.OutputStores);
+        Assert.Equal((64L * 10 * 34) + (32 * 576) + (240 * 32), choice.WorkingSetWords);
+
+        Assert.Equal(CpuConvAlgorithm.IndirectPositions, CpuConvModel.Algorithm(ConvolutionShape.Square(32, 14, 14, 24, 3, padding: 1), CpuGemmTarget.Vector512));
+        Assert.Equal(CpuConvAlgorithm.Im2ColGemm, CpuConvModel.Algorithm(ConvolutionShape.Square(32, 14, 14, 16, 3, padding: 1), CpuGemmTarget.Vector512));
+        Assert.Equal(CpuConvAlgorithm.IndirectPositions, CpuConvModel.Algorithm(ConvolutionShape.Square(32, 14, 14, 16, 3, padding: 1), CpuGemmTarget.Vector256));
+        Assert.Equal(CpuConvAlgorithm.IndirectRows, CpuConvModel.Algorithm(ConvolutionShape.Square(32, 14, 14, 8, 3, padding: 1), CpuGemmTarget.Vector256));
+        Assert.Equal(CpuConvAlgorithm.Im2ColGemm, CpuConvModel.Algorithm(ConvolutionShape.Square(32, 14, 14, 8, 3, padding: 1), CpuGemmTarget.Vector512));
+        Assert.Equal(CpuConvAlgorithm.Im2ColGemm, CpuConvModel.Algorithm(ConvolutionShape.Square(64, 32, 32, 64, 3, padding: 1), CpuGemmTarget.Vector128));
+    }
+
+    /// <summary>
     /// L4B1Conv2 (512 → 512, 4x4) on AVX2: im2col + GEMM over 16 samples (256 columns). Per GEMM: one 2048-column block,
     /// ⌈4608 / 256⌉ = 18 depth panels, ⌈512 / 192⌉ = 3 row blocks of the weights (192, 192 and 128 rows, the last packed
     /// with zero rows up to 132, a multiple of the 6-row tile): the packed weights once per GEMM, partial sums stored after each panel and read back for the 17 after the first, the

@@ -10,25 +10,13 @@ namespace Samples.Nets
         {
             public __SdkChip2() : base(2) { }
 
-            private static void L9(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y)
-            {
-                for (int k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(32, 96, 1, 0));
-                }
-            }
+            private static void L9(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Dense(x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(32, 96, 1, 0), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L9;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>? _L9;
 
-            private static void L10(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y)
-            {
-                for (int k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(96, 10, 1, 3));
-                }
-            }
+            private static void L10(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Dense(x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(96, 10, 1, 3), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L10;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>? _L10;
 
             private static void Unpack1(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<ushort> wire, global::ILGPU.ArrayView<float> x)
             {
@@ -43,8 +31,8 @@ namespace Samples.Nets
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L9 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L9);
-                _L10 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L10);
+                _L9 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, L9);
+                _L10 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, L10);
                 _Unpack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<ushort>, global::ILGPU.ArrayView<float>>(accelerator, Unpack1);
             }
 
@@ -54,10 +42,10 @@ namespace Samples.Nets
                 switch (layer)
                 {
                     case 9:
-                        _L9!(b.Stream, b.Threads(96), b.Batch * 96, b.Threads(96), b.Input(9, 0), b.Parameter(9, 0), b.Parameter(9, 1), b.Output(9));
+                        _L9!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.DenseConfig(new global::Sdk.Runtime.Backends.DenseShape(32, 96, 1, 0), b.Batch, b.TiledSide), b.Input(9, 0), b.Parameter(9, 0), b.Parameter(9, 1), b.Output(9), b.Batch);
                         break;
                     case 10:
-                        _L10!(b.Stream, b.Threads(10), b.Batch * 10, b.Threads(10), b.Input(10, 0), b.Parameter(10, 0), b.Parameter(10, 1), b.Output(10));
+                        _L10!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.DenseConfig(new global::Sdk.Runtime.Backends.DenseShape(96, 10, 1, 3), b.Batch, b.TiledSide), b.Input(10, 0), b.Parameter(10, 0), b.Parameter(10, 1), b.Output(10), b.Batch);
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException("layer", layer, "not a layer of chip " + Chip);

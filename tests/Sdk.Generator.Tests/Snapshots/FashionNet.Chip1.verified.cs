@@ -10,25 +10,13 @@ namespace Samples.Nets
         {
             public __SdkChip1() : base(1) { }
 
-            private static void L3(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y)
-            {
-                for (int k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(4, 14, 14, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, 14, 14, 1, 0));
-                }
-            }
+            private static void L3(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Conv2D(x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(4, 14, 14, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, 14, 14, 1, 0), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L3;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>? _L3;
 
-            private static void L4(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y)
-            {
-                for (int k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 14, 14, 1, 1));
-                }
-            }
+            private static void L4(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Conv2D(x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 14, 14, 1, 1), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L4;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>? _L4;
 
             private static void L5(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> y)
             {
@@ -40,25 +28,13 @@ namespace Samples.Nets
 
             private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L5;
 
-            private static void L6(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y)
-            {
-                for (int k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(3136, 128, 1, 1));
-                }
-            }
+            private static void L6(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Dense(x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(3136, 128, 1, 1), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L6;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>? _L6;
 
-            private static void L7(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y)
-            {
-                for (int k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(128, 10, 1, 0));
-                }
-            }
+            private static void L7(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Dense(x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(128, 10, 1, 0), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L7;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>? _L7;
 
             private static void Unpack0(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> y)
             {
@@ -73,11 +49,11 @@ namespace Samples.Nets
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L3 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L3);
-                _L4 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L4);
+                _L3 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, L3);
+                _L4 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, L4);
                 _L5 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L5);
-                _L6 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L6);
-                _L7 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L7);
+                _L6 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, L6);
+                _L7 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, L7);
                 _Unpack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, Unpack0);
             }
 
@@ -87,19 +63,19 @@ namespace Samples.Nets
                 switch (layer)
                 {
                     case 3:
-                        _L3!(b.Stream, b.Threads(6272), b.Batch * 6272, b.Threads(6272), b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3));
+                        _L3!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.ConvConfig(new global::Sdk.Runtime.Backends.ConvShape(4, 14, 14, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, 14, 14, 1, 0), b.Batch, b.TiledSide), b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3), b.Batch);
                         break;
                     case 4:
-                        _L4!(b.Stream, b.Threads(12544), b.Batch * 12544, b.Threads(12544), b.Input(4, 0), b.Parameter(4, 0), b.Parameter(4, 1), b.Output(4));
+                        _L4!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.ConvConfig(new global::Sdk.Runtime.Backends.ConvShape(32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 14, 14, 1, 1), b.Batch, b.TiledSide), b.Input(4, 0), b.Parameter(4, 0), b.Parameter(4, 1), b.Output(4), b.Batch);
                         break;
                     case 5:
                         _L5!(b.Stream, b.Threads(3136), b.Batch * 3136, b.Threads(3136), b.Input(5, 0), b.Output(5));
                         break;
                     case 6:
-                        _L6!(b.Stream, b.Threads(128), b.Batch * 128, b.Threads(128), b.Input(6, 0), b.Parameter(6, 0), b.Parameter(6, 1), b.Output(6));
+                        _L6!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.DenseConfig(new global::Sdk.Runtime.Backends.DenseShape(3136, 128, 1, 1), b.Batch, b.TiledSide), b.Input(6, 0), b.Parameter(6, 0), b.Parameter(6, 1), b.Output(6), b.Batch);
                         break;
                     case 7:
-                        _L7!(b.Stream, b.Threads(10), b.Batch * 10, b.Threads(10), b.Input(7, 0), b.Parameter(7, 0), b.Parameter(7, 1), b.Output(7));
+                        _L7!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.DenseConfig(new global::Sdk.Runtime.Backends.DenseShape(128, 10, 1, 0), b.Batch, b.TiledSide), b.Input(7, 0), b.Parameter(7, 0), b.Parameter(7, 1), b.Output(7), b.Batch);
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException("layer", layer, "not a layer of chip " + Chip);

@@ -10,25 +10,13 @@ namespace Samples.Nets
         {
             public __SdkChip0() : base(0) { }
 
-            private static void L0(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y)
-            {
-                for (int k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(3, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 8, 8, 1, 1));
-                }
-            }
+            private static void L0(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Conv2D(x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(3, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 8, 8, 1, 1), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L0;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>? _L0;
 
-            private static void L2(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y)
-            {
-                for (int k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(4, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 8, 8, 1, 0));
-                }
-            }
+            private static void L2(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Conv2D(x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(4, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 8, 8, 1, 0), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L2;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>? _L2;
 
             private static void L3_1(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> a, global::ILGPU.ArrayView<float> c, global::ILGPU.ArrayView<float> y)
             {
@@ -70,15 +58,9 @@ namespace Samples.Nets
 
             private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L10_1;
 
-            private static void L11(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y)
-            {
-                for (int k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(8, 10, 1, 0));
-                }
-            }
+            private static void L11(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Dense(x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(8, 10, 1, 0), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L11;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>? _L11;
 
             private static void Pack0(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> y)
             {
@@ -103,13 +85,13 @@ namespace Samples.Nets
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L0);
-                _L2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L2);
+                _L0 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, L0);
+                _L2 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, L2);
                 _L3_1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L3_1);
                 _L4 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L4);
                 _L10_0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L10_0);
                 _L10_1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L10_1);
-                _L11 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L11);
+                _L11 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, L11);
                 _Pack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, Pack0);
                 _Unpack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, Unpack1);
             }
@@ -120,12 +102,12 @@ namespace Samples.Nets
                 switch (layer)
                 {
                     case 0:
-                        _L0!(b.Stream, b.Threads(256), b.Batch * 256, b.Threads(256), b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0));
+                        _L0!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.ConvConfig(new global::Sdk.Runtime.Backends.ConvShape(3, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 8, 8, 1, 1), b.Batch, b.TiledSide), b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0), b.Batch);
                         break;
                     case 1:
                         break;
                     case 2:
-                        _L2!(b.Stream, b.Threads(256), b.Batch * 256, b.Threads(256), b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2));
+                        _L2!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.ConvConfig(new global::Sdk.Runtime.Backends.ConvShape(4, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 8, 8, 1, 0), b.Batch, b.TiledSide), b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2), b.Batch);
                         break;
                     case 3:
                         _L3_1!(b.Stream, b.Threads(256), b.Batch * 256, b.Threads(256), b.Input(3, 0), b.Input(3, 1), b.Output(3));
@@ -138,7 +120,7 @@ namespace Samples.Nets
                         _L10_1!(b.Stream, b.Threads(4), b.Batch * 4, b.Threads(4), b.Input(10, 1), b.Output(10));
                         break;
                     case 11:
-                        _L11!(b.Stream, b.Threads(10), b.Batch * 10, b.Threads(10), b.Input(11, 0), b.Parameter(11, 0), b.Parameter(11, 1), b.Output(11));
+                        _L11!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.DenseConfig(new global::Sdk.Runtime.Backends.DenseShape(8, 10, 1, 0), b.Batch, b.TiledSide), b.Input(11, 0), b.Parameter(11, 0), b.Parameter(11, 1), b.Output(11), b.Batch);
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException("layer", layer, "not a layer of chip " + Chip);

@@ -10,25 +10,13 @@ namespace Samples.Nets
         {
             public __SdkChip0() : base(0) { }
 
-            private static void L0(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y)
-            {
-                for (int k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(8, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 1));
-                }
-            }
+            private static void L0(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Conv2D(x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(8, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 1), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L0;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>? _L0;
 
-            private static void L2(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y)
-            {
-                for (int k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 0));
-                }
-            }
+            private static void L2(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Conv2D(x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 0), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L2;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>? _L2;
 
             private static void Pack0(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> y)
             {
@@ -53,8 +41,8 @@ namespace Samples.Nets
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L0);
-                _L2 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L2);
+                _L0 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, L0);
+                _L2 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, L2);
                 _Pack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, Pack0);
                 _Pack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, Pack1);
             }
@@ -65,12 +53,12 @@ namespace Samples.Nets
                 switch (layer)
                 {
                     case 0:
-                        _L0!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0));
+                        _L0!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.ConvConfig(new global::Sdk.Runtime.Backends.ConvShape(8, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 1), b.Batch, b.TiledSide), b.Input(0, 0), b.Parameter(0, 0), b.Parameter(0, 1), b.Output(0), b.Batch);
                         break;
                     case 1:
                         break;
                     case 2:
-                        _L2!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2));
+                        _L2!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.ConvConfig(new global::Sdk.Runtime.Backends.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16, 1, 0), b.Batch, b.TiledSide), b.Input(2, 0), b.Parameter(2, 0), b.Parameter(2, 1), b.Output(2), b.Batch);
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException("layer", layer, "not a layer of chip " + Chip);

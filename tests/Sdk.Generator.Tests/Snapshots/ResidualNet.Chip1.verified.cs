@@ -10,15 +10,9 @@ namespace Samples.Nets
         {
             public __SdkChip1() : base(1) { }
 
-            private static void L3(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y)
-            {
-                for (int k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Conv2D(k, x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 4, 16, 16, 1, 0));
-                }
-            }
+            private static void L3(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Conv2D(x, w, bias, y, new global::Sdk.Runtime.Backends.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 4, 16, 16, 1, 0), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L3;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>? _L3;
 
             private static void L4_1(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> a, global::ILGPU.ArrayView<float> c, global::ILGPU.ArrayView<float> y)
             {
@@ -60,15 +54,9 @@ namespace Samples.Nets
 
             private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L7;
 
-            private static void L8(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y)
-            {
-                for (int k = i.X; k < total; k += stride)
-                {
-                    global::Sdk.Runtime.Backends.Ilgpu.DeviceOps.Dense(k, x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(16, 4, 1, 0));
-                }
-            }
+            private static void L8(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> w, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> y, int batch) => global::Sdk.Runtime.Backends.Ilgpu.TiledOps.Dense(x, w, bias, y, new global::Sdk.Runtime.Backends.DenseShape(16, 4, 1, 0), batch);
 
-            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>? _L8;
+            private global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>? _L8;
 
             private static void L9(global::ILGPU.Index1D i, int total, int stride, global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> y)
             {
@@ -103,12 +91,12 @@ namespace Samples.Nets
             /// <summary>Compiles every kernel of this chip for the accelerator, once per model.</summary>
             public override void Load(global::ILGPU.Runtime.Accelerator accelerator)
             {
-                _L3 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L3);
+                _L3 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, L3);
                 _L4_1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L4_1);
                 _L5 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L5);
                 _L6 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L6);
                 _L7 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L7);
-                _L8 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L8);
+                _L8 = global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, L8);
                 _L9 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, L9);
                 _Unpack0 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, Unpack0);
                 _Unpack1 = global::ILGPU.Runtime.KernelLoaders.LoadAutoGroupedKernel<global::ILGPU.Index1D, int, int, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, Unpack1);
@@ -120,7 +108,7 @@ namespace Samples.Nets
                 switch (layer)
                 {
                     case 3:
-                        _L3!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3));
+                        _L3!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.ConvConfig(new global::Sdk.Runtime.Backends.ConvShape(16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 4, 16, 16, 1, 0), b.Batch, b.TiledSide), b.Input(3, 0), b.Parameter(3, 0), b.Parameter(3, 1), b.Output(3), b.Batch);
                         break;
                     case 4:
                         _L4_1!(b.Stream, b.Threads(4096), b.Batch * 4096, b.Threads(4096), b.Input(4, 0), b.Input(4, 1), b.Output(4));
@@ -135,7 +123,7 @@ namespace Samples.Nets
                         _L7!(b.Stream, b.Threads(16), b.Batch * 16, b.Threads(16), b.Input(7, 0), b.Output(7));
                         break;
                     case 8:
-                        _L8!(b.Stream, b.Threads(4), b.Batch * 4, b.Threads(4), b.Input(8, 0), b.Parameter(8, 0), b.Parameter(8, 1), b.Output(8));
+                        _L8!(b.Stream, global::Sdk.Runtime.Backends.Ilgpu.TiledOps.DenseConfig(new global::Sdk.Runtime.Backends.DenseShape(16, 4, 1, 0), b.Batch, b.TiledSide), b.Input(8, 0), b.Parameter(8, 0), b.Parameter(8, 1), b.Output(8), b.Batch);
                         break;
                     case 9:
                         _L9!(b.Stream, b.Threads(1), b.Batch * 1, b.Threads(1), b.Input(9, 0), b.Output(9));

@@ -33,17 +33,33 @@ namespace Sdk.Runtime.Tests.Cpu
         [Fact]
         public void EveryMicroKernelsBlockingIsTheModels()
         {
-            Check<Kernel512x8x32>(GemmKernel.Vector512x8x32, indirect: false);
-            Check<Kernel256x6x16>(GemmKernel.Vector256x6x16, indirect: true);
-            Check<Kernel128x8x8>(GemmKernel.Vector128x8x8, indirect: false);
-            Assert.Equal(CpuConvModel.IndirectChannels, RowConv.NR);
+            // The GEMM tiles, and the indirect kernels beside them: the positions tile (AVX2's 6 x 16 and AVX-512's 8 x 32,
+            // PositionConv and PositionConv.Kernel512), and indirect rows on AVX2 only.
+            Check<Kernel512x8x32>(GemmKernel.Vector512x8x32, (PositionConv.Kernel512.MR, PositionConv.Kernel512.NR), rows: false);
+            Check<Kernel256x6x16>(GemmKernel.Vector256x6x16, (PositionConv.MR, PositionConv.NR), rows: true);
+            Check<Kernel128x8x8>(GemmKernel.Vector128x8x8, (0, 0), rows: false);
+            Assert.Equal((8, 32), (PositionConv.Kernel512.MR, PositionConv.Kernel512.NR));
+            Assert.Equal((6, 16), (PositionConv.MR, PositionConv.NR));
+            Assert.Equal(CpuConvModel.RowTileColumns, RowConv.NR);
 
-            static void Check<TK>(GemmKernel kernel, bool indirect)
+            // A task's positions are whole tiles of either kernel and whole 8x8 transposes.
+            Assert.Equal(0, CpuConvModel.PositionsPerTask % PositionConv.MR);
+            Assert.Equal(0, CpuConvModel.PositionsPerTask % PositionConv.Kernel512.MR);
+            Assert.Equal(0, CpuConvModel.PositionsPerTask % 8);
+
+            static void Check<TK>(GemmKernel kernel, (int MR, int NR) positions, bool rows)
                 where TK : struct, IMicroKernel
             {
                 var target = GemmEngine.Target(kernel);
                 Assert.Equal(kernel.ToString(), target.Name);
-                Assert.Equal((TK.MR, TK.NR, TK.KC, TK.MC, TK.NC, indirect), (target.MR, target.NR, target.KC, target.MC, target.NC, target.Indirect));
+                Assert.Equal((TK.MR, TK.NR, TK.KC, TK.MC, TK.NC), (target.MR, target.NR, target.KC, target.MC, target.NC));
+                Assert.Equal((positions.MR, positions.NR, rows), (target.PositionsMR, target.PositionsNR, target.IndirectRows));
+                Assert.Equal(positions.NR > 0, target.IndirectPositions);
+                if (positions.NR > 0)
+                {
+                    Assert.Equal(positions.NR, PositionConv.Channels(kernel));
+                    Assert.Equal(positions.MR, PositionConv.Positions(kernel));
+                }
             }
         }
 

@@ -7,7 +7,8 @@ namespace Sdk.Runtime.Tests.Cpu
     {
         [Theory]
         [InlineData(1, 7, 5, Activation.None)]      // dot-product path
-        [InlineData(2, 300, 33, Activation.Relu)]   // dot-product path, parallel over outputs
+        [InlineData(2, 300, 33, Activation.Relu)]   // dot-product path, one task (300 x 33 < 2^16)
+        [InlineData(2, 300, 251, Activation.Relu)]  // dot-product path, parallel: one block of outputs per thread, the last ragged
         [InlineData(3, 17, 9, Activation.Gelu)]     // GEMM path, edges
         [InlineData(37, 129, 70, Activation.Tanh)]
         [InlineData(64, 256, 300, Activation.Sigmoid)]

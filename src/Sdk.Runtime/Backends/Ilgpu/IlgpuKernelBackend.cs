@@ -19,6 +19,7 @@ public sealed class IlgpuKernelBackend : IKernelBackend
     private readonly Accelerator _accelerator;
     private readonly IlgpuChip? _ownedChip;
     private readonly LibraryKernels _kernels;
+    private readonly int _side; // the tiled kernels' group side on this accelerator
     private readonly object _gate = new();
     private bool _disposed;
 
@@ -34,6 +35,7 @@ public sealed class IlgpuKernelBackend : IKernelBackend
         _accelerator = accelerator;
         _ownedChip = ownedChip;
         _kernels = KernelsByAccelerator.GetValue(accelerator, a => new LibraryKernels(a));
+        _side = TiledOps.GroupSide(accelerator);
     }
 
     /// <summary>A backend on its own ILGPU CPU accelerator (simulated GPU threads), disposed with it.</summary>
@@ -67,7 +69,7 @@ public sealed class IlgpuKernelBackend : IKernelBackend
             using var xb = Upload(x);
             using var wb = Upload(w);
             using var bb = Upload(b);
-            _kernels.Conv.Value(y.IntExtent, xb.View, wb.View, bb.View, y, s);
+            _kernels.Conv.Value(TiledOps.ConvConfig(s, batch, _side), xb.View, wb.View, bb.View, y, s, batch);
         });
     }
 
@@ -106,7 +108,7 @@ public sealed class IlgpuKernelBackend : IKernelBackend
             using var xb = Upload(x);
             using var wb = Upload(w);
             using var bb = Upload(b);
-            _kernels.Dense.Value(y.IntExtent, xb.View, wb.View, bb.View, y, s);
+            _kernels.Dense.Value(TiledOps.DenseConfig(s, batch, _side), xb.View, wb.View, bb.View, y, s, batch);
         });
     }
 
@@ -303,10 +305,10 @@ public sealed class IlgpuKernelBackend : IKernelBackend
     {
         public LibraryKernels(Accelerator a)
         {
-            Conv = Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape>(a, ConvKernel);
+            Conv = new(() => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape, int>(TiledOps.Conv2D));
             Pool = Load<ArrayView<float>, ArrayView<float>, PoolShape>(a, PoolKernel);
             GlobalAveragePool = Load<ArrayView<float>, ArrayView<float>, int>(a, GlobalAveragePoolKernel);
-            Dense = Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, DenseShape>(a, DenseKernel);
+            Dense = new(() => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, DenseShape, int>(TiledOps.Dense));
             Gemm = Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape>(a, GemmKernel);
             MatMul = Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulShape>(a, MatMulKernel);
             ChannelAffine = Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelAffineShape>(a, ChannelAffineKernel);
@@ -317,10 +319,11 @@ public sealed class IlgpuKernelBackend : IKernelBackend
             ConcatPart = Load<ArrayView<float>, ArrayView<float>, ConcatShape>(a, ConcatPartKernel);
         }
 
-        public Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape>> Conv { get; }
+        /// <summary>Convolution and dense layers run the tiled kernels (<see cref="TiledOps"/>), as generated chips do.</summary>
+        public Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape, int>> Conv { get; }
         public Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, PoolShape>> Pool { get; }
         public Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, int>> GlobalAveragePool { get; }
-        public Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, DenseShape>> Dense { get; }
+        public Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, DenseShape, int>> Dense { get; }
         public Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape>> Gemm { get; }
         public Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulShape>> MatMul { get; }
         public Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelAffineShape>> ChannelAffine { get; }
@@ -342,16 +345,10 @@ public sealed class IlgpuKernelBackend : IKernelBackend
             where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct =>
             new(() => a.LoadAutoGroupedStreamKernel(kernel));
 
-        private static void ConvKernel(Index1D i, ArrayView<float> x, ArrayView<float> w, ArrayView<float> b, ArrayView<float> y, ConvShape s) =>
-            DeviceOps.Conv2D(i, x, w, b, y, s);
-
         private static void PoolKernel(Index1D i, ArrayView<float> x, ArrayView<float> y, PoolShape s) => DeviceOps.Pool(i, x, y, s);
 
         private static void GlobalAveragePoolKernel(Index1D i, ArrayView<float> x, ArrayView<float> y, int spatial) =>
             DeviceOps.GlobalAveragePool(i, x, y, spatial);
-
-        private static void DenseKernel(Index1D i, ArrayView<float> x, ArrayView<float> w, ArrayView<float> b, ArrayView<float> y, DenseShape s) =>
-            DeviceOps.Dense(i, x, w, b, y, s);
 
         private static void GemmKernel(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, ArrayView<float> y, GemmShape s) =>
             DeviceOps.Gemm(i, a, b, c, y, s);

@@ -350,6 +350,11 @@ namespace Sdk.Runtime.Backends.Cpu
         internal static Vector256<float> Clamp(Vector256<float> x, Vector256<float> lo, Vector256<float> hi) =>
             Avx.IsSupported ? Avx.Min(hi, Avx.Max(lo, x)) : Vector256.Min(Vector256.Max(x, lo), hi);
 
+        /// <summary>The 512-bit <see cref="Clamp(Vector256{float}, Vector256{float}, Vector256{float})"/>: NaN passes through.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector512<float> Clamp(Vector512<float> x, Vector512<float> lo, Vector512<float> hi) =>
+            Avx512F.IsSupported ? Avx512F.Min(hi, Avx512F.Max(lo, x)) : Vector512.Min(Vector512.Max(x, lo), hi);
+
         /// <summary>
         /// x[i] = act(x[i] + scalarBias + vectorBias[i]) for a contiguous run (the fused epilogue of GEMM and
         /// convolution). <paramref name="vectorBias"/> may be null.

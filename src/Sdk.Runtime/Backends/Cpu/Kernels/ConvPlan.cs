@@ -13,8 +13,8 @@ namespace Sdk.Runtime.Backends.Cpu
     /// <remarks>
     /// <para>Algorithms (<see cref="Algorithm"/>): depthwise convolutions (groups = input channels, a single input
     /// channel included) run a direct vectorised stencil; 1x1 stride-1 unpadded convolutions multiply the weights by
-    /// the input itself; on the AVX2 kernel, convolutions whose channels fill 16-wide tiles run as an indirect GEMM
-    /// over flattened output positions (<see cref="PositionConv"/>), and stride-1 rows that fill 16-column tiles
+    /// the input itself; on the AVX2 and AVX-512 kernels, convolutions whose channels fill 16-wide (32-wide) tiles run
+    /// as an indirect GEMM over flattened output positions (<see cref="PositionConv"/>), and on AVX2 stride-1 rows that fill 16-column tiles
     /// otherwise as an indirect GEMM along the rows (<see cref="RowConv"/>), both reading a padded copy of the input
     /// with no column matrix at all; all others build an im2col column matrix per sample and group and multiply by
     /// the packed weights. A 2x2 max pool of the output can run in the epilogue (<see cref="CanFuseMaxPool"/>).</para>
@@ -74,7 +74,7 @@ namespace Sdk.Runtime.Backends.Cpu
             PackedWeightLength = Algorithm switch
             {
                 ConvAlgorithm.Depthwise => 0,
-                ConvAlgorithm.IndirectPositions => (_g.G * PositionConv.PackedPerGroup(_g)) + AlignmentSlack,
+                ConvAlgorithm.IndirectPositions => (_g.G * PositionConv.PackedPerGroup(_g, Kernel)) + AlignmentSlack,
                 _ => _g.G * GemmEngine.PackedASize(Kernel, _g.MG, _g.KG),
             };
         }
@@ -342,7 +342,7 @@ namespace Sdk.Runtime.Backends.Cpu
 
             if (Algorithm == ConvAlgorithm.IndirectPositions)
             {
-                PositionConv.PackWeights(_g, w, PinAligned(_packedW));
+                PositionConv.PackWeights(_g, Kernel, w, PinAligned(_packedW));
                 return;
             }
 
@@ -402,7 +402,7 @@ namespace Sdk.Runtime.Backends.Cpu
         {
             fixed (int* taps = _taps)
             {
-                PositionConv.Forward(_g, x, PinAligned(_packedW!), taps, bias, y, batch, Descriptor.Activation, poolHeight, poolWidth);
+                PositionConv.Forward(_g, Kernel, x, PinAligned(_packedW!), taps, bias, y, batch, Descriptor.Activation, poolHeight, poolWidth);
             }
         }
 

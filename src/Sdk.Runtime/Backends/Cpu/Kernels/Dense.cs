@@ -39,8 +39,12 @@ namespace Sdk.Runtime.Backends.Cpu
                 float* bp = bias.IsEmpty ? null : b;
                 if (batch <= DotProductBatchLimit)
                 {
+                    // One contiguous block of W's rows per thread: the caller claims block 0 first and a worker the
+                    // next, so from call to call each core tends to read the same rows, and a weight matrix up to about
+                    // the cores' summed L2 (the Fashion CNN's 1.6 MB on 2 x 1 MiB) stays there between calls instead
+                    // of coming from L3 or memory. Finer tasks would mix the rows over the cores every call.
                     var job = new DotJob { X = x, W = w, B = bp, Y = y, Batch = batch, In = inFeatures, Out = outFeatures, Act = activation };
-                    int tasks = CpuWorkerPool.AvailableThreads > 1 && (long)inFeatures * outFeatures >= 1 << 16 ? Math.Min(outFeatures, CpuWorkerPool.AvailableThreads * 4) : 1;
+                    int tasks = CpuWorkerPool.AvailableThreads > 1 && (long)inFeatures * outFeatures >= 1 << 16 ? Math.Min(outFeatures, CpuWorkerPool.AvailableThreads) : 1;
                     job.PerTask = (outFeatures + tasks - 1) / tasks;
                     CpuWorkerPool.Current.Run(ref job, (outFeatures + job.PerTask - 1) / job.PerTask);
                     return;

@@ -5,43 +5,57 @@ using System.Runtime.Intrinsics;
 namespace Sdk.Runtime.Backends.Cpu
 {
     /// <summary>
-    /// Convolution as an indirect GEMM over output positions, on AVX2: a register tile is 6 output positions x 16
-    /// output channels (<see cref="RowConv"/>'s tile transposed). Each position reads kernel tap k as one scalar at its
+    /// Convolution as an indirect GEMM over output positions: a register tile is MR output positions x NR output
+    /// channels (<see cref="RowConv"/>'s tile transposed), 6 x 16 on AVX2 (two ymm per position) and 8 x 32 on
+    /// AVX-512 (two zmm per position, <see cref="Kernel512"/>). Each position reads kernel tap k as one scalar at its
     /// own base + the tap's offset in the task's zero-padded input (a broadcast, which never straddles a cache line),
-    /// and the weights are packed once as 16-channel slivers over the whole depth, 64-byte aligned (two aligned vector
+    /// and the weights are packed once as NR-channel slivers over the whole depth, 64-byte aligned (two aligned vector
     /// loads per tap). Positions run over the flattened output map, across row ends, so a 14-wide row wastes no tile
     /// columns (RowConv fills 14 of 16), and any stride or dilation works. Tiles land in [position][channel] order in
     /// the task's scratch (L1) and are transposed to NCHW in 8x8 register blocks.
     /// </summary>
-    internal static unsafe class PositionConv
+    internal static unsafe partial class PositionConv
     {
-        /// <summary>Output channels of a tile: two AVX2 vectors.</summary>
-        public const int NR = CpuConvModel.IndirectChannels;
+        /// <summary>Output channels of an AVX2 tile: two ymm vectors (<see cref="CpuGemmTarget.Vector256"/>'s PositionsNR).</summary>
+        public const int NR = 16;
 
-        /// <summary>Output positions of a tile: 12 accumulators, 2 weight vectors, one broadcast in flight.</summary>
-        private const int MR = 6;
+        /// <summary>Output positions of an AVX2 tile: 12 accumulators, 2 weight vectors, one broadcast in flight.</summary>
+        public const int MR = 6;
 
-        /// <summary>Positions one task computes (a multiple of MR and of 8): its tile buffer, 15 KiB, stays in L1.</summary>
+        /// <summary>
+        /// Positions one task computes (a multiple of both kernels' MR and of 8): its tile buffer, 15 KiB on AVX2 and
+        /// 30 KiB on AVX-512, stays in L1 (32 KiB on Zen 3, 48 KiB on Zen 4/5). The compiler core's model splits by it.
+        /// </summary>
         private const int MaxPositionsPerTask = CpuConvModel.PositionsPerTask;
 
-        /// <summary>Floats of the packed weights of one group: 16-channel slivers, channels past MG zero.</summary>
-        public static long PackedPerGroup(in ConvGeometry g) => (long)RoundUp(g.MG, NR) * g.KG;
+        /// <summary>
+        /// Output channels of a tile for the plan's kernel. Whether this kernel runs at all is the compiler core's choice
+        /// (<see cref="CpuConvModel.Algorithm"/>, which <see cref="ConvPlan"/> takes as it is): the AVX2 or AVX-512 GEMM
+        /// kernel, output channels filling 3/4 of these, at least 64 positions, depth ≥ 32, a window larger than 1x1.
+        /// </summary>
+        public static int Channels(GemmKernel kernel) => kernel == GemmKernel.Vector512x8x32 ? Kernel512.NR : NR;
+
+        /// <summary>Output positions of a tile for the plan's kernel.</summary>
+        public static int Positions(GemmKernel kernel) => kernel == GemmKernel.Vector512x8x32 ? Kernel512.MR : MR;
+
+        /// <summary>Floats of the packed weights of one group: NR-channel slivers, channels past MG zero.</summary>
+        public static long PackedPerGroup(in ConvGeometry g, GemmKernel kernel) => (long)RoundUp(g.MG, Channels(kernel)) * g.KG;
 
         /// <summary>Floats of one task's padded input: the group's planes of one sample (no over-read: positions are clamped).</summary>
         public static long ScratchLength(in ConvGeometry g) => (long)g.CG * g.PaddedHeight * g.PaddedWidth;
 
-        /// <summary>Packs each group's weights [MG x KG] as k-major slivers of 16 output channels.</summary>
-        public static void PackWeights(in ConvGeometry g, float* w, float* dst)
+        /// <summary>Packs each group's weights [MG x KG] as k-major slivers of NR output channels.</summary>
+        public static void PackWeights(in ConvGeometry g, GemmKernel kernel, float* w, float* dst)
         {
-            int mg = g.MG, kg = g.KG;
-            long perGroup = PackedPerGroup(g);
+            int mg = g.MG, kg = g.KG, nr = Channels(kernel);
+            long perGroup = PackedPerGroup(g, kernel);
             for (int grp = 0; grp < g.G; grp++)
             {
                 float* wg = w + ((long)grp * mg * kg);
                 float* d = dst + (grp * perGroup);
-                for (int m0 = 0; m0 < mg; m0 += NR)
+                for (int m0 = 0; m0 < mg; m0 += nr)
                 {
-                    GemmDriver<Kernel256x6x16>.PackRowsKMajor(wg + ((long)m0 * kg), kg, Math.Min(NR, mg - m0), NR, kg, d + ((long)m0 * kg));
+                    GemmDriver<Kernel256x6x16>.PackRowsKMajor(wg + ((long)m0 * kg), kg, Math.Min(nr, mg - m0), nr, kg, d + ((long)m0 * kg));
                 }
             }
         }
@@ -54,7 +68,7 @@ namespace Sdk.Runtime.Backends.Cpu
         /// stride-2 max pool (<paramref name="poolHeight"/> x <paramref name="poolWidth"/> per plane) of that, taken
         /// from the tile buffer. <paramref name="packedW"/> must be 64-byte aligned.
         /// </summary>
-        public static void Forward(in ConvGeometry g, float* x, float* packedW, int* taps, float* bias, float* y, int batch, Activation act, int poolHeight = 0, int poolWidth = 0)
+        public static void Forward(in ConvGeometry g, GemmKernel kernel, float* x, float* packedW, int* taps, float* bias, float* y, int batch, Activation act, int poolHeight = 0, int poolWidth = 0)
         {
             // Tasks are (sample, group, run of output positions): whole maps when there are enough samples to keep
             // every thread busy and the map fits the tile buffer, else runs of a multiple of 24 positions (whole
@@ -79,7 +93,8 @@ namespace Sdk.Runtime.Backends.Cpu
                 G = g,
                 X = x,
                 PackedW = packedW,
-                PackedPerGroup = PackedPerGroup(g),
+                PackedPerGroup = PackedPerGroup(g, kernel),
+                Wide = kernel == GemmKernel.Vector512x8x32,
                 Taps = taps,
                 Bias = bias,
                 Y = y,
@@ -100,6 +115,7 @@ namespace Sdk.Runtime.Backends.Cpu
             public float* X;
             public float* PackedW;
             public long PackedPerGroup;
+            public bool Wide; // the AVX-512 8x32 kernel, else AVX2's 6x16
             public int* Taps;
             public float* Bias;
             public float* Y;
@@ -136,9 +152,10 @@ namespace Sdk.Runtime.Backends.Cpu
                 G.PadGroupRows(X, n, grp, src, q0 / ow, ((q1 - 1) / ow) + 1);
 
                 // Where each position's receptive field starts; the last tile repeats the last position.
-                int tiles = (count + MR - 1) / MR;
+                int mr = Wide ? Kernel512.MR : MR, nr = Wide ? Kernel512.NR : NR;
+                int tiles = (count + mr - 1) / mr;
                 int* bases = stackalloc int[MaxPositionsPerTask];
-                for (int i = 0; i < tiles * MR; i++)
+                for (int i = 0; i < tiles * mr; i++)
                 {
                     int q = q0 + Math.Min(i, count - 1);
                     int oh = q / ow;
@@ -147,73 +164,83 @@ namespace Sdk.Runtime.Backends.Cpu
 
                 // Bias and Relu/Relu6 are applied in registers before the store; another activation afterwards.
                 bool clamp = Activations.InRegisters(Act, out float lo, out float hi);
-                float* blockBias = stackalloc float[NR];
-                float* buffer = ThreadScratch.Get(ScratchSlot.ConvTemp, (long)MaxPositionsPerTask * NR);
+                float* blockBias = stackalloc float[Kernel512.NR];
+                float* buffer = ThreadScratch.Get(ScratchSlot.ConvTemp, (long)MaxPositionsPerTask * nr);
                 int mg = G.MG, kg = G.KG;
                 float* packed = PackedW + (grp * PackedPerGroup);
                 // The planes this task writes: the output's, or the pooled output's.
                 int outPlane = PoolHeight > 0 ? PoolHeight * PoolWidth : ohw;
                 int outCount = PoolHeight > 0 ? (pr1 - pr0) * PoolWidth : count;
                 float* dst = Y + ((((long)n * G.M) + ((long)grp * mg)) * outPlane) + (PoolHeight > 0 ? pr0 * PoolWidth : q0);
-                for (int m0 = 0; m0 < mg; m0 += NR)
+                for (int m0 = 0; m0 < mg; m0 += nr)
                 {
-                    int channels = Math.Min(NR, mg - m0);
-                    for (int j = 0; j < NR; j++)
+                    int channels = Math.Min(nr, mg - m0);
+                    for (int j = 0; j < nr; j++)
                     {
                         blockBias[j] = Bias != null && j < channels ? Bias[(grp * mg) + m0 + j] : 0f;
                     }
 
                     float* w = packed + ((long)m0 * kg);
-                    for (int t = 0; t < tiles; t++)
+                    if (Wide)
                     {
-                        Kernel(kg, src, bases + (t * MR), Taps, w, buffer + (t * MR * NR), blockBias, lo, hi);
+                        for (int t = 0; t < tiles; t++)
+                        {
+                            Kernel512.Run(kg, src, bases + (t * mr), Taps, w, buffer + (t * mr * nr), blockBias, lo, hi);
+                        }
+                    }
+                    else
+                    {
+                        for (int t = 0; t < tiles; t++)
+                        {
+                            Kernel(kg, src, bases + (t * mr), Taps, w, buffer + (t * mr * nr), blockBias, lo, hi);
+                        }
                     }
 
                     if (!clamp)
                     {
-                        Activations.BiasActivateRun(buffer, tiles * MR * NR, 0f, null, Act);
+                        Activations.BiasActivateRun(buffer, tiles * mr * nr, 0f, null, Act);
                     }
 
                     if (PoolHeight > 0)
                     {
-                        MaxPool2x2(buffer, ow, pr1 - pr0, PoolWidth);
+                        MaxPool2x2(buffer, nr, ow, pr1 - pr0, PoolWidth);
                     }
 
-                    TransposeOut(buffer, outCount, channels, dst + ((long)m0 * outPlane), outPlane);
+                    TransposeOut(buffer, nr, outCount, channels, dst + ((long)m0 * outPlane), outPlane);
                 }
             }
         }
 
         /// <summary>
-        /// In place, the 2x2 stride-2 max pool of a tile buffer holding whole output rows ([position][16 channels],
+        /// In place, the 2x2 stride-2 max pool of a tile buffer holding whole output rows ([position][nr channels],
         /// rows <paramref name="width"/> positions wide): pooled position p goes to buffer[p·16], which no later window
         /// reads. The order of the maxima is the pooling layer's (down the rows, then across).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool2x2(float* buffer, int width, int pooledRows, int pooledWidth)
+        private static void MaxPool2x2(float* buffer, int nr, int width, int pooledRows, int pooledWidth)
         {
             float* o = buffer;
             for (int r = 0; r < pooledRows; r++)
             {
                 for (int j = 0; j < pooledWidth; j++)
                 {
-                    float* a = buffer + ((((2 * r) * width) + (2 * j)) * NR);
-                    float* b = a + (width * NR);
-                    for (int h = 0; h < NR; h += 8)
+                    float* a = buffer + ((((2 * r) * width) + (2 * j)) * nr);
+                    float* b = a + (width * nr);
+                    for (int h = 0; h < nr; h += 8)
                     {
                         Vector256<float> left = Pooling.MaxNaN(Vector256.Load(a + h), Vector256.Load(b + h));
-                        Vector256<float> right = Pooling.MaxNaN(Vector256.Load(a + NR + h), Vector256.Load(b + NR + h));
+                        Vector256<float> right = Pooling.MaxNaN(Vector256.Load(a + nr + h), Vector256.Load(b + nr + h));
                         Pooling.MaxNaN(left, right).Store(o + h);
                     }
 
-                    o += NR;
+                    o += nr;
                 }
             }
         }
 
-        /// <summary>c[j·ldc + p] = buffer[p·16 + j] for p &lt; count, j &lt; channels: 8x8 register transposes, scalar edges.</summary>
+        /// <summary>c[j·ldc + p] = buffer[p·nr + j] for p &lt; count, j &lt; channels: 8x8 register transposes, scalar edges.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransposeOut(float* buffer, int count, int channels, float* c, nint ldc)
+        private static void TransposeOut(float* buffer, int nr, int count, int channels, float* c, nint ldc)
         {
             int full = count & ~7;
             int fullChannels = channels & ~7;
@@ -221,7 +248,7 @@ namespace Sdk.Runtime.Backends.Cpu
             {
                 for (int p = 0; p < full; p += 8)
                 {
-                    GemmDriver<Kernel256x6x16>.Transpose8x8(buffer + (p * NR) + j, NR, c + (j * ldc) + p, ldc);
+                    GemmDriver<Kernel256x6x16>.Transpose8x8(buffer + (p * nr) + j, nr, c + (j * ldc) + p, ldc);
                 }
             }
 
@@ -231,13 +258,13 @@ namespace Sdk.Runtime.Backends.Cpu
                 int p = j < fullChannels ? full : 0;
                 for (; p < count; p++)
                 {
-                    row[p] = buffer[(p * NR) + j];
+                    row[p] = buffer[(p * nr) + j];
                 }
             }
         }
 
         /// <summary>
-        /// The 6x16 micro-kernel with an indirect A: element (i, k) is src[bases[i] + taps[k]], broadcast; B is the
+        /// The AVX2 6x16 micro-kernel with an indirect A: element (i, k) is src[bases[i] + taps[k]], broadcast; B is the
         /// packed 16-channel sliver. Adds the 16 biases, clamps to [lo, hi] and stores the tile as [position][16].
         /// Written out rather than shared with <see cref="Kernel256x6x16"/>: a shared step helper would take the twelve
         /// accumulators by reference, and the JIT would then keep them in memory.

@@ -33,6 +33,7 @@ public sealed class IlgpuBuffers : IDisposable
         MaxThreads = accelerator.AcceleratorType == AcceleratorType.CPU
             ? accelerator.MaxNumThreadsPerGroup * Environment.ProcessorCount * 4
             : accelerator.NumMultiprocessors * accelerator.MaxNumThreadsPerMultiprocessor * 4;
+        TiledSide = TiledOps.GroupSide(accelerator);
         foreach (var layer in plan.Layers)
         {
             if (layer.Chip != chip)
@@ -72,6 +73,9 @@ public sealed class IlgpuBuffers : IDisposable
 
     /// <summary>The most threads one launch uses; kernels loop over the rest (grid-stride).</summary>
     public int MaxThreads { get; }
+
+    /// <summary>The group side of the tiled GEMM kernels on this accelerator (<see cref="TiledOps.GroupSide"/>).</summary>
+    public int TiledSide { get; }
 
     /// <summary>Threads for a launch over <paramref name="perSample"/> x batch elements.</summary>
     public int Threads(int perSample) => Math.Min(Batch * perSample, MaxThreads);

@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Sdk.Benchmarks.Kernels;
+using Sdk.Compiler;
+using Sdk.Runtime;
+using Sdk.Runtime.Onnx;
+
+namespace Sdk.Benchmarks.Inference;
+
+/// <summary>
+/// <c>--alternate [calls] [rounds]</c>: ours and ONNX Runtime called alternately, one call each in turn, in one process,
+/// on both networks at batch 1 and 32, the same setup and agreement check as <see cref="InferenceBenchmarks{TNetwork}"/>.
+/// On a machine that other work keeps busy, a stall then falls on both sides alike, which BenchmarkDotNet's blocks of
+/// one side's iterations cannot give; the median of each side's calls is robust to the stalls. Each round is a fresh
+/// pass over every case, so the spread between rounds shows how steady the ratio is.
+/// </summary>
+internal static class AlternatingRun
+{
+    public static void Run(int calls, int rounds)
+    {
+        Console.WriteLine($"Alternating calls: {calls} per side per case and round, {rounds} rounds; load average before: {LoadAverage()}");
+        Console.WriteLine();
+        Console.WriteLine("| round | network | batch | ONNX Runtime images/s | ours images/s | ours / ONNX Runtime | ONNX Runtime % peak | ours % peak | load average |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---|");
+        var ratios = new Dictionary<string, List<double>>();
+        for (int round = 1; round <= rounds; round++)
+        {
+            foreach (int batch in new[] { 1, 32 })
+            {
+                Case<FashionCnn>("Fashion CNN", batch, calls, round, ratios);
+                Case<ResNet18>("ResNet-18 (CIFAR)", batch, batch == 1 ? calls : Math.Max(5, calls / 8), round, ratios);
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| network | batch | ours / ONNX Runtime: min | median | max |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var (key, list) in ratios)
+        {
+            list.Sort();
+            Console.WriteLine($"| {key.Replace("/", " | ")} | {list[0]:F2} | {list[list.Count / 2]:F2} | {list[^1]:F2} |");
+        }
+    }
+
+    private static void Case<TNetwork>(string name, int batch, int calls, int round, Dictionary<string, List<double>> ratios)
+        where TNetwork : INetwork, new()
+    {
+        var network = new TNetwork();
+        var plan = TNetwork.Plan;
+        var random = new Random(1);
+        var input = Enumerable.Range(0, batch * (int)Shapes.Elements(plan.InputShape)).Select(_ => random.NextSingle()).ToArray();
+        var output = new float[batch * (int)Shapes.Elements(plan.Layers[^1].OutputShape)];
+        var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, InterOpNumThreads = 1 };
+        using var onnx = new InferenceSession(OnnxExporter.ExportToBytes(plan, network.Parameters), options);
+        var feed = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor<float>(input, new[] { batch }.Concat(plan.InputShape).ToArray())) };
+        using var chips = ChipSet.Cpu(1);
+        using var model = Model.Create(network, chips);
+
+        float[] theirs;
+        using (var results = onnx.Run(feed))
+        {
+            theirs = results.First().AsTensor<float>().ToArray();
+        }
+
+        model.Run(input, batch, output);
+        double error = output.Zip(theirs, (a, b) => Math.Abs(a - b) / Math.Max(1, Math.Abs(b))).Max();
+        if (error > 1e-4)
+        {
+            throw new InvalidOperationException($"{name}, batch {batch}: ours and ONNX Runtime disagree by {error:E2} (relative, 1e-4 allowed)");
+        }
+
+        // Warm up for at least 3 calls and 3 seconds: the runtime recompiles hot methods with full optimisation only
+        // after ~30 calls and a background delay, which a loaded machine stretches.
+        var warmupClock = Stopwatch.StartNew();
+        int warmup = 0;
+        while (warmup < 3 || warmupClock.Elapsed.TotalSeconds < 3)
+        {
+            model.Run(input, batch, output);
+            using var results = onnx.Run(feed);
+            warmup++;
+        }
+
+        var ours = new List<double>(calls);
+        var onnxTimes = new List<double>(calls);
+        for (int i = 0; i < calls; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            model.Run(input, batch, output);
+            double a = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            t0 = Stopwatch.GetTimestamp();
+            using (var results = onnx.Run(feed))
+            {
+                _ = results.First().AsTensor<float>()[0, 0];
+            }
+
+            onnxTimes.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            ours.Add(a);
+        }
+
+        ours.Sort();
+        onnxTimes.Sort();
+        double oursRate = batch / ours[ours.Count / 2], theirRate = batch / onnxTimes[onnxTimes.Count / 2];
+        double flopsPerImage = 2.0 * plan.Layers.Sum(l => l.Macs);
+        double PercentPeak(double rate) => 100 * rate * flopsPerImage / 1e9 / MachinePeak.Gflops;
+        Console.WriteLine($"| {round} | {name} | {batch} | {theirRate:F1} | {oursRate:F1} | {oursRate / theirRate:F2} | {PercentPeak(theirRate):F0} % | {PercentPeak(oursRate):F0} % | {LoadAverage()} |");
+        string key = $"{name}/{batch}";
+        if (!ratios.TryGetValue(key, out var list))
+        {
+            ratios[key] = list = new List<double>();
+        }
+
+        list.Add(oursRate / theirRate);
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" ", System.IO.File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (System.IO.IOException)
+        {
+            return "?";
+        }
+    }
+}
