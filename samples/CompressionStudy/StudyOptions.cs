@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json.Serialization;
 
 namespace CompressionStudy;
 
@@ -15,6 +16,32 @@ public enum StudyMethod
 
     /// <summary>The PCA-calibrated network trained one more epoch at a lower learning rate.</summary>
     PcaFineTuned,
+
+    /// <summary>No bottleneck; the cut's tensor (and its gradient) travels in another wire format or adaptive precision; trained from scratch.</summary>
+    Format,
+
+    /// <summary>Data-parallel replicas of the split network (cut in Float32); the weights sent to the replicas travel in another format or adaptive precision; trained from scratch.</summary>
+    Exchange,
+}
+
+/// <summary>
+/// The format study (issue 12): per network of <see cref="Networks"/>, seed of <see cref="Seeds"/> and cut of the
+/// study, the unsplit network trained with its cut's tensor in each wire of <see cref="Formats"/>; and per network and
+/// seed, <see cref="Replicas"/> data-parallel replicas of the network split at its early cut, the weights sent to
+/// the replicas in each wire of <see cref="Exchange"/> (gradients come back in Float32). Names as <see cref="StudyWire.Parse"/>.
+/// </summary>
+public sealed record FormatAxis
+{
+    public string[] Formats { get; init; } = StudyWire.Defaults;
+
+    public string[] Exchange { get; init; } = StudyWire.Defaults;
+
+    /// <summary>The format rows' seeds (may be fewer than the bottleneck rows').</summary>
+    public int[] Seeds { get; init; } = [1, 2, 3];
+
+    public string[] Networks { get; init; } = ["FashionCnn"];
+
+    public int Replicas { get; init; } = 2;
 }
 
 /// <summary>
@@ -54,6 +81,10 @@ public sealed record StudyOptions
     /// <summary>Methods of the bottlenecked rows; the unsplit network (trained, ratio 1) is always trained, as the baseline and the source of PCA.</summary>
     public StudyMethod[] Methods { get; init; } = [StudyMethod.Trained, StudyMethod.Pca, StudyMethod.PcaFineTuned];
 
+    /// <summary>The format rows, run after every bottleneck row; null (the default, and absent from a results file): none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public FormatAxis? FormatStudy { get; init; }
+
     /// <summary>Every configuration, in the order the study runs them: per seed, network and cut, the unsplit network first.</summary>
     public IEnumerable<StudyConfiguration> Configurations()
     {
@@ -74,6 +105,30 @@ public sealed record StudyOptions
                 }
             }
         }
+
+        if (FormatStudy is not { } axis)
+        {
+            yield break;
+        }
+
+        foreach (var seed in axis.Seeds)
+        {
+            foreach (var network in axis.Networks)
+            {
+                foreach (var cut in Cuts)
+                {
+                    foreach (var wire in axis.Formats)
+                    {
+                        yield return new StudyConfiguration(network, cut, StudyMethod.Format, 1, seed, wire);
+                    }
+                }
+
+                foreach (var wire in axis.Exchange)
+                {
+                    yield return new StudyConfiguration(network, "early", StudyMethod.Exchange, 1, seed, wire);
+                }
+            }
+        }
     }
 
     /// <summary>A problem with the options, in one line, or null.</summary>
@@ -87,23 +142,54 @@ public sealed record StudyOptions
             : !Positive(Ratios) || Ratios[0] != 1 || Ratios.Distinct().Count() != Ratios.Length ? "the ratios start with 1 and are distinct and positive"
             : Networks.Length == 0 || Networks.Any(n => StudyNetwork.All.All(s => s.Name != n)) ? $"--networks takes names among {string.Join(", ", StudyNetwork.All.Select(n => n.Name))}"
             : Cuts.Length == 0 || Cuts.Any(c => c is not ("early" or "late")) ? "--cuts takes early, late or both"
-            : Methods.Distinct().Count() != Methods.Length ? "each method once"
+            : Methods.Distinct().Count() != Methods.Length || Methods.Any(m => m is StudyMethod.Format or StudyMethod.Exchange) ? "each method once, of Trained, Pca, PcaFineTuned (format rows: --formats)"
+            : FormatStudy is { } axis ? FormatProblem(axis)
+            : null;
+    }
+
+    private static string? FormatProblem(FormatAxis axis)
+    {
+        static bool Positive(IEnumerable<int> values) => values.Any() && values.All(v => v > 0);
+        foreach (var name in axis.Formats.Concat(axis.Exchange))
+        {
+            try
+            {
+                if (StudyWire.Parse(name).Name != name)
+                {
+                    return $"format '{name}' is not canonical: write {StudyWire.Parse(name).Name}";
+                }
+            }
+            catch (ArgumentException error)
+            {
+                return error.Message;
+            }
+        }
+
+        return axis.Formats.Length + axis.Exchange.Length == 0 ? "--formats and --exchange: at least one format"
+            : axis.Formats.Distinct().Count() != axis.Formats.Length || axis.Exchange.Distinct().Count() != axis.Exchange.Length ? "each format once"
+            : !Positive(axis.Seeds) ? "--format-seeds needs one or more positive seeds"
+            : axis.Networks.Length == 0 || axis.Networks.Any(n => StudyNetwork.All.All(s => s.Name != n)) ? $"--format-networks takes names among {string.Join(", ", StudyNetwork.All.Select(n => n.Name))}"
+            : axis.Replicas is < 2 or > 8 ? "--replicas: 2 to 8 (the exchange rows need more than one replica)"
             : null;
     }
 }
 
 /// <summary>One run of the study: a network cut at one place through a 1/ratio bottleneck, its weights by one method, one seed.</summary>
-public sealed record StudyConfiguration(string Network, string Cut, StudyMethod Method, int Ratio, int Seed)
+/// <param name="Wire">Format and exchange rows: the wire's canonical name (<see cref="StudyWire"/>); null for the bottleneck rows.</param>
+public sealed record StudyConfiguration(string Network, string Cut, StudyMethod Method, int Ratio, int Seed, string? Wire = null)
 {
-    /// <summary>Unique within a study: <c>FashionCnn/early/Pca/r8/seed2</c>.</summary>
-    public string Key => $"{Network}/{Cut}/{Method}/r{Ratio}/seed{Seed}";
+    /// <summary>Unique within a study: <c>FashionCnn/early/Pca/r8/seed2</c>, <c>FashionCnn/early/Format/Truncated:12/r1/seed1</c>.</summary>
+    public string Key => Wire is null ? $"{Network}/{Cut}/{Method}/r{Ratio}/seed{Seed}" : $"{Network}/{Cut}/{Method}/{Wire}/r{Ratio}/seed{Seed}";
 
-    public override string ToString() => $"{Network}, {Cut} cut, {MethodName(Method)}, r = {Ratio}, seed {Seed}";
+    public override string ToString() =>
+        $"{Network}, {Cut} cut, {MethodName(Method)}{(Wire is null ? string.Empty : $" {StudyWire.Parse(Wire).Description}")}, r = {Ratio}, seed {Seed}";
 
     public static string MethodName(StudyMethod method) => method switch
     {
         StudyMethod.Trained => "trained",
         StudyMethod.Pca => "PCA",
-        _ => "PCA + 1 epoch",
+        StudyMethod.PcaFineTuned => "PCA + 1 epoch",
+        StudyMethod.Format => "cut in",
+        _ => "exchange in",
     };
 }

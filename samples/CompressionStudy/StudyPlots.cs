@@ -26,16 +26,97 @@ public static class StudyPlots
             var name = $"accuracy-{network.Key}.png";
             Plot(network.Key, network.ToList()).SavePng(Path.Combine(directory, name), Width, Height);
             names.Add(name);
+            var exchange = network.Where(r => r.Method == StudyMethod.Exchange).ToList();
+            if (exchange.Count > 0)
+            {
+                var other = $"exchange-{network.Key}.png";
+                ExchangePlot(network.Key, exchange).SavePng(Path.Combine(directory, other), Width, Height);
+                names.Add(other);
+            }
         }
 
         return names;
     }
+
+    /// <summary>The format rows of one cut: points at their measured forward bytes, fixed formats and adaptive apart, each labelled.</summary>
+    private static void AddFormats(Plot plot, List<SummaryRow> rows, string cut)
+    {
+        var palette = new ScottPlot.Palettes.Category10();
+        foreach (var adaptive in new[] { false, true })
+        {
+            var points = rows.Where(r => r.Method == StudyMethod.Format && r.Cut == cut && (StudyWire.Parse(r.Wire!).Adaptive is not null) == adaptive)
+                .OrderBy(r => r.MeasuredForwardBytes).ToList();
+            if (points.Count == 0)
+            {
+                continue;
+            }
+
+            var scatter = plot.Add.ScatterPoints(points.Select(p => Math.Log10(p.MeasuredForwardBytes)).ToArray(), points.Select(p => 100 * p.Mean).ToArray());
+            scatter.LegendText = $"{cut} cut, r = 1, {(adaptive ? "adaptive bits (measured mean)" : "wire formats")}";
+            scatter.Color = palette.GetColor(adaptive ? 4 : 3);
+            scatter.MarkerSize = 10;
+            scatter.MarkerShape = adaptive ? MarkerShape.FilledDiamond : (cut == "early" ? MarkerShape.FilledTriangleUp : MarkerShape.FilledTriangleDown);
+            foreach (var p in points)
+            {
+                var label = plot.Add.Text(StudyWire.Parse(p.Wire!).Label, Math.Log10(p.MeasuredForwardBytes), 100 * p.Mean);
+                label.LabelFontSize = 11;
+                label.LabelFontColor = scatter.Color;
+                label.LabelOffsetX = 6;
+                label.LabelOffsetY = cut == "early" ? -16 : 2;
+            }
+        }
+    }
+
+    /// <summary>The exchange rows: test accuracy against the exchange bytes per step (weights out and gradients back), log x.</summary>
+    private static Plot ExchangePlot(string network, List<SummaryRow> rows)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        foreach (var adaptive in new[] { false, true })
+        {
+            var points = rows.Where(r => (StudyWire.Parse(r.Wire!).Adaptive is not null) == adaptive).OrderBy(r => r.ExchangeBytesPerStep).ToList();
+            if (points.Count == 0)
+            {
+                continue;
+            }
+
+            var scatter = plot.Add.ScatterPoints(points.Select(p => Math.Log10(p.ExchangeBytesPerStep!.Value)).ToArray(), points.Select(p => 100 * p.Mean).ToArray());
+            scatter.LegendText = adaptive ? "weights in adaptive bits (measured mean)" : "weights in a fixed format";
+            scatter.Color = palette.GetColor(adaptive ? 4 : 3);
+            scatter.MarkerSize = 10;
+            scatter.MarkerShape = adaptive ? MarkerShape.FilledDiamond : MarkerShape.FilledCircle;
+            foreach (var p in points)
+            {
+                var label = plot.Add.Text(StudyWire.Parse(p.Wire!).Label, Math.Log10(p.ExchangeBytesPerStep!.Value), 100 * p.Mean);
+                label.LabelFontSize = 11;
+                label.LabelFontColor = scatter.Color;
+                label.LabelOffsetX = 6;
+            }
+        }
+
+        plot.Axes.Bottom.TickGenerator = LogTicks();
+        plot.Grid.MinorLineWidth = 1;
+        plot.Title($"{network}, {rows.First().Cut} cut, data-parallel replicas: test accuracy against the weight exchange");
+        plot.XLabel("exchange bytes per step: weights to the other replica + gradients back in Float32 (log scale; not the cut's bytes)");
+        plot.YLabel("test accuracy (%), mean over seeds");
+        plot.ShowLegend(Alignment.LowerRight);
+        return plot;
+    }
+
+    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks() => new()
+    {
+        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        IntegerTicksOnly = true,
+        LabelFormatter = x => Math.Pow(10, x).ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private static Plot Plot(string network, List<SummaryRow> rows)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         var methods = Enum.GetValues<StudyMethod>();
+        var formats = rows.Where(r => r.Method == StudyMethod.Format).ToList();
+        rows = rows.Where(r => r.Wire is null).ToList();
         foreach (var line in rows.Where(r => r.SameAs is null).GroupBy(r => (r.Cut, r.Method)).OrderBy(g => g.Key.Cut, StringComparer.Ordinal).ThenBy(g => g.Key.Method))
         {
             // PCA lines start at the unsplit network (ratio 1), which they are calibrated from.
@@ -49,6 +130,11 @@ public static class StudyPlots
             scatter.MarkerSize = 7;
             scatter.MarkerShape = line.Key.Cut == "early" ? MarkerShape.FilledCircle : MarkerShape.FilledSquare;
             scatter.LinePattern = line.Key.Cut == "early" ? LinePattern.Solid : LinePattern.Dashed;
+        }
+
+        foreach (var cut in formats.Select(r => r.Cut).Distinct().Order(StringComparer.Ordinal))
+        {
+            AddFormats(plot, formats, cut);
         }
 
         var front = rows.Where(r => r.OnFront).OrderBy(r => r.ForwardBytes).ToList();
@@ -65,15 +151,11 @@ public static class StudyPlots
         tolerance.LinePattern = LinePattern.Dotted;
         tolerance.LegendText = "unsplit − 1 point";
 
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = x => Math.Pow(10, x).ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-        };
+        plot.Axes.Bottom.TickGenerator = LogTicks();
         plot.Grid.MinorLineWidth = 1;
-        plot.Title($"{network}: test accuracy against the bytes crossing the cut");
-        plot.XLabel("bytes per sample crossing the cut, forward (log scale; the gradient back is as large)");
+        plot.Title(formats.Count == 0 ? $"{network}: test accuracy against the bytes crossing the cut" : $"{network}: test accuracy against the bytes crossing the cut (bottlenecks and wire formats)");
+        plot.XLabel(formats.Count == 0 ? "bytes per sample crossing the cut, forward (log scale; the gradient back is as large)"
+            : "bytes per sample crossing the cut, forward (log scale; the gradient back is as large; adaptive: measured mean over training)");
         plot.YLabel("test accuracy (%), mean over seeds");
         plot.ShowLegend(Alignment.LowerRight);
         return plot;

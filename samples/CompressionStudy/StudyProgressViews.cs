@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using System.IO;
 using FashionMnistSample;
@@ -69,7 +70,12 @@ public sealed class LineProgress(TextWriter output) : IStudyProgress
         var detail = r.SameAs is int s ? $" (same plan as r = {s})"
             : r.EpochSeconds is double e ? string.Create(CultureInfo.InvariantCulture, $", {e:0.0} s/epoch")
             : string.Empty;
+        var bytes = r.MeasuredForwardBytesPerSample is double m ? string.Create(CultureInfo.InvariantCulture, $"{m:0.#} B/sample measured") : $"{r.ForwardBytesPerSample} B/sample";
+        var exchange = r.ExchangeBytesPerStep is double x ? string.Create(CultureInfo.InvariantCulture, $", exchange {x:0} B/step") : string.Empty;
+        var wire = r.Wire is null ? string.Empty : " " + StudyWire.Parse(r.Wire).Description;
+        var note = r.SameAsKey is { } k ? $" (the run of {k})" : detail;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{r.Network}, {r.Cut} cut, {StudyConfiguration.MethodName(r.Method)}, r = {r.Ratio}, seed {r.Seed}: {100 * r.TestAccuracy:0.00} %, {r.ForwardBytesPerSample} B/sample{detail}");
+            $"{r.Network}, {r.Cut} cut, {StudyConfiguration.MethodName(r.Method)}{wire}, r = {r.Ratio}, seed {r.Seed}: {100 * r.TestAccuracy:0.00} %, ") +
+            bytes + exchange + note;
     }
 }

@@ -36,7 +36,7 @@ public static class StudyReport
             Line(Inv($"| {cut.Key.Network} | {cut.Key.Cut} | {Percent(cut.First().Unsplit)} | {Cell(StudyMethod.Trained)} | {Cell(StudyMethod.Pca)} | {Cell(StudyMethod.PcaFineTuned)} |"));
         }
 
-        foreach (var cut in rows.GroupBy(r => (r.Network, r.Cut)))
+        foreach (var cut in rows.Where(r => r.Wire is null).GroupBy(r => (r.Network, r.Cut)))
         {
             var network = StudyNetwork.Named(cut.Key.Network);
             var plan = network.Variant(cut.Key.Cut, 1);
@@ -57,6 +57,8 @@ public static class StudyReport
             }
         }
 
+        FormatTables(options, rows, Line);
+
         var plotList = plots.ToList();
         if (plotList.Count > 0)
         {
@@ -70,6 +72,60 @@ public static class StudyReport
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The format study: per network and cut the wires on the cut, then the weight exchange.</summary>
+    private static void FormatTables(StudyOptions options, IReadOnlyList<SummaryRow> rows, Action<string> line)
+    {
+        var formats = rows.Where(r => r.Method == StudyMethod.Format).ToList();
+        var exchange = rows.Where(r => r.Method == StudyMethod.Exchange).ToList();
+        if (formats.Count == 0 && exchange.Count == 0)
+        {
+            return;
+        }
+
+        var axis = options.FormatStudy;
+        line(string.Empty);
+        line("## Fewer bits: wire formats on the cut and on the weight exchange");
+        line(string.Empty);
+        line(Inv($"No bottleneck (r = 1); trained from scratch as the trained rows (same images, epochs, learning rate and batch), seeds {(axis is null ? "—" : string.Join(", ", axis.Seeds))}. ") +
+            "The cut's tensor and its gradient travel in the wire; adaptive: truncated from the start bits, one bit more after `interval` steps whose relative change of the watched layer's weight norm stays below the threshold, evaluated with the cut at the bits training ended at. " +
+            "Forward B: bytes per sample across the cut in training, measured by the ledger (a fixed format: the plan's bytes exactly; adaptive: the mean over training); of Float32: the ledger's measured training bytes against the same transfers in Float32. " +
+            "Float32 on the cut is the trained unsplit row (the same run), not run again. ★: on the Pareto front of the bottleneck and format rows together (forward bytes against mean accuracy). " +
+            "Accuracy in % as mean ± standard deviation over seeds; Δ: against the Float32 row of the same seeds. Seconds per epoch on a shared machine: indicative only.");
+        foreach (var cut in formats.GroupBy(r => (r.Network, r.Cut)))
+        {
+            var reference = cut.FirstOrDefault(r => r.Wire is { } w && StudyWire.Parse(w).IsFloat32);
+            line(string.Empty);
+            line(Inv($"### {cut.Key.Network}, {cut.Key.Cut} cut: formats"));
+            line(string.Empty);
+            line("| wire | forward B / sample | of Float32 | bits used (training) | accuracy | Δ points | s / epoch | ledger |");
+            line("|---|---:|---:|---|---|---:|---:|---|");
+            foreach (var row in cut)
+            {
+                var delta = reference is null ? "—" : Inv($"{100 * (row.Mean - reference.Mean):+0.00;-0.00;0.00}");
+                line(Inv($"| {StudyWire.Parse(row.Wire!).Description} | {row.MeasuredForwardBytes:0.#} | {Share(row.Float32Share)} | {row.CutEncodings ?? "Float32"} | {Accuracy(row with { OnFront = row.OnCombinedFront })} | {delta} | {Seconds(row.EpochSeconds)} | {(row.LedgersMatch ? "= prediction" : "DIFFERS")} |"));
+            }
+        }
+
+        foreach (var network in exchange.GroupBy(r => r.Network))
+        {
+            var reference = network.FirstOrDefault(r => r.Wire is { } w && StudyWire.Parse(w).IsFloat32);
+            line(string.Empty);
+            line(Inv($"### {network.Key}: weight exchange, R = {axis?.Replicas} replicas"));
+            line(string.Empty);
+            line(Inv($"The network split at its {network.First().Cut} cut (the cut in Float32), {axis?.Replicas} data-parallel replicas each on its share of every batch; each step the master's weights go to the other replica in the wire, the gradients come back in Float32. ") +
+                "Bytes are the ledger's exchange count (apart from the cut's), which equals the compiler's prediction in every row (column ledger: cut and exchange); per step and per training sample. " +
+                "These bytes are not the cut's bytes of the table above: a different quantity, plotted on its own axes.");
+            line(string.Empty);
+            line("| wire (weights) | weight B / step | exchange B / step | exchange B / sample | of Float32 (cut + exchange) | weight bits used | accuracy | Δ points | s / epoch | ledger |");
+            line("|---|---:|---:|---:|---:|---|---|---:|---:|---|");
+            foreach (var row in network)
+            {
+                var delta = reference is null ? "—" : Inv($"{100 * (row.Mean - reference.Mean):+0.00;-0.00;0.00}");
+                line(Inv($"| {StudyWire.Parse(row.Wire!).Description} | {row.ExchangeWeightBytesPerStep:0.#} | {row.ExchangeBytesPerStep:0.#} | {row.ExchangeBytesPerSample:0.#} | {Share(row.Float32Share)} | {row.WeightEncodings} | {Accuracy(row)} | {delta} | {Seconds(row.EpochSeconds)} | {(row.LedgersMatch ? "= prediction" : "DIFFERS")} |"));
+            }
+        }
     }
 
     private static string Accuracy(SummaryRow? row) => row is null ? "—"

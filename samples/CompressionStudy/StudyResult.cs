@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CompressionStudy;
 
 /// <summary>
@@ -11,6 +13,16 @@ namespace CompressionStudy;
 /// <param name="LinkMicroseconds">The modelled link time of one training sample (forward tensor and gradient back) on the declared link.</param>
 /// <param name="EpochSeconds">Measured seconds per training epoch of this row's own training (null for PCA without retraining).</param>
 /// <param name="FirstLoss">Mean loss of the first four batches of this row's training; <paramref name="LastLoss"/> of the last four.</param>
+/// <param name="Wire">Format and exchange rows: the wire's canonical name (<see cref="StudyWire"/>). This and every later field is absent (null) in a bottleneck row.</param>
+/// <param name="SameAsKey">A row whose run this one is (the cut in Float32 is the trained unsplit network): its result, not run again.</param>
+/// <param name="TrainingForwardBytes">Measured bytes of the cut's forward tensors over training (adaptive: at the bits of each step).</param>
+/// <param name="Float32Bytes">What training's transfers (cut and exchange) would have carried in Float32, by the ledger.</param>
+/// <param name="CutEncodings">The cut's encodings in training, by the ledger: <c>Truncated(12) → Truncated(14)</c>.</param>
+/// <param name="Steps">Optimiser steps of the training.</param>
+/// <param name="Replicas">Exchange rows: data-parallel replicas.</param>
+/// <param name="ExchangeWeightBytes">Exchange rows: measured bytes of the weights sent to the replicas over training.</param>
+/// <param name="ExchangeGradientBytes">Exchange rows: measured bytes of the gradients sent back (Float32).</param>
+/// <param name="WeightEncodings">Exchange rows: the weights' encodings, narrowest and widest over layers and steps.</param>
 public sealed record StudyResult(
     string Key,
     string Network,
@@ -35,4 +47,23 @@ public sealed record StudyResult(
     double? FirstLoss,
     double? LastLoss,
     double? ExplainedVariance,
-    double? CalibrationSeconds);
+    double? CalibrationSeconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Wire = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SameAsKey = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? TrainingForwardBytes = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Float32Bytes = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CutEncodings = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Steps = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Replicas = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ExchangeWeightBytes = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ExchangeGradientBytes = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WeightEncodings = null)
+{
+    /// <summary>Training's mean forward bytes per sample across the cut, measured (the cut's wire, adaptive bits included).</summary>
+    [JsonIgnore]
+    public double? MeasuredForwardBytesPerSample => TrainingForwardBytes is long b && TrainingSamples > 0 ? (double)b / TrainingSamples : null;
+
+    /// <summary>Exchange rows: measured exchange bytes (weights out, gradients back) per optimiser step.</summary>
+    [JsonIgnore]
+    public double? ExchangeBytesPerStep => ExchangeWeightBytes is long w && ExchangeGradientBytes is long g && Steps is long s && s > 0 ? (double)(w + g) / s : null;
+}

@@ -69,8 +69,13 @@ public sealed class StudyResults
             throw new StudyResultsException(path, $"it is corrupt: the SHA-256 of its options and results is {expected}, but it recorded {file.ContentSha256} when it was written (a value changed since)");
         }
 
+        // The same options, or the same with the format study added to a file made without one: its rows are the
+        // bottleneck rows of these options, and the file is rewritten with these options when the first format row finishes.
         var asked = JsonSerializer.Serialize(options, Json);
-        if (JsonSerializer.Serialize(file.Options, Json) != asked)
+        var recorded = JsonSerializer.Serialize(file.Options, Json);
+        var extends = file.Options.FormatStudy is null && options.FormatStudy is not null
+            && JsonSerializer.Serialize(options with { FormatStudy = null }, Json) == recorded;
+        if (recorded != asked && !extends)
         {
             throw new StudyResultsException(path, $"it was made with other options ({Compact(file.Options)}) than this run's ({Compact(options)}); give another --out, or the same options to resume");
         }
@@ -129,7 +134,9 @@ public sealed class StudyResults
 
     /// <summary>What is wrong with a row, or null: its key, ratio, accuracy, counts and bytes must be consistent.</summary>
     private static string? Problem(StudyResult r) =>
-        r.Key != new StudyConfiguration(r.Network, r.Cut, r.Method, r.Ratio, r.Seed).Key ? "has a key that does not match its network, cut, method, ratio and seed"
+        r.Key != new StudyConfiguration(r.Network, r.Cut, r.Method, r.Ratio, r.Seed, r.Wire).Key ? "has a key that does not match its network, cut, method, ratio, seed and wire"
+        : (r.Wire is null) != (r.Method is StudyMethod.Trained or StudyMethod.Pca or StudyMethod.PcaFineTuned) ? "has a wire without a format or exchange method, or the other way round"
+        : r.Method == StudyMethod.Exchange && (r.Replicas is not >= 2 || r.ExchangeWeightBytes is not > 0 || r.Steps is not > 0) ? "is an exchange row without replicas, weight bytes or steps"
         : !(r.TestAccuracy is >= 0 and <= 1) ? $"has test accuracy {r.TestAccuracy}, outside 0 to 1"
         : r.Ratio < 1 || r.Channels < 1 || r.Width != (r.Channels + r.Ratio - 1) / r.Ratio ? $"has ratio {r.Ratio}, {r.Channels} channels and width {r.Width}, which do not agree"
         : r.ForwardBytesPerSample <= 0 || r.BackwardBytesPerSample <= 0 || r.TrainingSamples < 0 || r.EvaluationSamples <= 0 ? "has a count or a byte figure out of range"

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using FashionMnistSample;
+using Sdk;
 using Sdk.Compiler;
 using Sdk.Runtime;
 using Sdk.Runtime.Compression;
@@ -73,16 +74,25 @@ public sealed class StudyRunner
 
             var result = SamePlanAs(configuration) is { } earlier && _results.TryGet(earlier.Key, out var same)
                 ? same with { Key = configuration.Key, Ratio = configuration.Ratio, SameAs = earlier.Ratio }
+                : SameRunAs(configuration) is { } trained && _results.TryGet(trained.Key, out var unsplit)
+                ? unsplit with { Key = configuration.Key, Method = StudyMethod.Format, Wire = configuration.Wire, SameAsKey = trained.Key }
                 : Run(configuration, chips, progress);
             _results.Add(result);
             progress.Finished(result, skipped: false);
         }
     }
 
+    /// <summary>
+    /// The cut in Float32 is the trained unsplit network (same plan, seed, data and epochs: the same run): that
+    /// configuration, if this is such a format row.
+    /// </summary>
+    private static StudyConfiguration? SameRunAs(StudyConfiguration c) =>
+        c.Method == StudyMethod.Format && StudyWire.Parse(c.Wire!).IsFloat32 ? c with { Method = StudyMethod.Trained, Wire = null } : null;
+
     /// <summary>The configuration of the smallest ratio that narrows the cut to the same width, if not this one.</summary>
     private StudyConfiguration? SamePlanAs(StudyConfiguration c)
     {
-        if (c.Ratio == 1)
+        if (c.Ratio == 1 || c.Wire is not null)
         {
             return null;
         }
@@ -99,6 +109,41 @@ public sealed class StudyRunner
         var batches = (_train.Count + _options.Batch - 1) / _options.Batch;
         switch (c.Method)
         {
+            case StudyMethod.Format:
+            {
+                progress.Started(c, batches * _options.Epochs);
+                var wire = StudyWire.Parse(c.Wire!);
+                var reader = network.Readers[c.Cut];
+                if (wire.Fixed is { } encoding)
+                {
+                    plan = plan.WithTransfer(reader, encoding.Format, encoding.Bits);
+                }
+
+                var parameters = new ParameterSet(plan, c.Seed);
+                var training = Train(plan, parameters, chips, _options.Epochs, _options.LearningRate, c.Seed, progress,
+                    o => o with { Adaptive = wire.Adaptive, AdaptiveWeights = false });
+
+                // Adaptive: evaluated with the cut at the bits training ended at.
+                var evaluated = training.CutBits is int bits ? plan.WithTransfer(reader, WireFormat.Truncated, bits) : plan;
+                return Evaluate(c, network, evaluated, parameters, chips, training, _options.Epochs, calibration: null) with { Wire = c.Wire };
+            }
+
+            case StudyMethod.Exchange:
+            {
+                progress.Started(c, batches * _options.Epochs);
+                var wire = StudyWire.Parse(c.Wire!);
+                var replicas = _options.FormatStudy!.Replicas;
+                var parameters = new ParameterSet(plan, c.Seed);
+                Training training;
+                using (var replicated = ChipSet.Cpu(replicas * plan.Chips.Count))
+                {
+                    training = Train(plan, parameters, replicated, _options.Epochs, _options.LearningRate, c.Seed, progress,
+                        o => o with { Replicas = replicas, Weights = wire.Fixed ?? WireFormat.Float32, Adaptive = wire.Adaptive, AdaptiveCut = false });
+                }
+
+                return Evaluate(c, network, plan, parameters, chips, training, _options.Epochs, calibration: null) with { Wire = c.Wire, Replicas = replicas };
+            }
+
             case StudyMethod.Trained:
             {
                 progress.Started(c, batches * _options.Epochs);
@@ -130,10 +175,12 @@ public sealed class StudyRunner
         }
     }
 
-    private Training Train(NetworkPlan plan, ParameterSet parameters, ChipSet chips, int epochs, double learningRate, int seed, IStudyProgress progress)
+    private Training Train(
+        NetworkPlan plan, ParameterSet parameters, ChipSet chips, int epochs, double learningRate, int seed, IStudyProgress progress,
+        Func<FashionOptions, FashionOptions>? configure = null)
     {
         var options = new FashionOptions { Epochs = epochs, Batch = _options.Batch, Seed = seed, LearningRate = learningRate };
-        var run = new FashionTraining(plan, parameters, _train, chips, options);
+        var run = new FashionTraining(plan, parameters, _train, chips, configure?.Invoke(options) ?? options);
         using var trainer = run.Trainer;
         var epochsRun = run.Run(onBatch: progress.Batch);
         var ledger = trainer.Ledger;
@@ -143,7 +190,15 @@ public sealed class StudyRunner
             run.BatchLosses.TakeLast(4).Average(),
             ledger.BackwardSamples,
             ledger.ForwardBytes + ledger.BackwardBytes,
-            ledger.MatchesPlan);
+            ledger.MatchesPlan,
+            ledger.ForwardBytes,
+            ledger.Float32Bytes,
+            ledger.Cuts.Single().Encodings.ToString(),
+            run.BatchLosses.Count,
+            ledger.Exchange.WeightBytes,
+            ledger.Exchange.GradientBytes,
+            ledger.Exchange.WeightEncodings.ToString(),
+            trainer.Precision.Cut(0)?.Bits);
     }
 
     /// <summary>The variant's weights: the unsplit network's (same cut, seed and epochs), its bottleneck set by PCA on the cut tensor.</summary>
@@ -185,12 +240,25 @@ public sealed class StudyRunner
             accuracy, plan.ForwardBytesPerSample, plan.BackwardBytesPerSample, links * 1e6,
             training?.Samples ?? 0, training?.MeasuredBytes ?? 0, ledger.ForwardSamples, ledger.ForwardBytes,
             ledger.MatchesPlan && (training?.LedgerMatchesPlan ?? true),
-            training?.EpochSeconds, training?.FirstLoss, training?.LastLoss, calibration?.ExplainedVariance, calibration?.Seconds);
+            training?.EpochSeconds, training?.FirstLoss, training?.LastLoss, calibration?.ExplainedVariance, calibration?.Seconds)
+        {
+            // Only the format and exchange rows carry the ledger's detail (the bottleneck rows' file stays as it was).
+            TrainingForwardBytes = c.Wire is null ? null : training?.ForwardBytes,
+            Float32Bytes = c.Wire is null ? null : training?.Float32Bytes,
+            CutEncodings = c.Wire is null ? null : training?.CutEncodings,
+            Steps = c.Wire is null ? null : training?.Steps,
+            ExchangeWeightBytes = c.Method == StudyMethod.Exchange ? training?.ExchangeWeightBytes : null,
+            ExchangeGradientBytes = c.Method == StudyMethod.Exchange ? training?.ExchangeGradientBytes : null,
+            WeightEncodings = c.Method == StudyMethod.Exchange ? training?.WeightEncodings : null,
+        };
     }
 
     private string WeightsPath(StudyConfiguration c) => Path.Combine(_weightsDirectory, $"{c.Network}-{c.Cut}-seed{c.Seed}.safetensors");
 
-    private sealed record Training(double EpochSeconds, double FirstLoss, double LastLoss, long Samples, long MeasuredBytes, bool LedgerMatchesPlan);
+    private sealed record Training(
+        double EpochSeconds, double FirstLoss, double LastLoss, long Samples, long MeasuredBytes, bool LedgerMatchesPlan,
+        long ForwardBytes, long Float32Bytes, string CutEncodings, long Steps,
+        long ExchangeWeightBytes, long ExchangeGradientBytes, string WeightEncodings, int? CutBits);
 
     private sealed record Calibration(double ExplainedVariance, double Seconds);
 }

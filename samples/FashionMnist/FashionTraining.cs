@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using Sdk;
 using Sdk.Compiler;
 using Sdk.Runtime;
 using Sdk.Runtime.Data;
@@ -37,6 +38,15 @@ public sealed record FashionOptions
     /// and so do the weights sent to the replicas (each layer watching itself); null: the plan's Float32 everywhere.
     /// </summary>
     public AdaptivePrecision? Adaptive { get; init; }
+
+    /// <summary>Whether <see cref="Adaptive"/> applies to the cut (default true; false: the cut keeps the plan's format).</summary>
+    public bool AdaptiveCut { get; init; } = true;
+
+    /// <summary>Whether <see cref="Adaptive"/> applies to the weights sent to the replicas (default true; false: they travel in <see cref="Weights"/>).</summary>
+    public bool AdaptiveWeights { get; init; } = true;
+
+    /// <summary>The fixed encoding of the weights sent to the replicas when no adaptive policy applies to them (default Float32).</summary>
+    public WireEncoding Weights { get; init; } = WireFormat.Float32;
 
     /// <summary>The chips training needs: two per replica.</summary>
     public int Chips => 2 * Replicas;
@@ -75,8 +85,13 @@ public sealed class FashionTraining
             Optimizer = OptimizerOptions.AdamW(weightDecay: options.WeightDecay),
             Schedule = LearningRateSchedule.Cosine(options.LearningRate, totalSteps, warmupSteps: Math.Min(100, totalSteps / 10)),
             Seed = options.Seed,
-            AdaptiveCuts = options.Adaptive is { } cut ? new Dictionary<int, AdaptivePrecision> { [0] = cut } : new Dictionary<int, AdaptivePrecision>(),
-            DataParallel = new DataParallelOptions { Replicas = options.Replicas, AdaptiveWeights = options.Adaptive },
+            AdaptiveCuts = options.Adaptive is { } cut && options.AdaptiveCut ? new Dictionary<int, AdaptivePrecision> { [0] = cut } : new Dictionary<int, AdaptivePrecision>(),
+            DataParallel = new DataParallelOptions
+            {
+                Replicas = options.Replicas,
+                Weights = options.Weights,
+                AdaptiveWeights = options.AdaptiveWeights ? options.Adaptive : null,
+            },
         });
     }
 

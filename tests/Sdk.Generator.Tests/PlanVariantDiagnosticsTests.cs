@@ -49,6 +49,14 @@ public class PlanVariantDiagnosticsTests
         AssertSameErrors(() => Plan.Value.WithTransfer("B", (WireFormat)42), Source.Replace("/*B*/", "Transfer(Format = (WireFormat)42),"));
 
     [Fact]
+    public void TruncatedBitsOutsideTheRange_IsSdk0006() =>
+        AssertSameErrors(() => Plan.Value.WithTransfer("B", WireFormat.Truncated, 33), Source.Replace("/*B*/", "Transfer(Format = WireFormat.Truncated, Bits = 33),"));
+
+    [Fact]
+    public void BitsOnAnotherFormat_IsSdk0006() =>
+        AssertSameErrors(() => Plan.Value.WithTransfer("B", WireFormat.Float16, 12), Source.Replace("/*B*/", "Transfer(Format = WireFormat.Float16, Bits = 12),"));
+
+    [Fact]
     public void AnUnknownChip_IsSdk0015() =>
         AssertSameErrors(() => Plan.Value.WithChip("D", 2), Source.Replace("/*D*/", "OnChip(2),"));
 

@@ -22,10 +22,22 @@ public sealed partial class NetworkPlan
     /// <exception cref="NetworkCompilationException">The variant does not compile (a ratio below 1: SDK0006; readers of one cut asking for different ratios: SDK0019).</exception>
     public NetworkPlan WithBottleneck(string layer, int? ratio) => Vary(layer, l => l with { BottleneckRatio = ratio });
 
-    /// <summary>The plan with <c>[Transfer(Format = <paramref name="format"/>)]</c> on <paramref name="layer"/>, or without one (Float32) when null.</summary>
-    /// <exception cref="ArgumentException">The network has no declared layer of that name.</exception>
-    /// <exception cref="NetworkCompilationException">The variant does not compile (an undefined format: SDK0006; conflicting readers: SDK0019).</exception>
-    public NetworkPlan WithTransfer(string layer, WireFormat? format) => Vary(layer, l => l with { Transfer = format });
+    /// <summary>
+    /// The plan with <c>[Transfer(Format = <paramref name="format"/>, Bits = <paramref name="bits"/>)]</c> on
+    /// <paramref name="layer"/>, or without one (Float32) when <paramref name="format"/> is null. <paramref name="bits"/>
+    /// is the attribute's <c>Bits</c>: 1 to 32 for <see cref="WireFormat.Truncated"/>, 0 (the default) for the others.
+    /// </summary>
+    /// <exception cref="ArgumentException">The network has no declared layer of that name, or <paramref name="bits"/> is given without a format.</exception>
+    /// <exception cref="NetworkCompilationException">The variant does not compile (an undefined format, or Bits outside 1..32 for Truncated or on another format: SDK0006; conflicting readers: SDK0019).</exception>
+    public NetworkPlan WithTransfer(string layer, WireFormat? format, int bits = 0)
+    {
+        if (format is null && bits != 0)
+        {
+            throw new ArgumentException($"Bits = {bits} without a format: a layer without [Transfer] sends Float32, which takes no Bits.", nameof(bits));
+        }
+
+        return Vary(layer, l => l with { Transfer = format is { } f ? new WireEncoding(f, bits) : null });
+    }
 
     /// <summary>
     /// The plan with <c>[OnChip(<paramref name="chip"/>)]</c> on <paramref name="layer"/>, or without it when null

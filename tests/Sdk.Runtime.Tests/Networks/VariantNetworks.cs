@@ -44,6 +44,25 @@ public partial class FashionCnnHalfWire
     [Dense(10)] public partial Layer Logits { get; }
 }
 
+/// <summary>FashionCnn without its bottleneck, the cut sent truncated to 12 bits: <c>WithBottleneck("Conv2", null).WithTransfer("Conv2", WireFormat.Truncated, 12)</c>.</summary>
+[Network(InputShape = new[] { 1, 28, 28 })]
+[Chip(0, Name = "npu0", Gflops = 20, MemoryKiB = 1024)]
+[Chip(1, Name = "npu1", Gflops = 20, MemoryKiB = 4096)]
+[Link(0, 1, GigabytesPerSecond = 0.5, LatencyMicroseconds = 2)]
+public partial class FashionCnnTruncatedWire
+{
+    [OnChip(0), Conv2D(32, Kernel = 3, Padding = 1, Bias = false)] public partial Layer Conv1 { get; }
+    [BatchNorm(Activation = Activation.Relu)] public partial Layer Bn1 { get; }
+    [MaxPool(2)] public partial Layer Pool1 { get; }
+    [OnChip(1), Transfer(Format = WireFormat.Truncated, Bits = 12)]
+    [Conv2D(64, Kernel = 3, Padding = 1, Bias = false)] public partial Layer Conv2 { get; }
+    [BatchNorm(Activation = Activation.Relu)] public partial Layer Bn2 { get; }
+    [MaxPool(2)] public partial Layer Pool2 { get; }
+    [Dense(128, Activation = Activation.Relu)] public partial Layer Fc1 { get; }
+    [Dropout(0.3)] public partial Layer Drop { get; }
+    [Dense(10)] public partial Layer Logits { get; }
+}
+
 /// <summary>
 /// FashionCnn cut late, before its dense head, with a 1/8 bottleneck:
 /// <c>WithChip("Fc1", 1).WithChip("Conv2", null).WithBottleneck("Conv2", null).WithBottleneck("Fc1", 8)</c>.

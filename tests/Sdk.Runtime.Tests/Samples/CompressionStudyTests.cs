@@ -81,6 +81,103 @@ public sealed class CompressionStudyTests
         Assert.Equal(written, File.ReadAllBytes(path));
     }
 
+    /// <summary>The format study in a tiny version: the unsplit network, its cut in Truncated(12) and adaptive from 12 bits, and two replicas exchanging weights in Truncated(12).</summary>
+    private static readonly StudyOptions TinyFormats = Tiny with
+    {
+        Ratios = [1],
+        FormatStudy = new FormatAxis { Formats = ["Truncated:12", "Adaptive:12:0.001:30"], Exchange = ["Truncated:12"], Seeds = [1], Networks = ["FashionCnn"], Replicas = 2 },
+    };
+
+    /// <summary>FashionCnn's trainable tensors, in values (Conv1, Bn1 scale and shift, Conv2, Bn2, Fc1 weights and bias, Logits weights and bias).</summary>
+    private static readonly long[] FashionCnnTrainable = [32 * 9, 32, 32, 64 * 32 * 9, 64, 64, 3136 * 128, 128, 128 * 10, 10];
+
+    [FashionMnistFact]
+    public void TinyFormatStudy_BytesEqualAnIndependentCount_PlotsDecode_AndAResumeRedoesNothing()
+    {
+        using var directory = new TempDirectory();
+        var train = FashionMnist.LoadTrain();
+        var test = FashionMnist.LoadTest();
+        var path = directory.File("results.json");
+        var results = StudyResults.Open(path, TinyFormats);
+
+        new StudyRunner(results, train, test, directory.Path).Run(new Recorder());
+
+        Assert.Equal(
+            ["FashionCnn/early/Trained/r1/seed1", "FashionCnn/early/Format/Truncated:12/r1/seed1", "FashionCnn/early/Format/Adaptive:12:0.001:30/r1/seed1", "FashionCnn/early/Exchange/Truncated:12/r1/seed1"],
+            results.Rows.Select(r => r.Key));
+        var (unsplit, truncated, adaptive, exchange) = (results.Rows[0], results.Rows[1], results.Rows[2], results.Rows[3]);
+        Assert.All(results.Rows, r => Assert.True(r.LedgersMatchPlan, r.Key));
+        const long steps = (1000 + 63) / 64; // one epoch of 1000 images in batches of 64
+
+        // The cut tensor is 32 x 14 x 14 = 6272 values: 12 bits each, bit-packed per sample, is 9408 bytes.
+        const long values = 32 * 14 * 14, twelveBits = (values * 12 + 7) / 8;
+        Assert.Equal(9408, twelveBits);
+        Assert.Equal((twelveBits, twelveBits), (truncated.ForwardBytesPerSample, truncated.BackwardBytesPerSample));
+        Assert.Equal(1000 * twelveBits, truncated.TrainingForwardBytes);
+        Assert.Equal(1000 * 2 * twelveBits, truncated.MeasuredTrainingBytes);
+        Assert.Equal(500 * twelveBits, truncated.MeasuredEvaluationBytes);
+        Assert.Equal(1000 * 2 * values * 4, truncated.Float32Bytes);
+        Assert.Equal("Truncated(12)", truncated.CutEncodings);
+
+        // Adaptive from 12 bits with a 30-step interval cannot add a bit in 16 steps: every transfer is 12 bits.
+        Assert.Equal(steps, adaptive.Steps);
+        Assert.Equal("Truncated(12)", adaptive.CutEncodings);
+        Assert.Equal(1000 * twelveBits, adaptive.TrainingForwardBytes);
+        Assert.Equal(twelveBits, adaptive.MeasuredForwardBytesPerSample);
+        Assert.Equal(twelveBits, adaptive.ForwardBytesPerSample); // evaluated at the bits training ended at
+
+        // Two replicas: each step the weights go to replica 1 in Truncated(12), its gradients come back in Float32.
+        Assert.Equal(2, exchange.Replicas);
+        Assert.Equal(steps, exchange.Steps);
+        Assert.Equal(steps * FashionCnnTrainable.Sum(n => (n * 12 + 7) / 8), exchange.ExchangeWeightBytes);
+        Assert.Equal(steps * FashionCnnTrainable.Sum(n => 4 * n), exchange.ExchangeGradientBytes);
+        Assert.Equal(25088, exchange.ForwardBytesPerSample); // the cut stays Float32
+        Assert.Equal(1000 * 2 * 25088L, exchange.MeasuredTrainingBytes);
+        Assert.Equal("Truncated(12)", exchange.WeightEncodings);
+        Assert.True(unsplit.TestAccuracy > 0.5 && truncated.TestAccuracy > 0.5 && adaptive.TestAccuracy > 0.5 && exchange.TestAccuracy > 0.5,
+            $"accuracies {unsplit.TestAccuracy}, {truncated.TestAccuracy}, {adaptive.TestAccuracy}, {exchange.TestAccuracy}");
+
+        var plots = StudyPlots.Write(results.Rows, directory.Path);
+        Assert.Equal(["accuracy-FashionCnn.png", "exchange-FashionCnn.png"], plots);
+        foreach (var plot in plots)
+        {
+            using var image = SkiaSharp.SKBitmap.Decode(File.ReadAllBytes(directory.File(plot)));
+            Assert.Equal((StudyPlots.Width, StudyPlots.Height), (image.Width, image.Height));
+            Assert.True(image.Pixels.Distinct().Count() > 10, $"{plot} is blank");
+        }
+
+        var report = StudyReport.Markdown(TinyFormats, results.Rows, plots);
+        Assert.Contains("### FashionCnn, early cut: formats", report);
+        Assert.Contains("| Truncated(12) | 9408 |", report);
+        Assert.Contains("### FashionCnn: weight exchange, R = 2 replicas", report);
+        Assert.Contains("![exchange-FashionCnn.png](exchange-FashionCnn.png)", report);
+
+        var written = File.ReadAllBytes(path);
+        var again = new Recorder();
+        new StudyRunner(StudyResults.Open(path, TinyFormats), train, test, directory.Path).Run(again);
+        Assert.Empty(again.Started);
+        Assert.Equal(written, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void AFileWithoutTheFormatStudy_ResumesWithItAdded_ButNotTheOtherWayRound()
+    {
+        using var directory = new TempDirectory();
+        var path = Written(directory);
+        var withFormats = Tiny with { FormatStudy = new FormatAxis { Formats = ["Int8"], Exchange = [], Seeds = [1] } };
+        var before = File.ReadAllBytes(path);
+
+        var resumed = StudyResults.Open(path, withFormats);
+
+        Assert.Equal(["FashionCnn/early/Trained/r1/seed1"], resumed.Rows.Select(r => r.Key));
+        Assert.Equal(before, File.ReadAllBytes(path)); // rewritten only when a row finishes
+        resumed.Add(resumed.Rows[0] with { Key = "FashionCnn/early/Format/Int8/r1/seed1", Method = StudyMethod.Format, Wire = "Int8" });
+        Assert.Equal(2, StudyResults.Open(path, withFormats).Rows.Count);
+        Assert.Contains("it was made with other options", Assert.Throws<StudyResultsException>(() => StudyResults.Open(path, Tiny)).Message);
+        Assert.Contains("it was made with other options", Assert.Throws<StudyResultsException>(
+            () => StudyResults.Open(path, Tiny with { FormatStudy = withFormats.FormatStudy! with { Formats = ["Float16"] } })).Message);
+    }
+
     [Fact]
     public void AChangedValue_IsRefusedAsCorrupt_NamingTheFile()
     {
@@ -129,6 +226,9 @@ public sealed class CompressionStudyTests
     [InlineData(new[] { "--seeds", "x" }, "--seeds x: not a number")]
     [InlineData(new[] { "--speed" , "1" }, "unknown option --speed")]
     [InlineData(new[] { "--out" }, "--out needs a value")]
+    [InlineData(new[] { "--formats", "Truncated:40" }, "format 'Truncated:40'")]
+    [InlineData(new[] { "--exchange", "Float64" }, "format 'Float64' is none of")]
+    [InlineData(new[] { "--formats", "Int8", "--replicas", "1" }, "--replicas: 2 to 8")]
     public void BadArguments_AreOneLine_NamingTheOption(string[] args, string expected)
     {
         var (arguments, error) = StudyArguments.Parse(args);

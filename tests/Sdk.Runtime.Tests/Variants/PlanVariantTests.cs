@@ -21,6 +21,26 @@ public sealed class PlanVariantTests
         AssertSamePlan(FashionCnnHalfWire.Plan, FashionCnn.Plan.WithBottleneck("Conv2", null).WithTransfer("Conv2", WireFormat.Float16));
 
     [Fact]
+    public void TruncatedBits_IsThePlanOfTheDeclaredClass()
+    {
+        var variant = FashionCnn.Plan.WithBottleneck("Conv2", null).WithTransfer("Conv2", WireFormat.Truncated, 12);
+
+        AssertSamePlan(FashionCnnTruncatedWire.Plan, variant);
+        Assert.Equal((32 * 14 * 14 * 12 + 7) / 8, variant.ForwardBytesPerSample); // ceil(n * 12 / 8), bit-packed
+    }
+
+    [Fact]
+    public void BitsWithoutAFormat_OrOutsideTheRange_AreRefused()
+    {
+        Assert.Throws<ArgumentException>(() => FashionCnn.Plan.WithTransfer("Conv2", null, 12));
+        var wide = Assert.Throws<Sdk.Compiler.NetworkCompilationException>(() => FashionCnn.Plan.WithTransfer("Conv2", WireFormat.Truncated, 33));
+        var stray = Assert.Throws<Sdk.Compiler.NetworkCompilationException>(() => FashionCnn.Plan.WithTransfer("Conv2", WireFormat.Float16, 12));
+
+        Assert.Equal("SDK0006", Assert.Single(wide.Diagnostics, d => d.Severity == Sdk.Compiler.Severity.Error).Id);
+        Assert.Equal("SDK0006", Assert.Single(stray.Diagnostics, d => d.Severity == Sdk.Compiler.Severity.Error).Id);
+    }
+
+    [Fact]
     public void CutMoved_IsThePlanOfTheDeclaredClass() =>
         AssertSamePlan(
             FashionCnnLateCut.Plan,
