@@ -55,7 +55,7 @@ PY
 
 training() { # $1: checkout, $2: label, $3: round
     local ips
-    ips=$(dotnet "$1/samples/FashionMnist/bin/Release/net10.0/FashionMnist.dll" --throughput "$steps" | grep -oE '[0-9.]+ images/s' | grep -oE '^[0-9.]+')
+    ips=$(dotnet "$1/samples/FashionMnist/bin/Release/net10.0/FashionMnist.dll" --throughput "$steps" | grep -oE 'images_per_s=[0-9.]+' | cut -d= -f2)
     printf '%s\t%s\t%s\n' "$2" "$3" "$ips" >>"$work/training.tsv"
 }
 

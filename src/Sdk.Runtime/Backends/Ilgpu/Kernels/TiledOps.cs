@@ -27,8 +27,7 @@ public interface ITileOperands
 /// strided by the group side, so neighbouring threads touch neighbouring shared-memory words and output columns.
 /// </summary>
 /// <remarks>
-/// Side 16 (256 threads, 64 x 64 blocks) on GPUs; on ILGPU's CPU accelerator, whose groups are a few simulated
-/// threads, the largest side its group size allows (<see cref="GroupSide"/>). The shared buffers are sized for the
+/// Side 16 (256 threads, 64 x 64 blocks) on GPUs; side 1 on ILGPU's CPU accelerator (<see cref="GroupSide"/>). The shared buffers are sized for the
 /// largest block.
 /// </remarks>
 public static class TiledOps
@@ -47,6 +46,13 @@ public static class TiledOps
     /// <summary>The group side for an accelerator: the largest power of two up to 16 whose square fits a group.</summary>
     public static int GroupSide(Accelerator accelerator)
     {
+        // ILGPU's CPU accelerator runs a group's threads as OS threads meeting at every barrier: one thread a group
+        // (its 4 x 4 micro-tile, shared memory its own) is a blocked GEMM there, without the barrier traffic.
+        if (accelerator.AcceleratorType == AcceleratorType.CPU)
+        {
+            return 1;
+        }
+
         int side = MaxSide;
         while (side > 1 && side * side > accelerator.MaxNumThreadsPerGroup)
         {
