@@ -20,6 +20,13 @@ internal static class Program
             return;
         }
 
+        if (args.Length > 0 && args[0] == "--layers")
+        {
+            // Where the time goes: ours and ONNX Runtime's profiler, layer by layer.
+            LayerProfile.Run(args.Length > 1 ? int.Parse(args[1]) : 40);
+            return;
+        }
+
         // In process by default: the project BenchmarkDotNet generates and builds for a separate process lists in its
         // deps.json only what that build resolves, and it loses the assemblies the generator returns as analyzer
         // dependencies (Sdk.Attributes: FileNotFoundException in every benchmark's setup). In process, this

@@ -85,7 +85,7 @@ public class DiagnosticTests
             "[[|Branch(0)|], Dense(4, Input = Network.Input)] public partial Layer B { get; }",
             "[OnChip(0), Concat(nameof(A), nameof(B))] public partial Layer M { get; }"),
         ["SDK0046"] = Net(Input(3, 32, 32) + "[Chip(0, MemoryKiB = 16)]", "[[|Conv2D(64, Padding = 1)|]] public partial Layer C { get; }"),
-        ["SDK0047"] = Net(Input(512, 8, 8) + "[Chip(0, MemoryKiB = 16384)]", "[[|Conv2D(512, Padding = 1)|]] public partial Layer C { get; }"),
+        ["SDK0047"] = Net(Input(512, 8, 8) + "[Chip(0, MemoryKiB = 65536)]", "[[|Conv2D(512, Kernel = 5, Padding = 2)|]] public partial Layer C { get; }"),
     }.Select(c => new object[] { c.Key, c.Value });
 
     /// <summary>Rules no correct network can trigger: SDK0040 reports a bug of the compiler itself.</summary>

@@ -12,7 +12,7 @@ using Sdk.Runtime.Onnx;
 namespace Sdk.Benchmarks.Inference;
 
 /// <summary>
-/// <c>--alternate [calls] [rounds]</c>: ours and ONNX Runtime called alternately, one call each in turn, in one process,
+/// <c>--alternate [calls] [rounds]</c>: ours and ONNX Runtime called alternately, a short block of calls each in turn, in one process,
 /// on both networks at batch 1 and 32, the same setup and agreement check as <see cref="InferenceBenchmarks{TNetwork}"/>.
 /// On a machine that other work keeps busy, a stall then falls on both sides alike, which BenchmarkDotNet's blocks of
 /// one side's iterations cannot give; the median of each side's calls is robust to the stalls. Each round is a fresh
@@ -20,6 +20,15 @@ namespace Sdk.Benchmarks.Inference;
 /// </summary>
 internal static class AlternatingRun
 {
+    /// <summary>Counted calls per block of one side.</summary>
+    private const int BlockCalls = 8;
+
+    /// <summary>Calls at the start of each block that are not counted: the first calls after the other side's ran slower on both sides (cold caches, the other side's threads still spinning).</summary>
+    private const int DiscardedCalls = 3;
+
+    /// <summary>The pause before each block: long enough for the other side's threads to stop spinning and sleep.</summary>
+    private const int PauseMilliseconds = 20;
+
     public static void Run(int calls, int rounds)
     {
         Console.WriteLine($"Alternating calls: {calls} per side per case and round, {rounds} rounds; load average before: {LoadAverage()}");
@@ -84,21 +93,43 @@ internal static class AlternatingRun
             warmup++;
         }
 
+        // Blocks of calls in turn, each after a short pause, the first calls of each block not counted: ONNX Runtime's
+        // pool threads spin for a while after a call returns (so do ours, briefly), a call that starts right after the
+        // other side's would share its cores with those threads, and the first calls after a switch ran slower on
+        // both sides.
         var ours = new List<double>(calls);
         var onnxTimes = new List<double>(calls);
-        for (int i = 0; i < calls; i++)
+        while (ours.Count < calls)
         {
-            long t0 = Stopwatch.GetTimestamp();
-            model.Run(input, batch, output);
-            double a = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            t0 = Stopwatch.GetTimestamp();
-            using (var results = onnx.Run(feed))
+            System.Threading.Thread.Sleep(PauseMilliseconds);
+            for (int i = 0; i < DiscardedCalls + BlockCalls; i++)
             {
-                _ = results.First().AsTensor<float>()[0, 0];
+                long t0 = Stopwatch.GetTimestamp();
+                model.Run(input, batch, output);
+                double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                if (i >= DiscardedCalls)
+                {
+                    ours.Add(seconds);
+                }
+
+
             }
 
-            onnxTimes.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
-            ours.Add(a);
+            System.Threading.Thread.Sleep(PauseMilliseconds);
+            for (int i = 0; i < DiscardedCalls + BlockCalls; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                using (var results = onnx.Run(feed))
+                {
+                    _ = results.First().AsTensor<float>()[0, 0];
+                }
+
+                double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                if (i >= DiscardedCalls)
+                {
+                    onnxTimes.Add(seconds);
+                }
+            }
         }
 
         ours.Sort();

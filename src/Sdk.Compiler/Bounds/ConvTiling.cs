@@ -47,6 +47,12 @@ public sealed record ConvTiling
     /// </summary>
     public bool WholeRows { get; init; }
 
+    /// <summary>
+    /// With <see cref="InputResident"/>: the block's output channels are split over this many tasks, each of which copies
+    /// the block's input again (and reads only its share of the weights).
+    /// </summary>
+    public int InputCopies { get; init; } = 1;
+
     /// <summary>Outputs land in a scratch buffer (a GEMM over several samples) and are read and written again to their place.</summary>
     public bool OutputsCopied { get; init; }
 
@@ -152,7 +158,7 @@ public sealed record ConvTiling
 
             if (InputResident)
             {
-                traffic.InputLoads += WholeRows ? counter.Rows(block) : counter.Count(block, 0, depth);
+                traffic.InputLoads += InputCopies * (WholeRows ? counter.Rows(block) : counter.Count(block, 0, depth));
             }
 
             for (var k0 = 0; k0 < depth && DepthOutside && !InputResident; k0 += slice)

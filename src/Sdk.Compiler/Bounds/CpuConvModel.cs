@@ -16,7 +16,7 @@ public enum CpuConvAlgorithm
 /// What the vectorised CPU backend does with a convolution, described in the core so that the report (built by the
 /// generator, which knows no backend) can count its traffic: the algorithm and blocking for a shape, a batch and a
 /// thread count, as a <see cref="ConvTiling"/>, and the on-chip memory that tiling blocks for. The rules that choose
-/// (<see cref="Algorithm"/>, <see cref="SamplesPerGemm"/>, <see cref="TransposedBelowBatch"/>, <see cref="PositionSplit"/>,
+/// (<see cref="Algorithm"/>, <see cref="SamplesPerGemm"/>, <see cref="TransposedBelowBatch"/>, <see cref="PositionTasks"/>,
 /// <see cref="RowBlocks"/>, <see cref="RowChannelBlock"/>) are the runtime's own: its <c>ConvPlan</c>, <c>PositionConv</c>
 /// and <c>RowConv</c> call them. The loop nests follow <c>PositionConv</c>, <c>RowConv</c>, <c>DepthwiseConv</c> and
 /// <c>GemmDriver.ComputeBlock</c>; <c>ConvModelAgreementTests</c> checks the blocking constants against the kernels'.
@@ -132,10 +132,11 @@ public static class CpuConvModel
         }
 
         // Indirect positions: channels fill 3/4 of the tile's channels (16 on AVX2; 32 on AVX-512, where 24 of 32 is
-        // enough and 16 is not); at least 64 positions (a smaller map is one task at batch 1, where im2col + GEMM splits
-        // over the cores); depth ≥ 32 and a real window (a 3-channel stem at batch 1 and 1x1 strided projections at
-        // batch 32 measured up to 17% slower on it).
-        if (target.IndirectPositions && Fill(s.OutPerGroup, target.PositionsNR) >= PositionsChannelFill && s.Positions >= 64 && s.Depth >= 32 && s.Taps > 1)
+        // enough and 16 is not); depth ≥ 32 and a real window (a 3-channel stem at batch 1 and 1x1 strided projections
+        // at batch 32 measured up to 17% slower on it). Any map size: a small map with few samples splits its output
+        // channels over the threads (PositionTasks); ResNet-18's 512-channel 4x4 layers ran 1.4x (AVX-512) and 1.6x
+        // (AVX2) faster so than as im2col + GEMM at batch 1, and 1.3x and 1.1x at batch 32.
+        if (target.IndirectPositions && Fill(s.OutPerGroup, target.PositionsNR) >= PositionsChannelFill && s.Depth >= 32 && s.Taps > 1)
         {
             return CpuConvAlgorithm.IndirectPositions;
         }
@@ -175,8 +176,9 @@ public static class CpuConvModel
     /// </summary>
     private static CpuConvChoice Positions(ConvolutionShape s, CpuGemmTarget target, int units, int threads)
     {
-        var (_, perRun) = PositionSplit(s.Positions, units, threads);
         var nr = target.PositionsNR;
+        var tasks = PositionTasks(s.Positions, units / s.Groups, s.Groups, threads, (s.OutPerGroup + nr - 1) / nr, (long)s.OutPerGroup * s.Depth, (long)s.InPerGroup * PaddedHeight(s) * PaddedWidth(s));
+        var perRun = tasks.PerRun;
         var tiling = new ConvTiling
         {
             Name = "indirect positions",
@@ -186,13 +188,15 @@ public static class CpuConvModel
             Depth = s.Depth,
             InputResident = true,
             WholeRows = true,
+            InputCopies = tasks.ChannelSplits,
+            ChunkSamples = tasks.Samples,
         };
-        var rows = MostRowsRead(s, perRun);
+        var rows = tasks.Samples > 1 ? tasks.Samples * PaddedHeight(s) : MostRowsRead(s, perRun);
         var words = ((long)s.InPerGroup * rows * PaddedWidth(s)) + ((long)nr * s.Depth) + ((long)PositionsPerTask * nr);
         return new CpuConvChoice(CpuConvAlgorithm.IndirectPositions, target, tiling, words)
         {
             PositionsPerTask = perRun,
-            Blocking = $"{perRun} positions x {nr} channels per task ({target.PositionsMR} x {nr} tiles); input rows, a {nr} x {s.Depth} weight sliver and a {PositionsPerTask} x {nr} tile buffer on chip",
+            Blocking = $"{perRun} positions{(tasks.Samples > 1 ? $" of {tasks.Samples} samples" : "")} x {nr} channels per task ({target.PositionsMR} x {nr} tiles{(tasks.ChannelSplits > 1 ? $", channels in {tasks.ChannelSplits} shares" : "")}); input rows, a {nr} x {s.Depth} weight sliver and a {PositionsPerTask} x {nr} tile buffer on chip",
         };
     }
 
@@ -281,16 +285,46 @@ public static class CpuConvModel
     }
 
     /// <summary>
-    /// The tasks of indirect positions: runs of a multiple of 24 positions (whole 6- and 8-position tiles and 8x8 transposes),
-    /// at most <see cref="PositionsPerTask"/>; whole maps when there are enough (sample, group) units to keep every thread
-    /// busy, else enough runs for about four tasks per thread.
+    /// The tasks of indirect positions for <paramref name="batch"/> samples of <paramref name="groups"/> groups. Maps of at
+    /// most half of <see cref="PositionsPerTask"/> positions go several samples to a task (<c>Samples</c>, positions
+    /// flattened across the samples), so the weights are read once for up to <see cref="PositionsPerTask"/> positions, not
+    /// once per sample, keeping at least two tasks per thread. Otherwise runs of a multiple of 24 positions (whole 6- and
+    /// 8-position tiles and 8x8 transposes), at most <see cref="PositionsPerTask"/>: whole maps when there are enough
+    /// (sample, group) units to keep every thread busy, else about four tasks per thread, split along the positions when
+    /// a group's padded input (<paramref name="inputFloats"/>) outweighs its weights (<paramref name="weightFloats"/>),
+    /// else along the output channels in shares of whole <paramref name="channelBlocks"/> (<c>ChannelSplits</c>): a task
+    /// reads its share of the weights and copies the input again, where a split of the positions reads all the weights in
+    /// every task. A fused max pool (<paramref name="pooled"/>) needs whole row pairs of one sample: positions only.
     /// </summary>
-    public static (int Runs, int PerRun) PositionSplit(int positions, int units, int threads)
+    public static PositionTasks PositionTasks(int positions, int batch, int groups, int threads, int channelBlocks, long weightFloats, long inputFloats, bool pooled = false)
     {
+        var units = batch * groups;
+        if (!pooled && positions * 2 <= PositionsPerTask && batch > 1)
+        {
+            // Chunks of samples: as many as fit a task, but at least two tasks per thread when the batch allows.
+            var most = PositionsPerTask / positions;
+            var chunks = Math.Max((batch + most - 1) / most, Math.Min(batch, (2 * threads + groups - 1) / groups));
+            var samples = (batch + chunks - 1) / chunks;
+            if (samples > 1)
+            {
+                return new PositionTasks(samples, 1, samples * positions, 1);
+            }
+        }
+
+        var mapRuns = (positions + PositionsPerTask - 1) / PositionsPerTask;
         var wanted = units >= threads * 2 ? 1 : ((threads * 4) + units - 1) / units;
-        var runs = Math.Max((positions + PositionsPerTask - 1) / PositionsPerTask, wanted);
+        var splits = 1;
+        var runs = Math.Max(mapRuns, wanted);
+        if (wanted > mapRuns && !pooled && weightFloats > inputFloats && channelBlocks > 1)
+        {
+            var shares = Math.Min(channelBlocks, (wanted + mapRuns - 1) / mapRuns);
+            var perShare = (channelBlocks + shares - 1) / shares;
+            splits = (channelBlocks + perShare - 1) / perShare;
+            runs = mapRuns;
+        }
+
         var perRun = Math.Min(PositionsPerTask, RoundUp((positions + runs - 1) / runs, 24));
-        return ((positions + perRun - 1) / perRun, perRun);
+        return new PositionTasks(1, (positions + perRun - 1) / perRun, perRun, splits);
     }
 
     /// <summary>The tasks of indirect rows per (sample, group): 1 when there are enough units for every thread, else the rows split for about four tasks per thread.</summary>
@@ -346,3 +380,10 @@ public sealed record CpuConvChoice(CpuConvAlgorithm Algorithm, CpuGemmTarget Tar
     /// <summary>The blocking in words, for the report.</summary>
     public string Blocking { get; init; } = "";
 }
+
+/// <summary>
+/// How indirect positions splits a convolution into tasks (<see cref="CpuConvModel.PositionTasks"/>): each task runs
+/// <see cref="PerRun"/> consecutive positions of <see cref="Samples"/> samples (flattened across them when more than one),
+/// the map cut into <see cref="Runs"/> runs, its output channels into <see cref="ChannelSplits"/> shares.
+/// </summary>
+public readonly record struct PositionTasks(int Samples, int Runs, int PerRun, int ChannelSplits);

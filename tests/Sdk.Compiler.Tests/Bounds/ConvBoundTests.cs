@@ -125,23 +125,24 @@ public class ConvBoundTests
     }
 
     /// <summary>
-    /// L4B1Conv2 (512 → 512, 4x4) on AVX2: im2col + GEMM over 16 samples (256 columns). Per GEMM: one 2048-column block,
-    /// ⌈4608 / 256⌉ = 18 depth panels, ⌈512 / 192⌉ = 3 row blocks of the weights (192, 192 and 128 rows, the last packed
-    /// with zero rows up to 132, a multiple of the 6-row tile): the packed weights once per GEMM, partial sums stored after each panel and read back for the 17 after the first, the
-    /// 16 samples' outputs copied out of scratch.
+    /// L4B1Conv2 (512 → 512, 4x4) on the 128-bit kernel (no positions tile; AVX2 and AVX-512 run indirect positions):
+    /// im2col + GEMM over 16 samples (256 columns). Per GEMM: one 1024-column block, ⌈4608 / 256⌉ = 18 depth panels,
+    /// 512 / 128 = 4 row blocks of the weights (a multiple of the 8-row tile, so no zero rows): the packed weights once per
+    /// GEMM, partial sums stored after each panel and read back for the 17 after the first, the 16 samples' outputs copied
+    /// out of scratch.
     /// </summary>
     [Fact]
     public void TheCpuModelCountsTheBlockedGemm()
     {
         var shape = ConvolutionShape.Square(512, 4, 4, 512, 3, padding: 1);
-        var choice = CpuConvModel.Choose(shape, CpuGemmTarget.Vector256, Batch);
+        var choice = CpuConvModel.Choose(shape, CpuGemmTarget.Vector128, Batch);
         var traffic = choice.Tiling.Traffic(shape, Batch);
         var gemms = Batch / 16;
         var outputs = 512L * 256;
 
         Assert.Equal(CpuConvAlgorithm.Im2ColGemm, choice.Algorithm);
         Assert.Equal(16, choice.SamplesPerGemm);
-        Assert.Equal(gemms * (192L + 192 + 132) * 4608, traffic.WeightLoads);
+        Assert.Equal(gemms * 512L * 4608, traffic.WeightLoads);
         Assert.Equal(gemms * ((18 * outputs) + outputs), traffic.OutputStores);
         Assert.Equal(gemms * ((17 * outputs) + outputs), traffic.OutputLoads);
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.Intrinsics.X86;
+using Sdk.Compiler;
 using Sdk.Runtime.Backends.Cpu;
 
 namespace Sdk.Runtime.Tests.Cpu
@@ -185,10 +186,11 @@ namespace Sdk.Runtime.Tests.Cpu
         public void SmallMapsWithFewSamplesRunTransposed()
         {
             using var pool = TestUtil.PrivatePool();
-            // 4x4 maps leave half of a 32-column tile empty; 2x3 maps most of a 16-column one.
+            // 4x4 maps leave half of a 32-column tile empty; 2x3 maps most of a 16-column one. Depth under 32 (3x3 over 3
+            // channels), so that indirect positions does not take the 4x4 map.
             var shapes = new[]
             {
-                D(8, 4, 4, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6),
+                D(3, 4, 4, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6),
                 D(6, 2, 3, 36, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 2, act: Activation.Relu),
                 D(128, 4, 4, 96, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1),
             };
@@ -228,8 +230,8 @@ namespace Sdk.Runtime.Tests.Cpu
             Assert.Equal(ConvAlgorithm.Depthwise, new ConvPlan(D(8, 8, 8, 16, 3, 3, groups: 8)).Algorithm);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(8, 8, 8, 16, 3, 3, groups: 4)).Algorithm);
             Assert.Equal(ConvAlgorithm.Depthwise, new ConvPlan(D(1, 28, 28, 32, 3, 3)).Algorithm); // one input plane: a stencil
-            // Indirect positions on the AVX2 kernel: channels filling 16-wide tiles, at least 64 positions, depth >= 32,
-            // a window larger than 1x1; any stride, any row width.
+            // Indirect positions on the AVX2 kernel: channels filling 16-wide tiles, depth >= 32, a window larger than
+            // 1x1; any stride, any row width, any map size.
             var avx2 = GemmKernel.Vector256x6x16;
             Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(64, 32, 32, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
             Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(32, 14, 14, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
@@ -238,8 +240,9 @@ namespace Sdk.Runtime.Tests.Cpu
             // Indirect rows: stride-1 rows filling 16-column tiles where positions do not apply (8 of 16 channels, a 3-channel stem).
             Assert.Equal(ConvAlgorithm.IndirectRows, new ConvPlan(D(32, 14, 14, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
             Assert.Equal(ConvAlgorithm.IndirectRows, new ConvPlan(D(3, 32, 32, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
-            // im2col + GEMM: a map under 64 positions, a 1x1 strided projection, a strided stem.
-            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(64, 7, 7, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
+            Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(64, 7, 7, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm); // 49 positions
+            // im2col + GEMM: depth under 32 on a narrow map, a 1x1 strided projection, a strided stem.
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(3, 7, 7, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(64, 32, 32, 128, 1, 1, sh: 2, sw: 2), avx2).Algorithm);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(3, 32, 32, 64, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(64, 32, 32, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector128x8x8).Algorithm);
@@ -249,10 +252,53 @@ namespace Sdk.Runtime.Tests.Cpu
             Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(32, 14, 14, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx512).Algorithm);
             Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(16, 28, 28, 24, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1), avx512).Algorithm);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(32, 14, 14, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx512).Algorithm);
-            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(512, 4, 4, 512, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx512).Algorithm);
-            var late = new ConvPlan(Conv2DDescriptor.Square(512, 4, 4, 512, 3, padding: 1));
-            Assert.Equal(16, late.SamplesPerGemm);
+            Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(512, 4, 4, 512, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx512).Algorithm);
+            var late = new ConvPlan(Conv2DDescriptor.Square(8, 4, 4, 512, 3, padding: 1, groups: 2)); // depth 36 per group, 256 channels: positions
+            Assert.Equal(1, late.SamplesPerGemm);
+            var narrow = new ConvPlan(Conv2DDescriptor.Square(3, 4, 4, 512, 3, padding: 1));
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, narrow.Algorithm);
+            Assert.Equal(16, narrow.SamplesPerGemm);
             Assert.Equal(1, new ConvPlan(Conv2DDescriptor.Square(64, 32, 32, 64, 3, padding: 1)).SamplesPerGemm);
+        }
+
+        public static IEnumerable<object[]> SmallMapCases() => new[]
+        {
+            // name, shape, batches: ragged channel blocks (72 = 2 x 32 + 8, 40, 48), maps of 15, 4, 1 and 49 positions.
+            new object[] { "5x3 map, 72 channels", D(40, 5, 3, 72, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), new[] { 1, 2, 7, 33 } },
+            new object[] { "2x2 map, stride 2, 48 channels", D(36, 4, 4, 48, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1), new[] { 1, 5, 61 } },
+            new object[] { "1x1 map, 3x3 window, 96 channels", D(32, 3, 3, 96, 3, 3, act: Activation.Relu6), new[] { 1, 3, 130 } },
+            new object[] { "7x7 map, 2 groups of 40 channels", D(64, 7, 7, 80, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 2), new[] { 1, 2, 9 } },
+            new object[] { "4x4 map, 512 channels (ResNet-18's last stage)", D(512, 4, 4, 512, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), new[] { 1, 7 } },
+        };
+
+        /// <summary>
+        /// Small maps on indirect positions: several samples to a task (positions flattened across them), or at a batch of
+        /// one the output channels split over the threads; both against the naive convolution, on every kernel here.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(SmallMapCases))]
+        public void SmallMapsRunSeveralSamplesToATaskOrSplitTheirChannels(string name, Conv2DDescriptor d, int[] batches)
+        {
+            using var pool = TestUtil.PrivatePool();
+            foreach (var kernel in TestUtil.SupportedKernels())
+            {
+                foreach (int batch in batches)
+                {
+                    CheckForward(d, batch, kernel, withBias: true);
+                }
+            }
+
+            // The model really takes both paths for these shapes (3 threads, as in the pool above).
+            var g = ConvGeometry.From(d);
+            var chunked = CpuConvModel.PositionTasks(g.OHW, batches[^1], g.G, 3, 2, (long)g.MG * g.KG, PositionConv.ScratchLength(g));
+            Assert.True(chunked.Samples > 1, $"{name}: batch {batches[^1]} ran one sample a task");
+            Assert.True(chunked.Samples * g.OHW <= CpuConvModel.PositionsPerTask, name);
+            if ((long)g.MG * g.KG > PositionConv.ScratchLength(g) && g.G == 1)
+            {
+                var split = CpuConvModel.PositionTasks(g.OHW, 1, g.G, 3, 3, (long)g.MG * g.KG, PositionConv.ScratchLength(g));
+                Assert.Equal(1, split.Samples);
+                Assert.True(split.ChannelSplits > 1, $"{name}: batch 1 did not split the channels");
+            }
         }
 
         public static IEnumerable<object[]> PoolFusionCases() => new[]
@@ -310,7 +356,7 @@ namespace Sdk.Runtime.Tests.Cpu
             Assert.False(positions.CanFuseMaxPool(Pool2DDescriptor.Square(64, 14, 14, 2, 1)));   // stride 1
             Assert.False(positions.CanFuseMaxPool(Pool2DDescriptor.Square(64, 14, 14, 2, 2, 1))); // padded
             Assert.False(positions.CanFuseMaxPool(Pool2DDescriptor.Square(32, 14, 14, 2)));      // not this output
-            var im2col = new ConvPlan(D(64, 7, 7, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1));
+            var im2col = new ConvPlan(D(64, 7, 7, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector128x8x8);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, im2col.Algorithm);
             Assert.False(im2col.CanFuseMaxPool(Pool2DDescriptor.Square(64, 7, 7, 2)));
             var wide = new ConvPlan(D(4, 4, 130, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector256x6x16); // a row pair is 260 positions

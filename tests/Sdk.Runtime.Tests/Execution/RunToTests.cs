@@ -28,6 +28,31 @@ public sealed class RunToTests
         Assert.True(splitModel.Ledger.MatchesPlan); // every RunTo is a whole run, counted
     }
 
+    /// <summary>
+    /// <c>Model.ProfileLayers</c>: one median per plan layer, on every chip of a split network; layers that run nothing
+    /// (a BatchNorm folded into its convolution) take no more than a timer's overhead; the run is a real one (counted
+    /// in the ledger, the output unchanged). Times themselves are not asserted.
+    /// </summary>
+    [Fact]
+    public void ProfileLayers_GivesEachLayerItsTime_AndRunsTheNetwork()
+    {
+        var parameters = new ParameterSet(SplitResidual.Plan, seed: 4);
+        var input = Input(SplitResidual.Plan, batch: 3);
+        using var chips = ChipSet.Cpu(2);
+        using var model = Model.Create(SplitResidual.Plan, parameters, chips);
+        var before = model.Run(input, 3);
+
+        var seconds = model.ProfileLayers(input, 3, calls: 5);
+
+        Assert.Equal(SplitResidual.Plan.Layers.Count, seconds.Length);
+        Assert.All(seconds, s => Assert.True(s >= 0 && double.IsFinite(s)));
+        Assert.Equal(before, model.Run(input, 3));
+        Assert.Equal(3 * (1 + 6 + 1), model.Ledger.ForwardSamples); // before, one warm-up and 5 profiled calls, after
+        Assert.True(model.Ledger.MatchesPlan);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.ProfileLayers(input, 3, calls: 0));
+        Assert.Throws<ArgumentException>(() => model.ProfileLayers(input.AsSpan(1), 3));
+    }
+
     [Fact]
     public void AFoldedOrFusedLayer_IsRefused_NamingTheLayerToRead()
     {

@@ -74,10 +74,10 @@ namespace Sdk.Runtime.Backends.Cpu
             // every thread busy and the map fits the tile buffer, else runs of a multiple of 24 positions (whole
             // tiles and whole 8x8 transposes), or of whole row pairs when a pool follows.
             int threads = CpuWorkerPool.AvailableThreads;
-            int units = batch * g.G;
-            int perRun, runs;
+            int perRun, runs, splits = 1, samples = 1;
             if (poolHeight > 0)
             {
+                int units = batch * g.G;
                 int wanted = units >= threads * 2 ? 1 : ((threads * 4) + units - 1) / units;
                 perRun = Math.Min(MaxPositionsPerTask / (2 * g.OW), (poolHeight + wanted - 1) / wanted); // pooled rows
                 runs = (poolHeight + perRun - 1) / perRun;
@@ -85,7 +85,8 @@ namespace Sdk.Runtime.Backends.Cpu
             else
             {
                 // The compiler core's model of this kernel splits the same way (its traffic is in the build's report).
-                (runs, perRun) = CpuConvModel.PositionSplit(g.OHW, units, threads);
+                var tasks = CpuConvModel.PositionTasks(g.OHW, batch, g.G, threads, Blocks(g, kernel), (long)g.MG * g.KG, ScratchLength(g));
+                (samples, runs, perRun, splits) = (tasks.Samples, tasks.Runs, tasks.PerRun, tasks.ChannelSplits);
             }
 
             var job = new PositionJob
@@ -103,9 +104,17 @@ namespace Sdk.Runtime.Backends.Cpu
                 PerRun = perRun,
                 PoolHeight = poolHeight,
                 PoolWidth = poolWidth,
+                Splits = splits,
+                BlocksPerSplit = (Blocks(g, kernel) + splits - 1) / splits,
+                Samples = samples,
+                Batch = batch,
             };
-            CpuWorkerPool.Current.Run(ref job, units * runs);
+            int chunks = (batch + samples - 1) / samples;
+            CpuWorkerPool.Current.Run(ref job, chunks * g.G * runs * splits);
         }
+
+        /// <summary>The group's output channels in tiles of the kernel's width.</summary>
+        private static int Blocks(in ConvGeometry g, GemmKernel kernel) => (g.MG + Channels(kernel) - 1) / Channels(kernel);
 
         private static int RoundUp(int x, int multiple) => GemmDriver<Kernel256x6x16>.RoundUp(x, multiple);
 
@@ -124,6 +133,10 @@ namespace Sdk.Runtime.Backends.Cpu
             public int PerRun;
             public int PoolHeight;
             public int PoolWidth;
+            public int Splits; // shares of the output channels per run (PositionTasks)
+            public int BlocksPerSplit;
+            public int Samples; // samples per task, positions flattened across them (small maps)
+            public int Batch;
 
             /// <summary>
             /// Pads the input rows the task's positions read (into this thread's scratch), then for each 16-channel
@@ -133,23 +146,38 @@ namespace Sdk.Runtime.Backends.Cpu
             [SkipLocalsInit]
             public void Execute(int task)
             {
+                int split = task % Splits;
+                task /= Splits;
                 int unit = task / Runs;
                 int run = task - (unit * Runs);
-                int n = unit / G.G;
-                int grp = unit - (n * G.G);
+                int chunk = unit / G.G;
+                int grp = unit - (chunk * G.G);
+                int n = chunk * Samples; // the task's first sample
+                int samples = Math.Min(Samples, Batch - n);
                 int ohw = G.OHW, ow = G.OW, wp = G.PaddedWidth;
                 int pr0 = run * PerRun, pr1 = Math.Min(PoolHeight, pr0 + PerRun); // pooled rows, with a pool
                 int q0 = PoolHeight > 0 ? 2 * pr0 * ow : run * PerRun;
-                int q1 = PoolHeight > 0 ? 2 * pr1 * ow : Math.Min(ohw, q0 + PerRun);
+                int q1 = PoolHeight > 0 ? 2 * pr1 * ow : Math.Min(samples * ohw, q0 + PerRun);
                 int count = q1 - q0;
                 if (count <= 0)
                 {
                     return;
                 }
 
-                // The group's planes of this sample, only the rows these positions read.
-                float* src = ThreadScratch.Get(ScratchSlot.Columns, ScratchLength(G));
-                G.PadGroupRows(X, n, grp, src, q0 / ow, ((q1 - 1) / ow) + 1);
+                // The group's planes of these samples, only the rows these positions read (whole maps when several).
+                long plane = ScratchLength(G);
+                float* src = ThreadScratch.Get(ScratchSlot.Columns, plane * samples);
+                if (samples == 1)
+                {
+                    G.PadGroupRows(X, n, grp, src, q0 / ow, ((q1 - 1) / ow) + 1);
+                }
+                else
+                {
+                    for (int i = 0; i < samples; i++)
+                    {
+                        G.PadGroupRows(X, n + i, grp, src + (i * plane), 0, G.OH);
+                    }
+                }
 
                 // Where each position's receptive field starts; the last tile repeats the last position.
                 int mr = Wide ? Kernel512.MR : MR, nr = Wide ? Kernel512.NR : NR;
@@ -158,8 +186,10 @@ namespace Sdk.Runtime.Backends.Cpu
                 for (int i = 0; i < tiles * mr; i++)
                 {
                     int q = q0 + Math.Min(i, count - 1);
-                    int oh = q / ow;
-                    bases[i] = (oh * G.SH * wp) + ((q - (oh * ow)) * G.SW);
+                    int sample = q / ohw;
+                    int local = q - (sample * ohw);
+                    int oh = local / ow;
+                    bases[i] = (int)(sample * plane) + (oh * G.SH * wp) + ((local - (oh * ow)) * G.SW);
                 }
 
                 // Bias and Relu/Relu6 are applied in registers before the store; another activation afterwards.
@@ -172,7 +202,8 @@ namespace Sdk.Runtime.Backends.Cpu
                 int outPlane = PoolHeight > 0 ? PoolHeight * PoolWidth : ohw;
                 int outCount = PoolHeight > 0 ? (pr1 - pr0) * PoolWidth : count;
                 float* dst = Y + ((((long)n * G.M) + ((long)grp * mg)) * outPlane) + (PoolHeight > 0 ? pr0 * PoolWidth : q0);
-                for (int m0 = 0; m0 < mg; m0 += nr)
+                int mEnd = Math.Min(mg, (split + 1) * BlocksPerSplit * nr);
+                for (int m0 = split * BlocksPerSplit * nr; m0 < mEnd; m0 += nr)
                 {
                     int channels = Math.Min(nr, mg - m0);
                     for (int j = 0; j < nr; j++)
@@ -206,7 +237,18 @@ namespace Sdk.Runtime.Backends.Cpu
                         MaxPool2x2(buffer, nr, ow, pr1 - pr0, PoolWidth);
                     }
 
-                    TransposeOut(buffer, nr, outCount, channels, dst + ((long)m0 * outPlane), outPlane);
+                    if (samples == 1)
+                    {
+                        TransposeOut(buffer, nr, outCount, channels, dst + ((long)m0 * outPlane), outPlane);
+                    }
+                    else
+                    {
+                        // Each sample's positions to its own planes (the task's run starts at its first sample's first position).
+                        for (int i = 0; i < samples; i++)
+                        {
+                            TransposeOut(buffer + ((long)i * ohw * nr), nr, ohw, channels, dst + ((((long)i * G.M) + m0) * ohw), ohw);
+                        }
+                    }
                 }
             }
         }
