@@ -13,6 +13,7 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
 {
     private readonly CpuLayerStep?[] _steps;
     private readonly Dictionary<int, int> _pooledConvolutions = new(); // convolution → the max pool in its epilogue
+    private readonly Dictionary<int, (int Add, int Residual)> _residualConvolutions = new(); // convolution → the Add in its epilogue, and the Add's other input
     private readonly Dictionary<int, Buffers> _buffersByBatch = new();
     private Buffers? _buffers;
 
@@ -29,6 +30,44 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
         }
 
         FuseMaxPools();
+        FuseResidualAdds();
+    }
+
+    /// <summary>
+    /// An Add of two tensors, one of which is a convolution's output that only the Add reads (directly or through a
+    /// folded BatchNorm, on this chip, not sent over a cut), runs in that convolution's epilogue when its plan can do it
+    /// and the other input is ready before it (earlier in the plan): the convolution writes the sum, after the Add's
+    /// activation, into the Add's buffer, its own output is never written, and the Add step does nothing. A ResNet
+    /// block's last convolution and its shortcut's Add become one pass.
+    /// </summary>
+    private void FuseResidualAdds()
+    {
+        foreach (var add in Plan.Layers)
+        {
+            if (_steps[add.Index] is not CpuAddStep || add.Inputs.Count != 2)
+            {
+                continue;
+            }
+
+            // The later of the two convolutions, so that the other input is ready when it runs.
+            for (int side = 1; side >= 0; side--)
+            {
+                int source = add.Inputs[side], other = add.Inputs[1 - side];
+                if (source < 0)
+                {
+                    continue;
+                }
+
+                int conv = Plan.Layers[source].FoldedInto >= 0 ? Plan.Layers[source].FoldedInto : source;
+                if (_steps[conv] is CpuConvStep convStep && other < conv && other != source && !_pooledConvolutions.ContainsKey(conv) &&
+                    OnlyReader(add.Index, source, conv) && convStep.TryFuseResidual(add.Activation))
+                {
+                    _steps[add.Index] = new CpuNoStep(add);
+                    _residualConvolutions[conv] = (add.Index, other);
+                    break;
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -93,7 +132,7 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
     {
         if (!_buffersByBatch.TryGetValue(batch, out var buffers))
         {
-            buffers = new Buffers(Plan, Chip, batch, _pooledConvolutions);
+            buffers = new Buffers(Plan, Chip, batch, _pooledConvolutions, _residualConvolutions);
             _buffersByBatch[batch] = buffers;
         }
 
@@ -126,6 +165,12 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
                 $"Layer '{Plan.Layers[layer].Name}' runs fused with the max pool '{Plan.Layers[pool].Name}' on CPU chip {Chip}: only the pooled tensor is written; read '{Plan.Layers[pool].Name}'.");
         }
 
+        if (_residualConvolutions.TryGetValue(conv, out var fused))
+        {
+            throw new InvalidOperationException(
+                $"Layer '{Plan.Layers[layer].Name}' runs fused with the residual Add '{Plan.Layers[fused.Add].Name}' on CPU chip {Chip}: only the sum is written; read '{Plan.Layers[fused.Add].Name}'.");
+        }
+
         Current.Outputs[layer].CopyTo(output);
     }
 
@@ -138,7 +183,7 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
     /// <summary>The chip's tensors for one batch size, and for each layer the arrays it reads, resolved once.</summary>
     private sealed class Buffers
     {
-        public Buffers(NetworkPlan plan, int chip, int batch, Dictionary<int, int> pooledConvolutions)
+        public Buffers(NetworkPlan plan, int chip, int batch, Dictionary<int, int> pooledConvolutions, Dictionary<int, (int Add, int Residual)> residualConvolutions)
         {
             Input = chip == plan.InputChip ? Tensor(batch * Shapes.Elements(plan.InputShape)) : Array.Empty<float>();
             Outputs = new float[plan.Layers.Count][];
@@ -154,7 +199,7 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
 
             foreach (var layer in plan.Layers)
             {
-                if (layer.Chip == chip && layer.FoldedInto < 0 && !pooledConvolutions.ContainsKey(layer.Index))
+                if (layer.Chip == chip && layer.FoldedInto < 0 && !pooledConvolutions.ContainsKey(layer.Index) && !residualConvolutions.ContainsKey(layer.Index))
                 {
                     Outputs[layer.Index] = Tensor(batch * Shapes.Elements(layer.OutputShape));
                 }
@@ -163,6 +208,11 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
             foreach (var (conv, pool) in pooledConvolutions)
             {
                 Outputs[conv] = Outputs[pool]; // the convolution writes the pooled tensor
+            }
+
+            foreach (var (conv, fused) in residualConvolutions)
+            {
+                Outputs[conv] = Outputs[fused.Add]; // the convolution writes the sum
             }
 
             foreach (var layer in plan.Layers)
@@ -178,6 +228,10 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
                 }
 
                 Inputs[layer.Index] = layer.Inputs.Select(source => Resolve(plan, chip, source)).ToArray();
+                if (residualConvolutions.TryGetValue(layer.Index, out var residual))
+                {
+                    Inputs[layer.Index] = [.. Inputs[layer.Index], Resolve(plan, chip, residual.Residual)]; // the Add's other input
+                }
             }
         }
 

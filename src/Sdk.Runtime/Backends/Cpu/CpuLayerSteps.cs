@@ -83,6 +83,7 @@ internal sealed class CpuConvStep : CpuLayerStep
     private readonly ConvPlan _plan;
     private float[] _bias = Array.Empty<float>();
     private Pool2DDescriptor? _pool;
+    private Activation? _residual; // the fused Add's activation; null when no Add is fused
 
     public CpuConvStep(NetworkPlan plan, LayerInfo layer, EquatableArray<int> input)
         : base(layer)
@@ -100,10 +101,25 @@ internal sealed class CpuConvStep : CpuLayerStep
         _bias = parameters.Length > 1 ? parameters[1] : Array.Empty<float>();
     }
 
+    /// <summary>
+    /// From now on adds its second input to the output and applies <paramref name="activation"/> (a residual Add in the
+    /// epilogue), when the plan can.
+    /// </summary>
+    public bool TryFuseResidual(Activation activation)
+    {
+        if (_pool is not null || !_plan.CanFuseResidual)
+        {
+            return false;
+        }
+
+        _residual = activation;
+        return true;
+    }
+
     /// <summary>From now on writes the max pool <paramref name="pool"/> of its output instead, when the plan can.</summary>
     public bool TryFuseMaxPool(Pool2DDescriptor pool)
     {
-        if (!_plan.CanFuseMaxPool(pool))
+        if (_residual is not null || !_plan.CanFuseMaxPool(pool))
         {
             return false;
         }
@@ -114,7 +130,11 @@ internal sealed class CpuConvStep : CpuLayerStep
 
     public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch)
     {
-        if (_pool is null)
+        if (_residual is { } activation)
+        {
+            _plan.ForwardPrepackedResidual(inputs[0], _bias, inputs[1], activation, output, batch);
+        }
+        else if (_pool is null)
         {
             _plan.ForwardPrepacked(inputs[0], _bias, output, batch);
         }

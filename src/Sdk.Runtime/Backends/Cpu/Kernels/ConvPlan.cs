@@ -259,6 +259,45 @@ namespace Sdk.Runtime.Backends.Cpu
         }
 
         /// <summary>
+        /// Whether a residual Add of this convolution's output can run in its epilogue (<see cref="ForwardPrepackedResidual"/>):
+        /// on indirect positions, when the convolution itself has no activation (the Add's comes after the sum).
+        /// </summary>
+        public bool CanFuseResidual => Algorithm == ConvAlgorithm.IndirectPositions && Descriptor.Activation == Activation.None;
+
+        /// <summary>
+        /// output = <paramref name="activation"/>(conv(input) + bias + <paramref name="residual"/>), residual shaped like the
+        /// output: <see cref="ForwardPrepacked"/> and an Add layer in one pass, each block added while it is in cache.
+        /// </summary>
+        public void ForwardPrepackedResidual(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, Activation activation, Span<float> output, int batch)
+        {
+            if (!CanFuseResidual)
+            {
+                throw new InvalidOperationException($"A residual Add cannot run in the epilogue of a {Algorithm} convolution with activation {Descriptor.Activation}.");
+            }
+
+            if (!_prepacked || _packedW is null)
+            {
+                throw new InvalidOperationException("PackWeights must be called before ForwardPrepackedResidual (and after any Forward call).");
+            }
+
+            CheckForward(input, bias, output, batch);
+            CheckLength(residual, (long)batch * Descriptor.OutputSampleLength, nameof(residual));
+            if (batch == 0)
+            {
+                return;
+            }
+
+            fixed (float* x = input)
+            fixed (float* b = bias)
+            fixed (float* r = residual)
+            fixed (float* y = output)
+            fixed (int* taps = _taps)
+            {
+                PositionConv.Forward(_g, Kernel, x, PinAligned(_packedW), taps, bias.IsEmpty ? null : b, y, batch, Activation.None, residual: r, residualAct: activation);
+            }
+        }
+
+        /// <summary>
         /// Gradients of the convolution (before its fused activation: pass the gradient with respect to the
         /// pre-activation output, see <see cref="Activations.Backward"/>). Any of <paramref name="gradInput"/>,
         /// <paramref name="gradWeights"/>, <paramref name="gradBias"/> may be empty to skip it; each one that is given

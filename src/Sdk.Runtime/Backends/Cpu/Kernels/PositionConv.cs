@@ -66,9 +66,11 @@ namespace Sdk.Runtime.Backends.Cpu
         /// <summary>
         /// y = act(conv(x) + bias) for a batch; with <paramref name="poolHeight"/> &gt; 0, y is instead the 2x2,
         /// stride-2 max pool (<paramref name="poolHeight"/> x <paramref name="poolWidth"/> per plane) of that, taken
-        /// from the tile buffer. <paramref name="packedW"/> must be 64-byte aligned.
+        /// from the tile buffer. With <paramref name="residual"/> (a tensor shaped like y; no pool), y is instead
+        /// residualAct(act(conv(x) + bias) + residual), each block added while it is still in cache: a residual Add in
+        /// the convolution's epilogue. <paramref name="packedW"/> must be 64-byte aligned.
         /// </summary>
-        public static void Forward(in ConvGeometry g, GemmKernel kernel, float* x, float* packedW, int* taps, float* bias, float* y, int batch, Activation act, int poolHeight = 0, int poolWidth = 0)
+        public static void Forward(in ConvGeometry g, GemmKernel kernel, float* x, float* packedW, int* taps, float* bias, float* y, int batch, Activation act, int poolHeight = 0, int poolWidth = 0, float* residual = null, Activation residualAct = Activation.None)
         {
             // Tasks are (sample, group, run of output positions): whole maps when there are enough samples to keep
             // every thread busy and the map fits the tile buffer, else runs of a multiple of 24 positions (whole
@@ -108,6 +110,8 @@ namespace Sdk.Runtime.Backends.Cpu
                 BlocksPerSplit = (Blocks(g, kernel) + splits - 1) / splits,
                 Samples = samples,
                 Batch = batch,
+                Residual = residual,
+                ResidualAct = residualAct,
             };
             int chunks = (batch + samples - 1) / samples;
             CpuWorkerPool.Current.Run(ref job, chunks * g.G * runs * splits);
@@ -137,6 +141,8 @@ namespace Sdk.Runtime.Backends.Cpu
             public int BlocksPerSplit;
             public int Samples; // samples per task, positions flattened across them (small maps)
             public int Batch;
+            public float* Residual; // added after the activation, then ResidualAct (a fused residual Add); null: none
+            public Activation ResidualAct;
 
             /// <summary>
             /// Pads the input rows the task's positions read (into this thread's scratch), then for each 16-channel
@@ -240,15 +246,37 @@ namespace Sdk.Runtime.Backends.Cpu
                     if (samples == 1)
                     {
                         TransposeOut(buffer, nr, outCount, channels, dst + ((long)m0 * outPlane), outPlane);
+                        AddResidual(dst + ((long)m0 * outPlane), outCount, channels, outPlane);
                     }
                     else
                     {
                         // Each sample's positions to its own planes (the task's run starts at its first sample's first position).
                         for (int i = 0; i < samples; i++)
                         {
-                            TransposeOut(buffer + ((long)i * ohw * nr), nr, ohw, channels, dst + ((((long)i * G.M) + m0) * ohw), ohw);
+                            float* planes = dst + ((((long)i * G.M) + m0) * ohw);
+                            TransposeOut(buffer + ((long)i * ohw * nr), nr, ohw, channels, planes, ohw);
+                            AddResidual(planes, ohw, channels, ohw);
                         }
                     }
+                }
+            }
+
+            /// <summary>
+            /// planes[j·ld + p] = ResidualAct(planes[j·ld + p] + residual there) for the block just written (in cache);
+            /// nothing without a residual.
+            /// </summary>
+            private readonly void AddResidual(float* planes, int count, int channels, long ld)
+            {
+                if (Residual == null)
+                {
+                    return;
+                }
+
+                long offset = planes - Y;
+                for (int j = 0; j < channels; j++)
+                {
+                    var row = new Span<float>(planes + (j * ld), count);
+                    TensorOps.Add(row, new ReadOnlySpan<float>(Residual + offset + (j * ld), count), row, ResidualAct);
                 }
             }
         }
