@@ -72,9 +72,11 @@ namespace Sdk.Runtime.Backends.Cpu
         /// </summary>
         public static void Forward(in ConvGeometry g, GemmKernel kernel, float* x, float* packedW, int* taps, float* bias, float* y, int batch, Activation act, int poolHeight = 0, int poolWidth = 0, float* residual = null, Activation residualAct = Activation.None)
         {
-            // Tasks are (sample, group, run of output positions): whole maps when there are enough samples to keep
-            // every thread busy and the map fits the tile buffer, else runs of a multiple of 24 positions (whole
-            // tiles and whole 8x8 transposes), or of whole row pairs when a pool follows.
+            // Tasks are (samples, group, run of output positions, share of the output channels): whole maps when
+            // there are enough samples to keep every thread busy and the map fits the tile buffer, several samples
+            // when their maps are small, else runs of a multiple of 24 positions (whole tiles and whole 8x8
+            // transposes) or shares of the channels (CpuConvModel.PositionTasks), or whole row pairs when a pool
+            // follows.
             int threads = CpuWorkerPool.AvailableThreads;
             int perRun, runs, splits = 1, samples = 1;
             if (poolHeight > 0)
