@@ -294,12 +294,12 @@ public static class CpuConvModel
     /// a group's padded input (<paramref name="inputFloats"/>) outweighs its weights (<paramref name="weightFloats"/>),
     /// else along the output channels in shares of whole <paramref name="channelBlocks"/> (<c>ChannelSplits</c>): a task
     /// reads its share of the weights and copies the input again, where a split of the positions reads all the weights in
-    /// every task. A fused max pool (<paramref name="pooled"/>) needs whole row pairs of one sample: positions only.
+    /// every task. (With a max pool in the epilogue, <c>PositionConv.Forward</c> splits by whole row pairs instead.)
     /// </summary>
-    public static PositionTasks PositionTasks(int positions, int batch, int groups, int threads, int channelBlocks, long weightFloats, long inputFloats, bool pooled = false)
+    public static PositionTasks PositionTasks(int positions, int batch, int groups, int threads, int channelBlocks, long weightFloats, long inputFloats)
     {
         var units = batch * groups;
-        if (!pooled && positions * 2 <= PositionsPerTask && batch > 1)
+        if (positions * 2 <= PositionsPerTask && batch > 1)
         {
             // Chunks of samples: as many as fit a task, but at least two tasks per thread when the batch allows.
             var most = PositionsPerTask / positions;
@@ -315,7 +315,7 @@ public static class CpuConvModel
         var wanted = units >= threads * 2 ? 1 : ((threads * 4) + units - 1) / units;
         var splits = 1;
         var runs = Math.Max(mapRuns, wanted);
-        if (wanted > mapRuns && !pooled && weightFloats > inputFloats && channelBlocks > 1)
+        if (wanted > mapRuns && weightFloats > inputFloats && channelBlocks > 1)
         {
             var shares = Math.Min(channelBlocks, (wanted + mapRuns - 1) / mapRuns);
             var perShare = (channelBlocks + shares - 1) / shares;
