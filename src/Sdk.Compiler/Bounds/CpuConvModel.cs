@@ -188,7 +188,7 @@ public static class CpuConvModel
             Depth = s.Depth,
             InputResident = true,
             WholeRows = true,
-            InputCopies = tasks.ChannelSplits,
+            InputCopies = tasks.Runs == 1 ? 1 : tasks.ChannelSplits, // shares of one whole map read one padded copy
             ChunkSamples = tasks.Samples,
         };
         var rows = tasks.Samples > 1 ? tasks.Samples * PaddedHeight(s) : MostRowsRead(s, perRun);

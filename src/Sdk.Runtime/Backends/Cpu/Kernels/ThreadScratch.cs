@@ -21,6 +21,8 @@ namespace Sdk.Runtime.Backends.Cpu
         Misc = 5,
         /// <summary>GEMM: one generated row of an implicit op(B) (implicit im2col).</summary>
         BRow = 6,
+        /// <summary>Indirect positions: the padded input of a call, read by every task (the caller's buffer).</summary>
+        SharedInput = 7,
     }
 
     /// <summary>
@@ -35,7 +37,7 @@ namespace Sdk.Runtime.Backends.Cpu
     /// </remarks>
     internal static unsafe class ThreadScratch
     {
-        private const int SlotCount = 7;
+        private const int SlotCount = 8;
 
         [ThreadStatic] private static float[]?[]? t_arrays;
 
