@@ -66,9 +66,10 @@ internal static class LayerProfile
         var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, InterOpNumThreads = 1 };
         var theirs = new Dictionary<string, List<double>>();
         double theirWhole;
-        using (var onnx = new InferenceSession(OnnxExporter.ExportToBytes(plan, network.Parameters), options))
+        var exported = OnnxExporter.ExportToBytes(plan, network.Parameters);
+        var feed = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor<float>(input, new[] { batch }.Concat(plan.InputShape).ToArray())) };
+        using (var onnx = new InferenceSession(exported, options))
         {
-            var feed = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor<float>(input, new[] { batch }.Concat(plan.InputShape).ToArray())) };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (clock.Elapsed.TotalSeconds < 3)
             {
@@ -80,9 +81,8 @@ internal static class LayerProfile
 
         options.EnableProfiling = true;
         options.ProfileOutputPathPrefix = prefix;
-        using (var onnx = new InferenceSession(OnnxExporter.ExportToBytes(plan, network.Parameters), options))
+        using (var onnx = new InferenceSession(exported, options))
         {
-            var feed = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor<float>(input, new[] { batch }.Concat(plan.InputShape).ToArray())) };
             for (int i = 0; i < calls + 5; i++)
             {
                 using var results = onnx.Run(feed);

@@ -290,12 +290,13 @@ namespace Sdk.Runtime.Tests.Cpu
 
             // The model really takes both paths for these shapes (3 threads, as in the pool above).
             var g = ConvGeometry.From(d);
-            var chunked = CpuConvModel.PositionTasks(g.OHW, batches[^1], g.G, 3, 2, (long)g.MG * g.KG, PositionConv.ScratchLength(g));
+            int blocks = (g.MG + PositionConv.Kernel512.NR - 1) / PositionConv.Kernel512.NR; // the AVX-512 tile's channel blocks
+            var chunked = CpuConvModel.PositionTasks(g.OHW, batches[^1], g.G, 3, blocks, (long)g.MG * g.KG, PositionConv.ScratchLength(g));
             Assert.True(chunked.Samples > 1, $"{name}: batch {batches[^1]} ran one sample a task");
             Assert.True(chunked.Samples * g.OHW <= CpuConvModel.PositionsPerTask, name);
             if ((long)g.MG * g.KG > PositionConv.ScratchLength(g) && g.G == 1)
             {
-                var split = CpuConvModel.PositionTasks(g.OHW, 1, g.G, 3, 3, (long)g.MG * g.KG, PositionConv.ScratchLength(g));
+                var split = CpuConvModel.PositionTasks(g.OHW, 1, g.G, 3, blocks, (long)g.MG * g.KG, PositionConv.ScratchLength(g));
                 Assert.Equal(1, split.Samples);
                 Assert.True(split.ChannelSplits > 1, $"{name}: batch 1 did not split the channels");
             }
