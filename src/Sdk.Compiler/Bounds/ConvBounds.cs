@@ -78,7 +78,8 @@ public static class ConvBounds
     /// For the convolutions on chips that declare their memory: SDK0046 when the CPU tiling keeps more on chip than the chip
     /// has (the tile named is the one that reaches the bound within the chip's memory); otherwise SDK0047 when the tiling
     /// moves more than <see cref="RatioThreshold"/> times the bound at the memory it does keep (the tile named is the one
-    /// that reaches the bound with that same memory).
+    /// that reaches the bound with that same memory). Not for Winograd: the bound is the direct method's (every product
+    /// of a weight and an input), which Winograd does not compute, so its traffic is reported but not held against it.
     /// </summary>
     internal static void Report(NetworkSpec spec, NetworkPlan plan, List<CompilerDiagnostic> diagnostics)
     {
@@ -98,7 +99,7 @@ public static class ConvBounds
                     DiagnosticRules.ConvWorkingSetExceedsMemory, target, conv.Name, conv.Chip, cpu.Algorithm.ToString(), cpu.WorkingSetWords * 4,
                     chipWords * 4, Bytes(bound.Total, conv.Batch), conv.Batch, tile.ToString(), tile.Words * 4));
             }
-            else if (conv.CpuRatio > RatioThreshold)
+            else if (conv.CpuRatio > RatioThreshold && cpu.Algorithm != CpuConvAlgorithm.Winograd)
             {
                 diagnostics.Add(CompilerDiagnostic.Create(
                     DiagnosticRules.ConvFarAboveBound, target, conv.Name, conv.Chip, cpu.Algorithm.ToString(), Bytes(conv.CpuTraffic.Total, conv.Batch),

@@ -53,6 +53,12 @@ public sealed record ConvTiling
     /// </summary>
     public int InputCopies { get; init; } = 1;
 
+    /// <summary>
+    /// Weight words per (output, input channel) pair when the weights are read transformed (Winograd F(2x2, 3x3): 16); 0 for
+    /// the window's own taps. Only with <see cref="Depth"/> the whole depth.
+    /// </summary>
+    public int WeightsPerChannelPair { get; init; }
+
     /// <summary>Outputs land in a scratch buffer (a GEMM over several samples) and are read and written again to their place.</summary>
     public bool OutputsCopied { get; init; }
 
@@ -178,7 +184,7 @@ public sealed record ConvTiling
                         traffic.InputLoads += counter.Count(block, k0, k1);
                     }
 
-                    traffic.WeightLoads += (long)rows * (k1 - k0);
+                    traffic.WeightLoads += WeightsPerChannelPair > 0 ? (long)rows * ((k1 - k0) / shape.Taps) * WeightsPerChannelPair : (long)rows * (k1 - k0);
                     if (DepthOutside && k0 > 0)
                     {
                         traffic.OutputLoads += channels * positions;

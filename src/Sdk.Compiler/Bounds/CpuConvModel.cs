@@ -10,6 +10,7 @@ public enum CpuConvAlgorithm
     Depthwise = 2,
     IndirectRows = 3,
     IndirectPositions = 4,
+    Winograd = 5,
 }
 
 /// <summary>
@@ -44,11 +45,21 @@ public static class CpuConvModel
     /// <summary>The weights block the indirect-rows kernel keeps in L2 while every row tile passes (<c>RowConv.Forward</c>).</summary>
     public const int RowWeightBytes = 192 * 1024;
 
-    public static CpuConvChoice Choose(ConvolutionShape shape, CpuGemmTarget target, int batch, int threads = 1)
+    /// <summary>
+    /// The plan for <paramref name="batch"/> samples on <paramref name="threads"/> threads; with <paramref name="winograd"/>
+    /// false, the direct method's plan even where Winograd would run (<see cref="WinogradFromBatch"/>).
+    /// </summary>
+    public static CpuConvChoice Choose(ConvolutionShape shape, CpuGemmTarget target, int batch, int threads = 1, bool winograd = true)
     {
         if (!shape.IsValid || batch < 1 || threads < 1)
         {
             throw new ArgumentException($"No CPU plan for {shape} at batch {batch} on {threads} threads.");
+        }
+
+        var winogradFrom = WinogradFromBatch(shape, target);
+        if (winograd && winogradFrom > 0 && batch >= winogradFrom)
+        {
+            return Winograd(shape, target, batch, threads);
         }
 
         var algorithm = Algorithm(shape, target);
@@ -149,6 +160,98 @@ public static class CpuConvModel
         }
 
         return CpuConvAlgorithm.Im2ColGemm;
+    }
+
+    /// <summary>
+    /// The batch from which a 3x3, stride-1, ungrouped convolution runs as Winograd F(2x2, 3x3) instead of
+    /// <see cref="Algorithm"/>'s choice (0: never): on the AVX2 and AVX-512 kernels, with at least 32 input channels, once
+    /// the call's 2x2 output tiles fill one GEMM tile width (NR) and tiles x C x M reaches <see cref="WinogradMinWork"/>.
+    /// Measured per layer, alternately in one process (docs/cpu-kernels.md): ResNet-18's 3x3 layers ran 1.2-1.8x faster
+    /// from there; below it (an 8x8 map at batch 1 on AVX-512: 16 tiles in a 32-wide GEMM tile; 32 → 64 channels on a
+    /// 14x14 map at batch 1; 8 input channels) the transforms and half-empty tiles made it 0.2-0.9x.
+    /// </summary>
+    public static int WinogradFromBatch(ConvolutionShape s, CpuGemmTarget target)
+    {
+        if (!target.IndirectPositions || s.KernelHeight != 3 || s.KernelWidth != 3 || s.StrideHeight != 1 || s.StrideWidth != 1 ||
+            s.DilationHeight != 1 || s.DilationWidth != 1 || s.Groups != 1 || s.InChannels < 32)
+        {
+            return 0;
+        }
+
+        long tiles = (long)WinogradTiles(s.OutHeight) * WinogradTiles(s.OutWidth);
+        var work = tiles * s.InChannels * s.OutChannels;
+        return (int)Math.Max((target.NR + tiles - 1) / tiles, (WinogradMinWork + work - 1) / work);
+    }
+
+    /// <summary>Tiles × input channels × output channels from which Winograd pays for its transforms (<see cref="WinogradFromBatch"/>).</summary>
+    public const long WinogradMinWork = 1L << 18;
+
+    /// <summary>Floats of one Winograd task's transformed input (16 x C x tiles): 512 KiB, half of Zen 4/5's L2.</summary>
+    public const int WinogradInputFloats = 1 << 17;
+
+    /// <summary>2x2 output tiles along a dimension of <paramref name="outputs"/>.</summary>
+    public static int WinogradTiles(int outputs) => (outputs + 1) / 2;
+
+    /// <summary>
+    /// How a Winograd call splits into tasks (<c>WinogradConv.Forward</c>): whole samples when a sample's tiles fit
+    /// <see cref="WinogradInputFloats"/> (several, at most that many tiles, keeping two tasks per thread), else bands of
+    /// whole tile rows (two output rows each), at least two tasks per thread; fewer tasks than threads share the output
+    /// channels out (each share transforms the input again).
+    /// </summary>
+    public static WinogradTasks WinogradTasks(ConvolutionShape s, CpuGemmTarget target, int batch, int threads, int inputFloats = WinogradInputFloats)
+    {
+        int th = WinogradTiles(s.OutHeight), tw = WinogradTiles(s.OutWidth), perSample = th * tw;
+        var budget = Math.Max(target.NR, inputFloats / 16 / s.InChannels / target.NR * target.NR);
+        int samples = 1, rows = th, bands = 1;
+        if (perSample <= budget)
+        {
+            samples = Math.Max(1, Math.Min(budget / perSample, (batch + (2 * threads) - 1) / (2 * threads)));
+        }
+        else
+        {
+            rows = Math.Max(1, budget / tw);
+            var wanted = Math.Max((th + rows - 1) / rows, ((2 * threads) + batch - 1) / batch);
+            rows = (th + Math.Min(th, wanted) - 1) / Math.Min(th, wanted);
+            bands = (th + rows - 1) / rows;
+        }
+
+        var runs = ((batch + samples - 1) / samples) * bands;
+        var blocks = (s.OutChannels + target.MR - 1) / target.MR;
+        var splits = runs >= threads ? 1 : Math.Min(blocks, (threads + runs - 1) / runs);
+        var perSplit = (blocks + splits - 1) / splits;
+        return new WinogradTasks(samples, rows, bands, (blocks + perSplit - 1) / perSplit, perSplit * target.MR);
+    }
+
+    /// <summary>
+    /// Winograd F(2x2, 3x3) (<c>WinogradConv</c>): per task, its input rows padded once, transformed (16 x C x tiles) and
+    /// packed on chip; the transformed weights (16 words per output and input channel, where the direct methods read 9)
+    /// once per task; the 16 products per block of output channels on chip; each output stored once. (The lower bound
+    /// counts the direct method's products, which Winograd does not compute: <c>ConvBounds.Report</c> compares no ratio.)
+    /// </summary>
+    private static CpuConvChoice Winograd(ConvolutionShape s, CpuGemmTarget target, int batch, int threads)
+    {
+        var tasks = WinogradTasks(s, target, batch, threads);
+        int tiles = tasks.Samples * tasks.TileRows * WinogradTiles(s.OutWidth);
+        var tiling = new ConvTiling
+        {
+            Name = "Winograd F(2x2, 3x3)",
+            Rectangle = new ConvTile(tasks.Samples, Math.Min(s.OutHeight, 2 * tasks.TileRows), s.OutWidth, tasks.ChannelsPerSplit),
+            Channels = tasks.ChannelsPerSplit,
+            ChannelRounding = target.MR,
+            Depth = s.Depth,
+            InputResident = true,
+            WholeRows = true,
+            InputCopies = tasks.ChannelSplits,
+            WeightsPerChannelPair = 16,
+        };
+        // On chip: the packed transformed input, a block of the 16 products (256 KiB), one channel's padded rows.
+        var transformed = 16L * s.InChannels * RoundUp(tiles, target.NR);
+        var products = 16L * Math.Max(target.MR, 65536 / 16 / (tiles + 8) / target.MR * target.MR) * (tiles + 8);
+        var plane = (long)((2 * Math.Min(WinogradTiles(s.OutHeight), tasks.Samples > 1 ? WinogradTiles(s.OutHeight) : tasks.TileRows)) + 2) * ((2 * WinogradTiles(s.OutWidth)) + 18);
+        return new CpuConvChoice(CpuConvAlgorithm.Winograd, target, tiling, transformed + products + plane)
+        {
+            Blocking = $"{tiles} tiles ({(tasks.Samples > 1 ? $"{tasks.Samples} samples" : $"{2 * tasks.TileRows} output rows")}) per task{(tasks.ChannelSplits > 1 ? $", channels in {tasks.ChannelSplits} shares" : "")}; the transformed input and its packed copy (16 x {s.InChannels} x {tiles}) and blocks of the 16 products on chip",
+        };
     }
 
     /// <summary>Each (sample, channel) plane: its input plane copied once, zero-padded, and the stencil over it.</summary>
@@ -387,3 +490,10 @@ public sealed record CpuConvChoice(CpuConvAlgorithm Algorithm, CpuGemmTarget Tar
 /// the map cut into <see cref="Runs"/> runs, its output channels into <see cref="ChannelSplits"/> shares.
 /// </summary>
 public readonly record struct PositionTasks(int Samples, int Runs, int PerRun, int ChannelSplits);
+
+/// <summary>
+/// How Winograd splits a call into tasks (<see cref="CpuConvModel.WinogradTasks"/>): <see cref="Samples"/> whole samples, or
+/// bands of <see cref="TileRows"/> tile rows (<see cref="Bands"/> per sample), each computing <see cref="ChannelsPerSplit"/>
+/// output channels (a multiple of the GEMM tile's MR) in one of <see cref="ChannelSplits"/> shares.
+/// </summary>
+public readonly record struct WinogradTasks(int Samples, int TileRows, int Bands, int ChannelSplits, int ChannelsPerSplit);

@@ -57,10 +57,11 @@ public class BoundDiagnosticTests
         var layers = new[] { ("Reduce", Conv(128, 1)), ("Conv", Conv(128, 3)), ("Expand", Conv(512, 1)) };
 
         Assert.DoesNotContain(Compile(new[] { 512, 8, 8 }, 16384, layers), d => d.Severity >= Severity.Warning);
-        // docs/diagnostics/SDK0047.md: "the bottleneck block's worst layer, the 3x3, moves 3.1 times its bound".
+        // docs/diagnostics/SDK0047.md: "the bottleneck block's worst layer, the 3x3, moves 4.0 times its bound" (as Winograd,
+        // which is not held against the direct method's bound; the direct plan moved 3.1 times).
         var ratios = NetworkPlan.Compile(Spec(new[] { 512, 8, 8 }, 16384, layers)).ConvolutionBounds.ToDictionary(c => c.Name, c => c.CpuRatio);
         Assert.Equal("Conv", ratios.MaxBy(r => r.Value).Key);
-        Assert.Equal(3.1, Math.Round(ratios["Conv"], 1));
+        Assert.Equal(4.0, Math.Round(ratios["Conv"], 1));
     }
 
     /// <summary>ResNet-18 on chips that hold its parameters: no layer's tiling exceeds the chip nor the threshold.</summary>

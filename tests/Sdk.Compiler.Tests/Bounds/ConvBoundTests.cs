@@ -78,10 +78,10 @@ public class ConvBoundTests
     /// the weights (64 x 576) once per run; each output once.
     /// </summary>
     [Fact]
-    public void TheCpuModelCountsTheIndirectPositionsKernel()
+    public void TheCpuModelCountsTheIndirectPositionsKernel() // the direct plan (winograd: false); it runs Winograd (below)
     {
         var shape = ConvolutionShape.Square(64, 32, 32, 64, 3, padding: 1);
-        var choice = CpuConvModel.Choose(shape, CpuGemmTarget.Vector256, Batch);
+        var choice = CpuConvModel.Choose(shape, CpuGemmTarget.Vector256, Batch, winograd: false);
         var traffic = choice.Tiling.Traffic(shape, Batch);
 
         Assert.Equal(CpuConvAlgorithm.IndirectPositions, choice.Algorithm);
@@ -96,6 +96,39 @@ public class ConvBoundTests
     }
 
     /// <summary>
+    /// The same layer as it runs from batch 1 on AVX2 (and AVX-512): Winograd F(2x2, 3x3). 16x16 tiles of 2x2 outputs per
+    /// sample fill a 16-wide GEMM tile and 256 x 64 x 64 ≥ 2^18, so from batch 1. A task may hold 2^17 / 16 / 64 = 128
+    /// tiles (a multiple of NR = 16), fewer than a sample's 256: bands of 128 / 16 = 8 tile rows, 2 per sample (at least
+    /// two tasks per thread: 32 x 2 ≥ 2), no channel shares; output channels in blocks of ⌈64 / 6⌉ = 11 six-row tiles.
+    /// Per sample: each band's input rows copied whole (output rows 0-15 read input rows 0-16, rows 16-31 read 15-31:
+    /// 17 rows each, 32 wide, 64 channels); the transformed weights once per band, 16 words per channel pair, 66 rows
+    /// (64 rounded up to 6); each output once. On chip: the packed transformed input 16 x 64 x 128, the products of
+    /// 30 channels (2^16 / 16 / 136 rounded down to 6s) x 16 x 136 columns, and one channel's 18 padded rows of 50.
+    /// </summary>
+    [Fact]
+    public void TheCpuModelCountsWinograd()
+    {
+        var shape = ConvolutionShape.Square(64, 32, 32, 64, 3, padding: 1);
+        Assert.Equal(1, CpuConvModel.WinogradFromBatch(shape, CpuGemmTarget.Vector256));
+        Assert.Equal(0, CpuConvModel.WinogradFromBatch(shape, CpuGemmTarget.Vector128));
+        Assert.Equal(0, CpuConvModel.WinogradFromBatch(ConvolutionShape.Square(16, 32, 32, 64, 3, padding: 1), CpuGemmTarget.Vector256));
+        Assert.Equal(0, CpuConvModel.WinogradFromBatch(ConvolutionShape.Square(64, 32, 32, 64, 3, stride: 2, padding: 1), CpuGemmTarget.Vector256));
+        // 512 channels on 4x4: 4 tiles a sample; 32 of them fill AVX-512's 32-wide tile from batch 8, AVX2's 16 from 4.
+        Assert.Equal(8, CpuConvModel.WinogradFromBatch(ConvolutionShape.Square(512, 4, 4, 512, 3, padding: 1), CpuGemmTarget.Vector512));
+        Assert.Equal(4, CpuConvModel.WinogradFromBatch(ConvolutionShape.Square(512, 4, 4, 512, 3, padding: 1), CpuGemmTarget.Vector256));
+
+        var choice = CpuConvModel.Choose(shape, CpuGemmTarget.Vector256, Batch);
+        var traffic = choice.Tiling.Traffic(shape, Batch);
+        Assert.Equal(CpuConvAlgorithm.Winograd, choice.Algorithm);
+        Assert.Equal(new WinogradTasks(Samples: 1, TileRows: 8, Bands: 2, ChannelSplits: 1, ChannelsPerSplit: 66), CpuConvModel.WinogradTasks(shape, CpuGemmTarget.Vector256, Batch, 1));
+        Assert.Equal(Batch * 2L * 17 * 32 * 64, traffic.InputLoads);
+        Assert.Equal(Batch * 2L * 66 * 64 * 16, traffic.WeightLoads);
+        Assert.Equal(Batch * 64L * 1024, traffic.OutputStores);
+        Assert.Equal(0, traffic.OutputLoads);
+        Assert.Equal((16L * 64 * 128) + (16L * 30 * 136) + (18 * 50), choice.WorkingSetWords);
+    }
+
+    /// <summary>
     /// The same layer on the AVX-512 kernel: its 8 x 32 positions tile, with the same runs (216 positions) and so the same
     /// inputs and outputs; the weights in 32-channel slivers (64 channels: two, no padding); on chip a 32 x 576 sliver and
     /// a 240 x 32 tile buffer. Channels that fill less than 3/4 of 32 (16 of them, which fill AVX2's tile) go to im2col +
@@ -105,7 +138,7 @@ public class ConvBoundTests
     public void TheCpuModelCountsTheAvx512PositionsKernel()
     {
         var shape = ConvolutionShape.Square(64, 32, 32, 64, 3, padding: 1);
-        var choice = CpuConvModel.Choose(shape, CpuGemmTarget.Vector512, Batch);
+        var choice = CpuConvModel.Choose(shape, CpuGemmTarget.Vector512, Batch, winograd: false);
         var traffic = choice.Tiling.Traffic(shape, Batch);
 
         Assert.Equal(CpuConvAlgorithm.IndirectPositions, choice.Algorithm);

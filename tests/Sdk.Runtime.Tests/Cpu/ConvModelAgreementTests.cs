@@ -69,9 +69,17 @@ namespace Sdk.Runtime.Tests.Cpu
         public void ThePlanIsTheModelsChoice(string name, Conv2DDescriptor desc, GemmKernel kernel)
         {
             var plan = new ConvPlan(desc, kernel);
+            var winogradFrom = WinogradConv.Supports(ConvGeometry.From(desc), kernel) ? CpuConvModel.WinogradFromBatch(desc.Shape, GemmEngine.Target(kernel)) : 0;
+            Assert.Equal(winogradFrom, plan.WinogradFromBatch);
             foreach (var (batch, threads) in new[] { (1, 1), (1, 8), (3, 2), (32, 1), (32, 16) })
             {
                 var model = plan.Dataflow(batch, threads);
+                if (winogradFrom > 0 && batch >= winogradFrom)
+                {
+                    Assert.Equal(CpuConvAlgorithm.Winograd, model.Algorithm);
+                    continue;
+                }
+
                 Assert.True((int)plan.Algorithm == (int)model.Algorithm && plan.Algorithm.ToString() == model.Algorithm.ToString(), name);
                 Assert.Equal(plan.SamplesPerGemm, model.SamplesPerGemm);
                 Assert.Equal(batch < plan.TransposedBelowBatch, model.Transposed);
@@ -107,6 +115,7 @@ namespace Sdk.Runtime.Tests.Cpu
                     {
                         CpuConvAlgorithm.Depthwise => Planes(g, px, Batch, grp),
                         CpuConvAlgorithm.IndirectPositions or CpuConvAlgorithm.IndirectRows => Rows(g, px, Batch, grp, model.Tiling.RunPositions),
+                        CpuConvAlgorithm.Winograd => WinogradRows(g, px, Batch, CpuConvModel.WinogradTasks(shape, GemmEngine.Target(kernel), Batch, 1)),
                         _ when model.Transposed => TransposedColumns(g, px, Batch, grp),
                         _ => Panels(g, px, Batch, grp, model),
                     };
@@ -114,6 +123,39 @@ namespace Sdk.Runtime.Tests.Cpu
             }
 
             Assert.True(read == model.Tiling.Traffic(shape, Batch).InputLoads, $"{name} on {kernel} ({model.Algorithm}): the kernels read {read} inputs, the model counts {model.Tiling.Traffic(shape, Batch).InputLoads}");
+        }
+
+        /// <summary>
+        /// Winograd: each task's rows of every channel, padded by the kernel's own routine, for the core's split (whole
+        /// samples or bands of tile rows; each share of the output channels pads them again).
+        /// </summary>
+        private static long WinogradRows(ConvGeometry g, float* x, int batch, WinogradTasks tasks)
+        {
+            int th = (g.OH + 1) / 2, pw = WinogradConv.PlaneWidth(g);
+            long read = 0;
+            for (var n0 = 0; n0 < batch; n0 += tasks.Samples)
+            {
+                for (var band = 0; band < tasks.Bands; band++)
+                {
+                    int ty0 = tasks.Bands == 1 ? 0 : band * tasks.TileRows, ty1 = tasks.Bands == 1 ? th : Math.Min(th, ty0 + tasks.TileRows);
+                    int rows = (2 * (ty1 - ty0)) + 2;
+                    var plane = new float[rows * pw];
+                    for (var n = n0; n < Math.Min(batch, n0 + tasks.Samples); n++)
+                    {
+                        for (var c = 0; c < g.C; c++)
+                        {
+                            fixed (float* p = plane)
+                            {
+                                WinogradConv.PadPlane(g, x + ((((long)n * g.C) + c) * g.HW), p, pw, 2 * ty0, rows);
+                            }
+
+                            read += Distinct(plane) * tasks.ChannelSplits;
+                        }
+                    }
+                }
+            }
+
+            return read;
         }
 
         /// <summary>Depthwise: each (sample, channel) plane copied whole, once (its multiplier's outputs share it).</summary>

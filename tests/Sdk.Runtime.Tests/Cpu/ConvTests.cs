@@ -348,6 +348,13 @@ namespace Sdk.Runtime.Tests.Cpu
             Pooling.MaxForward(pooling, y, expected, Span<int>.Empty, batch);
             var fused = TestUtil.Random(expected.Length, 4); // garbage: must be overwritten
             plan.ForwardPrepackedMaxPool(x, b, pooling, fused, batch);
+            if (plan.WinogradFromBatch > 0 && batch >= plan.WinogradFromBatch)
+            {
+                // The convolution alone ran Winograd; the fused pair runs indirect positions: equal within rounding.
+                TestUtil.AssertClose(expected, fused, 1e-5, 1e-5, $"{d} batch {batch}");
+                return;
+            }
+
             Assert.Equal(expected, fused);
         }
 

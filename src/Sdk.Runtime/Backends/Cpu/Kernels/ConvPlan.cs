@@ -41,6 +41,7 @@ namespace Sdk.Runtime.Backends.Cpu
         private float[]? _packedWB;
         private float[]? _packedWT;
         private float[]? _partialGradW;
+        private float[]? _packedWinograd;
         private bool _prepacked;
         private readonly int[]? _taps;
 
@@ -62,6 +63,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 _taps = _g.TapOffsets();
             }
 
+            WinogradFromBatch = WinogradConv.Supports(_g, Kernel) ? CpuConvModel.WinogradFromBatch(shape, target) : 0;
             SamplesPerGemm = CpuConvModel.SamplesPerGemm(shape, (CpuConvAlgorithm)Algorithm);
             TransposedBelowBatch = CpuConvModel.TransposedBelowBatch(shape, target, (CpuConvAlgorithm)Algorithm, SamplesPerGemm);
             int ohw = _g.OHW;
@@ -88,6 +90,14 @@ namespace Sdk.Runtime.Backends.Cpu
         /// threads: its loop nest, the memory it blocks for, and so its off-chip traffic (docs/lower-bound.md).
         /// </summary>
         public CpuConvChoice Dataflow(int batch, int threads = 1) => CpuConvModel.Choose(Descriptor.Shape, GemmEngine.Target(Kernel), batch, threads);
+
+        /// <summary>
+        /// Calls with at least this many samples run as Winograd F(2x2, 3x3) (<see cref="WinogradConv"/>) instead of
+        /// <see cref="Algorithm"/>; 0 when never (the compiler core's <see cref="CpuConvModel.WinogradFromBatch"/>).
+        /// </summary>
+        public int WinogradFromBatch { get; }
+
+        private bool RunsWinograd(int batch) => WinogradFromBatch > 0 && batch >= WinogradFromBatch;
 
         /// <summary>The GEMM micro-kernel the plan uses.</summary>
         public GemmKernel Kernel { get; }
@@ -137,7 +147,12 @@ namespace Sdk.Runtime.Backends.Cpu
                 }
 
                 _prepacked = false;
-                if (batch < TransposedBelowBatch)
+                if (RunsWinograd(batch))
+                {
+                    PackWinograd(w);
+                    RunWinograd(x, bp, y, batch);
+                }
+                else if (batch < TransposedBelowBatch)
                 {
                     PackWeightsAsB(w);
                     RunForwardTransposed(x, bp, y, batch);
@@ -171,6 +186,11 @@ namespace Sdk.Runtime.Backends.Cpu
                     {
                         PackWeightsAsB(w);
                     }
+
+                    if (WinogradFromBatch > 0)
+                    {
+                        PackWinograd(w);
+                    }
                 }
             }
 
@@ -195,6 +215,10 @@ namespace Sdk.Runtime.Backends.Cpu
                 {
                     DepthwiseConv.Forward(_g, x, Pin(_packedW), bp, y, batch, Descriptor.Activation);
                 }
+                else if (RunsWinograd(batch))
+                {
+                    RunWinograd(x, bp, y, batch);
+                }
                 else if (batch < TransposedBelowBatch)
                 {
                     RunForwardTransposed(x, bp, y, batch);
@@ -206,10 +230,23 @@ namespace Sdk.Runtime.Backends.Cpu
             }
         }
 
+        private void PackWinograd(float* w)
+        {
+            _packedWinograd ??= AllocatePinned(WinogradConv.PackedLength(_g, Kernel) + AlignmentSlack);
+            WinogradConv.PackWeights(_g, Kernel, w, PinAligned(_packedWinograd));
+        }
+
+        private void RunWinograd(float* x, float* bias, float* y, int batch, float* residual = null, Activation residualAct = Activation.None)
+        {
+            var tasks = CpuConvModel.WinogradTasks(Descriptor.Shape, GemmEngine.Target(Kernel), batch, CpuWorkerPool.AvailableThreads);
+            WinogradConv.Forward(_g, Kernel, tasks, x, PinAligned(_packedWinograd!), bias, y, batch, residual == null ? Descriptor.Activation : Activation.None, residual, residualAct);
+        }
+
         /// <summary>
         /// Whether <paramref name="pool"/>, a max pool of this convolution's output, can run in the convolution's
         /// epilogue (<see cref="ForwardPrepackedMaxPool"/>): 2x2 windows, stride 2, no padding, on the depthwise
-        /// stencil (pooled from a plane in L1) or indirect positions (pooled from the tile buffer), AVX2.
+        /// stencil (pooled from a plane in L1) or indirect positions (pooled from the tile buffer), AVX2. The fused pair runs
+        /// indirect positions at every batch, also where the convolution alone would run Winograd (<see cref="WinogradFromBatch"/>).
         /// </summary>
         public bool CanFuseMaxPool(Pool2DDescriptor pool)
         {
@@ -260,7 +297,8 @@ namespace Sdk.Runtime.Backends.Cpu
 
         /// <summary>
         /// Whether a residual Add of this convolution's output can run in its epilogue (<see cref="ForwardPrepackedResidual"/>):
-        /// on indirect positions, when the convolution itself has no activation (the Add's comes after the sum).
+        /// on indirect positions (and on Winograd, which runs in its place from <see cref="WinogradFromBatch"/>), when the
+        /// convolution itself has no activation (the Add's comes after the sum).
         /// </summary>
         public bool CanFuseResidual => Algorithm == ConvAlgorithm.IndirectPositions && Descriptor.Activation == Activation.None;
 
@@ -293,6 +331,12 @@ namespace Sdk.Runtime.Backends.Cpu
             fixed (float* y = output)
             fixed (int* taps = _taps)
             {
+                if (RunsWinograd(batch))
+                {
+                    RunWinograd(x, bias.IsEmpty ? null : b, y, batch, r, activation);
+                    return;
+                }
+
                 PositionConv.Forward(_g, Kernel, x, PinAligned(_packedW), taps, bias.IsEmpty ? null : b, y, batch, Activation.None, residual: r, residualAct: activation);
             }
         }

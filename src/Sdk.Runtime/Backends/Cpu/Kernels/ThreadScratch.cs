@@ -23,6 +23,8 @@ namespace Sdk.Runtime.Backends.Cpu
         BRow = 6,
         /// <summary>Indirect positions: the padded input of a call, read by every task (the caller's buffer).</summary>
         SharedInput = 7,
+        /// <summary>Winograd convolution: the task's transformed input, packed for the GEMM kernel.</summary>
+        Winograd = 8,
     }
 
     /// <summary>
@@ -37,7 +39,7 @@ namespace Sdk.Runtime.Backends.Cpu
     /// </remarks>
     internal static unsafe class ThreadScratch
     {
-        private const int SlotCount = 8;
+        private const int SlotCount = 9;
 
         [ThreadStatic] private static float[]?[]? t_arrays;
 
