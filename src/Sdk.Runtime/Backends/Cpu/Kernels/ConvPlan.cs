@@ -245,8 +245,9 @@ namespace Sdk.Runtime.Backends.Cpu
         /// <summary>
         /// Whether <paramref name="pool"/>, a max pool of this convolution's output, can run in the convolution's
         /// epilogue (<see cref="ForwardPrepackedMaxPool"/>): 2x2 windows, stride 2, no padding, on the depthwise
-        /// stencil (pooled from a plane in L1) or indirect positions (pooled from the tile buffer), AVX2. The fused pair runs
-        /// indirect positions at every batch, also where the convolution alone would run Winograd (<see cref="WinogradFromBatch"/>).
+        /// stencil (pooled from a plane in L1) or indirect positions (pooled from the tile buffer), AVX2. From
+        /// <see cref="WinogradFromBatch"/> Winograd pools its 2x2 output tiles (with Relu, Relu6 or no activation; with
+        /// another, indirect positions runs the pair).
         /// </summary>
         public bool CanFuseMaxPool(Pool2DDescriptor pool)
         {
@@ -287,6 +288,12 @@ namespace Sdk.Runtime.Backends.Cpu
                 if (Algorithm == ConvAlgorithm.Depthwise)
                 {
                     DepthwiseConv.Forward(_g, x, Pin(_packedW), bp, y, batch, Descriptor.Activation, pool.OutHeight, pool.OutWidth);
+                }
+                else if (RunsWinograd(batch) && Activations.InRegisters(Descriptor.Activation, out _, out _))
+                {
+                    // Each 2x2 output tile is one pooling window: Winograd pools its tiles as it transforms them back.
+                    var tasks = CpuConvModel.WinogradTasks(Descriptor.Shape, GemmEngine.Target(Kernel), batch, CpuWorkerPool.AvailableThreads);
+                    WinogradConv.Forward(_g, Kernel, tasks, x, PinAligned(_packedWinograd!), bp, y, batch, Descriptor.Activation, poolHeight: pool.OutHeight, poolWidth: pool.OutWidth);
                 }
                 else
                 {

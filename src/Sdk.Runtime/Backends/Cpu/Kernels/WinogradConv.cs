@@ -87,10 +87,18 @@ namespace Sdk.Runtime.Backends.Cpu
 
         /// <summary>
         /// y = act(conv(x) + bias) for a batch (NCHW), the weights given to <see cref="PackWeights"/>; with
-        /// <paramref name="residual"/> (shaped like y), y = residualAct(act(conv(x) + bias) + residual).
+        /// <paramref name="residual"/> (shaped like y), y = residualAct(act(conv(x) + bias) + residual); with
+        /// <paramref name="poolHeight"/> &gt; 0, y is instead the 2x2, stride-2 max pool of act(conv(x) + bias)
+        /// (<paramref name="poolHeight"/> x <paramref name="poolWidth"/> = ⌊OH/2⌋ x ⌊OW/2⌋ per plane): a tile's four outputs
+        /// are exactly one pooling window, so each tile gives one pooled value and the convolution's output is never written.
         /// </summary>
-        public static void Forward(in ConvGeometry g, GemmKernel kernel, WinogradTasks tasks, float* x, float* packedU, float* bias, float* y, int batch, Activation act, float* residual = null, Activation residualAct = Activation.None)
+        public static void Forward(in ConvGeometry g, GemmKernel kernel, WinogradTasks tasks, float* x, float* packedU, float* bias, float* y, int batch, Activation act, float* residual = null, Activation residualAct = Activation.None, int poolHeight = 0, int poolWidth = 0)
         {
+            if (poolHeight > 0 && (residual != null || !Activations.InRegisters(act, out _, out _) || poolHeight != g.OH / 2 || poolWidth != g.OW / 2))
+            {
+                throw new ArgumentException("A fused 2x2 max pool needs Relu, Relu6 or no activation, no residual, and the pooled size of the output.");
+            }
+
             // Relu and Relu6 clamp in registers; another activation runs over each task's rows once they are written.
             bool actInRegisters = Activations.InRegisters(act, out float lo, out float hi);
             bool residualInRegisters = Activations.InRegisters(residualAct, out float rlo, out float rhi);
@@ -113,6 +121,8 @@ namespace Sdk.Runtime.Backends.Cpu
                 TilesWide = (g.OW + 1) / 2,
                 Batch = batch,
                 Tasks = tasks,
+                PoolHeight = poolHeight,
+                PoolWidth = poolWidth,
             };
             int chunks = (batch + tasks.Samples - 1) / tasks.Samples;
             CpuWorkerPool.Current.Run(ref job, chunks * tasks.Bands * tasks.ChannelSplits);
@@ -159,6 +169,8 @@ namespace Sdk.Runtime.Backends.Cpu
             public int TilesWide;
             public int Batch;
             public WinogradTasks Tasks;
+            public int PoolHeight; // > 0: y is the 2x2 max pool, one value per tile
+            public int PoolWidth;
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             [SkipLocalsInit]
@@ -365,6 +377,12 @@ namespace Sdk.Runtime.Backends.Cpu
                     for (int m = b0; m < b1; m++)
                     {
                         float* pm = prod + ((long)(m - b0) * ldv) + col0;
+                        if (PoolHeight > 0)
+                        {
+                            PoolTiles(pm, ldXi, Y + ((((long)n * G.M) + m) * PoolHeight * PoolWidth), m, first, last, spill);
+                            continue;
+                        }
+
                         long planeOffset = (((long)n * G.M) + m) * G.OHW;
                         float* ym = Y + planeOffset;
                         float* rm = Residual == null ? null : Residual + planeOffset;
@@ -395,6 +413,36 @@ namespace Sdk.Runtime.Backends.Cpu
                     }
 
                     t = ((long)n * perSample) + last;
+                }
+            }
+
+            /// <summary>
+            /// Pooled plane <paramref name="yp"/>: tile (ty, tx) is pooling window (ty, tx), so pooled[ty][tx] = the max of
+            /// the tile's four outputs, in the pooling layer's order (down each column, then across); tiles of a last odd
+            /// row or column are dropped as the pool drops them.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private readonly void PoolTiles(float* pm, long ldXi, float* yp, int m, int first, int last, float* spill)
+            {
+                var bias = Vector256.Create(Bias == null ? 0f : Bias[m]);
+                for (int ty = first / TilesWide; ty * TilesWide < last && ty < PoolHeight; ty++)
+                {
+                    int a = Math.Max(first, ty * TilesWide), b = Math.Min(last, (ty * TilesWide) + PoolWidth);
+                    for (int q = a; q < b; q += Lanes)
+                    {
+                        OutputTile(pm + q, ldXi, bias, out var y00, out var y01, out var y10, out var y11);
+                        var pooled = Pooling.MaxNaN(Pooling.MaxNaN(y00, y10), Pooling.MaxNaN(y01, y11));
+                        float* dst = yp + ((long)ty * PoolWidth) + (q - (ty * TilesWide));
+                        int count = Math.Min(Lanes, b - q);
+                        if (count == Lanes)
+                        {
+                            pooled.Store(dst);
+                            continue;
+                        }
+
+                        pooled.Store(spill);
+                        new ReadOnlySpan<float>(spill, count).CopyTo(new Span<float>(dst, count));
+                    }
                 }
             }
 
