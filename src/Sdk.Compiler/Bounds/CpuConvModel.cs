@@ -164,16 +164,17 @@ public static class CpuConvModel
 
     /// <summary>
     /// The batch from which a 3x3, stride-1, ungrouped convolution runs as Winograd F(2x2, 3x3) instead of
-    /// <see cref="Algorithm"/>'s choice (0: never): on the AVX2 and AVX-512 kernels, with at least 32 input channels, once
+    /// <see cref="Algorithm"/>'s choice (0: never): on the AVX2 and AVX-512 kernels, with at least 64 input channels, once
     /// the call's 2x2 output tiles fill one GEMM tile width (NR) and tiles x C x M reaches <see cref="WinogradMinWork"/>.
     /// Measured per layer, alternately in one process (docs/cpu-kernels.md): ResNet-18's 3x3 layers ran 1.2-1.8x faster
-    /// from there; below it (an 8x8 map at batch 1 on AVX-512: 16 tiles in a 32-wide GEMM tile; 32 → 64 channels on a
-    /// 14x14 map at batch 1; 8 input channels) the transforms and half-empty tiles made it 0.2-0.9x.
+    /// from there; below it (an 8x8 map at batch 1 on AVX-512: 16 tiles in a 32-wide GEMM tile; 512 channels on 4x4 at
+    /// batch 1) the transforms and half-empty tiles made it 0.2-0.9x, and with fewer input channels the GEMMs are too
+    /// shallow to pay for them (32 → 64 on 14x14: 0.87x on AVX-512, 1.05x on AVX2 at batch 32; 8 channels 0.6-0.8x).
     /// </summary>
     public static int WinogradFromBatch(ConvolutionShape s, CpuGemmTarget target)
     {
         if (!target.IndirectPositions || s.KernelHeight != 3 || s.KernelWidth != 3 || s.StrideHeight != 1 || s.StrideWidth != 1 ||
-            s.DilationHeight != 1 || s.DilationWidth != 1 || s.Groups != 1 || s.InChannels < 32)
+            s.DilationHeight != 1 || s.DilationWidth != 1 || s.Groups != 1 || s.InChannels < 64)
         {
             return 0;
         }

@@ -306,8 +306,9 @@ namespace Sdk.Runtime.Tests.Cpu
         {
             new object[] { "grey stem 28x28, relu", D(1, 28, 28, 32, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 3 },
             new object[] { "depthwise, odd map, sigmoid", D(4, 11, 13, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 4, act: Activation.Sigmoid), 2 },
-            new object[] { "positions 14x14, relu (Winograd from batch 3)", D(32, 14, 14, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 3 },
-            new object[] { "Winograd, odd map drops its last tile row and column, relu6", D(40, 15, 13, 24, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6), 6 },
+            new object[] { "positions 14x14, relu", D(32, 14, 14, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 3 },
+            new object[] { "Winograd, odd map drops its last tile row and column, relu6", D(64, 15, 13, 24, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6), 4 },
+            new object[] { "Winograd, 32x32 in bands, relu", D(64, 32, 32, 32, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 2 },
             new object[] { "positions, one sample split into row pairs", D(8, 14, 14, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 1 },
             new object[] { "positions, odd map drops its last row and column", D(5, 15, 15, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6), 2 },
             new object[] { "positions, wide map in several runs, gelu", D(4, 36, 30, 13, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Gelu), 2 },
