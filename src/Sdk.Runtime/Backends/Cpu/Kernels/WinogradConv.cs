@@ -13,14 +13,14 @@ namespace Sdk.Runtime.Backends.Cpu
     /// additions only, O(C + M) per tile, done 8 tiles at a time in one vector's lanes.
     /// </summary>
     /// <remarks>
-    /// <para>Accuracy: the transforms add at most 4 (input) and 9 (output) terms of the same magnitude, and G's entries
-    /// are ±1/2, so the result differs from the direct sum by a few float roundings of Σ|w|·|x| more than the direct
-    /// method's; <c>WinogradTests</c> states the bound and checks it (docs/cpu-kernels.md).</para>
-    /// <para>A task is a run of tiles (flattened over samples, tile rows and columns, so small maps of several samples
-    /// fill a task) and a share of the output channels. It pads only the input rows its tiles read, one channel at a time
-    /// (in L1), transforms them into V[ξ][c][tile], packs each V_ξ for the GEMM kernel, and for each block of output
-    /// channels runs the 16 GEMMs against the weights U_ξ (transformed and packed once) into M[ξ][m][tile], which it
-    /// transforms back, adds the bias, clamps (Relu/Relu6) and adds a fused residual, in registers.</para>
+    /// <para>Accuracy: an output differs from the exact sum by at most 9 (C + 8) u Σ_c ‖g_c‖₁ ‖d_c‖₁ (u = 2⁻²⁴; G's
+    /// entries are at most 1, Bᵀ's and Aᵀ's 0 or ±1); <c>WinogradTests</c> states why and checks it (docs/cpu-kernels.md).</para>
+    /// <para>A task (the compiler core's <see cref="CpuConvModel.WinogradTasks"/>) is whole samples or a band of whole
+    /// tile rows, and a share of the output channels. It pads the input rows its tiles read, one channel at a time (in
+    /// L1), transforms them 8 tiles per vector straight into the GEMM kernel's packed-B layout, and for each block of
+    /// output channels runs the 16 GEMMs against U_ξ (transformed and packed once, <see cref="PackWeights"/>) into
+    /// products[ξ][m][tile] (L2), which it transforms back, adding the bias, the Relu/Relu6 clamp, a fused residual or a
+    /// fused 2x2 max pool in registers.</para>
     /// </remarks>
     internal static unsafe class WinogradConv
     {
