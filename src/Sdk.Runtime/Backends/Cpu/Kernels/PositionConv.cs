@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Sdk.Runtime.Backends.Cpu
 {
@@ -132,6 +133,14 @@ namespace Sdk.Runtime.Backends.Cpu
             CpuWorkerPool.Current.Run(ref job, chunks * g.G * runs * splits);
         }
 
+        /// <summary>
+        /// How far ahead (floats) the micro-kernels prefetch the weight sliver: 8 KiB when a sliver is at least 256 KiB, as
+        /// in deep layers on small maps, whose weights stream from memory for only a few tiles (ResNet-18's 512-channel 4x4
+        /// layer at batch 1 1.25x faster, its strided 8x8 one 1.05x, on AVX-512, Zen 5), else 0 (a no-op: the line is being
+        /// loaded; layers that reuse a sliver over many tiles measured 0-1 % slower with it).
+        /// </summary>
+        private static nint PrefetchAhead(int kg, int nr) => (long)kg * nr * sizeof(float) >= 256 * 1024 ? 2048 : 0;
+
         /// <summary>Whether channel shares read one input padded before the job (off only to measure the difference).</summary>
         internal static bool SharePadding = true;
 
@@ -253,6 +262,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 float* buffer = ThreadScratch.Get(ScratchSlot.ConvTemp, (long)MaxPositionsPerTask * nr);
                 int mg = G.MG, kg = G.KG;
                 float* packed = PackedW + (grp * PackedPerGroup);
+                nint ahead = PrefetchAhead(kg, nr);
                 // The planes this task writes: the output's, or the pooled output's.
                 int outPlane = PoolHeight > 0 ? PoolHeight * PoolWidth : ohw;
                 int outCount = PoolHeight > 0 ? (pr1 - pr0) * PoolWidth : count;
@@ -271,14 +281,14 @@ namespace Sdk.Runtime.Backends.Cpu
                     {
                         for (int t = 0; t < tiles; t++)
                         {
-                            Kernel512.Run(kg, src, bases + (t * mr), Taps, w, buffer + (t * mr * nr), blockBias, lo, hi);
+                            Kernel512.Run(kg, src, bases + (t * mr), Taps, w, buffer + (t * mr * nr), blockBias, lo, hi, ahead);
                         }
                     }
                     else
                     {
                         for (int t = 0; t < tiles; t++)
                         {
-                            Kernel(kg, src, bases + (t * mr), Taps, w, buffer + (t * mr * nr), blockBias, lo, hi);
+                            Kernel(kg, src, bases + (t * mr), Taps, w, buffer + (t * mr * nr), blockBias, lo, hi, ahead);
                         }
                     }
 
@@ -389,7 +399,7 @@ namespace Sdk.Runtime.Backends.Cpu
         /// accumulators by reference, and the JIT would then keep them in memory.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Kernel(int kc, float* src, int* bases, int* taps, float* w, float* c, float* bias, float lo, float hi)
+        private static void Kernel(int kc, float* src, int* bases, int* taps, float* w, float* c, float* bias, float lo, float hi, nint ahead)
         {
             float* x0 = src + bases[0], x1 = src + bases[1], x2 = src + bases[2];
             float* x3 = src + bases[3], x4 = src + bases[4], x5 = src + bases[5];
@@ -399,6 +409,7 @@ namespace Sdk.Runtime.Backends.Cpu
             for (int p = 0; p < kc; p++)
             {
                 nint off = taps[p];
+                Sse.Prefetch0(w + ahead);
                 Vector256<float> w0 = Vector256.LoadAligned(w);
                 Vector256<float> w1 = Vector256.LoadAligned(w + 8);
                 Vector256<float> av = Vector256.Create(x0[off]);
