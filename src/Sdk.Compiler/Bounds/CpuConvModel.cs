@@ -195,9 +195,10 @@ public static class CpuConvModel
 
     /// <summary>
     /// How a Winograd call splits into tasks (<c>WinogradConv.Forward</c>): whole samples when a sample's tiles fit
-    /// <see cref="WinogradInputFloats"/> (several, at most that many tiles, keeping two tasks per thread), else bands of
+    /// <see cref="WinogradInputFloats"/> (several, at most that many tiles: as many as fit when the transformed weights
+    /// outweigh a task's transformed input, which each task reads again, else keeping two tasks per thread), else bands of
     /// whole tile rows (two output rows each), at least two tasks per thread; fewer tasks than threads share the output
-    /// channels out (each share transforms the input again).
+    /// channels out (each share transforms the input again, and reads only its share of the weights).
     /// </summary>
     public static WinogradTasks WinogradTasks(ConvolutionShape s, CpuGemmTarget target, int batch, int threads, int inputFloats = WinogradInputFloats)
     {
@@ -206,7 +207,11 @@ public static class CpuConvModel
         int samples = 1, rows = th, bands = 1;
         if (perSample <= budget)
         {
-            samples = Math.Max(1, Math.Min(budget / perSample, (batch + (2 * threads) - 1) / (2 * threads)));
+            // Every task reads all the transformed weights it uses: when they outweigh a full task's transformed input,
+            // tasks take as many samples as fit and the threads share the output channels out instead.
+            var most = Math.Max(1, Math.Min(budget / perSample, batch));
+            var weightsOutweigh = (long)s.InChannels * s.OutChannels > (long)s.InChannels * most * perSample;
+            samples = weightsOutweigh ? most : Math.Max(1, Math.Min(most, (batch + (2 * threads) - 1) / (2 * threads)));
         }
         else
         {

@@ -117,6 +117,14 @@ public class ConvBoundTests
         Assert.Equal(8, CpuConvModel.WinogradFromBatch(ConvolutionShape.Square(512, 4, 4, 512, 3, padding: 1), CpuGemmTarget.Vector512));
         Assert.Equal(4, CpuConvModel.WinogradFromBatch(ConvolutionShape.Square(512, 4, 4, 512, 3, padding: 1), CpuGemmTarget.Vector256));
 
+        // 256 channels on 8x8 at batch 2, AVX-512, 2 threads: 16 tiles a sample, 2^17 / 16 / 256 = 32 tiles a task, so
+        // both samples fit one task; the transformed weights (256 x 256 per ξ) outweigh its input (256 x 32), so the two
+        // threads share the 32 eight-row blocks of output channels (128 channels each) instead of a sample each, which
+        // would read all the weights twice.
+        Assert.Equal(
+            new WinogradTasks(Samples: 2, TileRows: 4, Bands: 1, ChannelSplits: 2, ChannelsPerSplit: 128),
+            CpuConvModel.WinogradTasks(ConvolutionShape.Square(256, 8, 8, 256, 3, padding: 1), CpuGemmTarget.Vector512, 2, 2));
+
         var choice = CpuConvModel.Choose(shape, CpuGemmTarget.Vector256, Batch);
         var traffic = choice.Tiling.Traffic(shape, Batch);
         Assert.Equal(CpuConvAlgorithm.Winograd, choice.Algorithm);
