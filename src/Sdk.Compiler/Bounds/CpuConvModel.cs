@@ -164,17 +164,18 @@ public static class CpuConvModel
 
     /// <summary>
     /// The batch from which a 3x3, stride-1, ungrouped convolution runs as Winograd F(2x2, 3x3) instead of
-    /// <see cref="Algorithm"/>'s choice (0: never): on the AVX2 and AVX-512 kernels, with at least 64 input channels, once
+    /// <see cref="Algorithm"/>'s choice (0: never): on the AVX2 and AVX-512 kernels, with at least
+    /// <see cref="WinogradMinChannels"/> input channels (32 and 64), once
     /// the call's 2x2 output tiles fill one GEMM tile width (NR) and tiles x C x M reaches <see cref="WinogradMinWork"/>.
     /// Measured per layer, alternately in one process (docs/cpu-kernels.md): ResNet-18's 3x3 layers ran 1.2-1.8x faster
     /// from there; below it (an 8x8 map at batch 1 on AVX-512: 16 tiles in a 32-wide GEMM tile; 512 channels on 4x4 at
     /// batch 1) the transforms and half-empty tiles made it 0.2-0.9x, and with fewer input channels the GEMMs are too
-    /// shallow to pay for them (32 → 64 on 14x14: 0.87x on AVX-512, 1.05x on AVX2 at batch 32; 8 channels 0.6-0.8x).
+    /// shallow to pay for them (<see cref="WinogradMinChannels"/>; 8 channels 0.6-0.8x).
     /// </summary>
     public static int WinogradFromBatch(ConvolutionShape s, CpuGemmTarget target)
     {
         if (!target.IndirectPositions || s.KernelHeight != 3 || s.KernelWidth != 3 || s.StrideHeight != 1 || s.StrideWidth != 1 ||
-            s.DilationHeight != 1 || s.DilationWidth != 1 || s.Groups != 1 || s.InChannels < 64)
+            s.DilationHeight != 1 || s.DilationWidth != 1 || s.Groups != 1 || s.InChannels < WinogradMinChannels(target))
         {
             return 0;
         }
@@ -183,6 +184,13 @@ public static class CpuConvModel
         var work = tiles * s.InChannels * s.OutChannels;
         return (int)Math.Max((target.NR + tiles - 1) / tiles, (WinogradMinWork + work - 1) / work);
     }
+
+    /// <summary>
+    /// The fewest input channels (the 16 GEMMs' depth) with which Winograd pays for its transforms: 32 on AVX2, 64 on
+    /// AVX-512, whose direct kernel is twice as fast. The Fashion CNN's 32 → 64 layer on 14x14 at batch 32 ran 1.05x
+    /// (1.3x with its max pool fused) on AVX2 and 0.87x (1.0x) on AVX-512.
+    /// </summary>
+    public static int WinogradMinChannels(CpuGemmTarget target) => target.NR >= 32 ? 64 : 32;
 
     /// <summary>Tiles × input channels × output channels from which Winograd pays for its transforms (<see cref="WinogradFromBatch"/>).</summary>
     public const long WinogradMinWork = 1L << 18;

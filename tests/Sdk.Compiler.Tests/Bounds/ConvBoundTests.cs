@@ -112,6 +112,10 @@ public class ConvBoundTests
         Assert.Equal(1, CpuConvModel.WinogradFromBatch(shape, CpuGemmTarget.Vector256));
         Assert.Equal(0, CpuConvModel.WinogradFromBatch(shape, CpuGemmTarget.Vector128));
         Assert.Equal(0, CpuConvModel.WinogradFromBatch(ConvolutionShape.Square(16, 32, 32, 64, 3, padding: 1), CpuGemmTarget.Vector256));
+        // 32 input channels pay on AVX2, not on AVX-512: the Fashion CNN's 32 → 64 on 14x14 (49 tiles x 32 x 64 per
+        // sample, 2^18 from batch 3).
+        Assert.Equal(3, CpuConvModel.WinogradFromBatch(ConvolutionShape.Square(32, 14, 14, 64, 3, padding: 1), CpuGemmTarget.Vector256));
+        Assert.Equal(0, CpuConvModel.WinogradFromBatch(ConvolutionShape.Square(32, 14, 14, 64, 3, padding: 1), CpuGemmTarget.Vector512));
         Assert.Equal(0, CpuConvModel.WinogradFromBatch(ConvolutionShape.Square(64, 32, 32, 64, 3, stride: 2, padding: 1), CpuGemmTarget.Vector256));
         // 512 channels on 4x4: 4 tiles a sample; 32 of them fill AVX-512's 32-wide tile from batch 8, AVX2's 16 from 4.
         Assert.Equal(8, CpuConvModel.WinogradFromBatch(ConvolutionShape.Square(512, 4, 4, 512, 3, padding: 1), CpuGemmTarget.Vector512));

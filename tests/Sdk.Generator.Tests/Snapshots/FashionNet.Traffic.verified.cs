@@ -50,7 +50,7 @@ Off-chip traffic in bytes per sample at a batch of 32, against the least any dat
 | 0 | Conv1 | 0 | 1→32, 3x3, 28x28 | 1024 | 103524 | 1821696 | 17.60 | Depthwise | 3.5 | 104640 | 1.01 | 1.01 |
 | 2 | Conv2.encoder | 0 | 32→4, 1x1, 14x14 | 1024 | 28240 | 203840 | 7.22 | PointwiseGemm | 50.8 | 34880 | 1.24 | 1.24 |
 | 3 | Conv2.decoder | 1 | 4→32, 1x1, 14x14 | 4096 | 28240 | 225792 | 8.00 | PointwiseGemm | 6.8 | 78688 | 2.79 | 2.79 |
-| 4 | Conv2 | 1 | 32→64, 3x3, 14x14 | 4096 | 77568 | 26264576 | 338.60 | IndirectPositions | 65 | 148992 | 1.92 | 1.92 |
+| 4 | Conv2 | 1 | 32→64, 3x3, 14x14 | 4096 | 77568 | 26264576 | 338.60 | Winograd | 703.8 | 104832 | 1.35 | 1.35 |
 
 ## Layers
 
