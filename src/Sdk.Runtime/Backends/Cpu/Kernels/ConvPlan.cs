@@ -236,10 +236,10 @@ namespace Sdk.Runtime.Backends.Cpu
             WinogradConv.PackWeights(_g, Kernel, w, PinAligned(_packedWinograd));
         }
 
-        private void RunWinograd(float* x, float* bias, float* y, int batch, float* residual = null, Activation residualAct = Activation.None)
+        private void RunWinograd(float* x, float* bias, float* y, int batch, float* residual = null, Activation residualAct = Activation.None, int poolHeight = 0, int poolWidth = 0)
         {
             var tasks = CpuConvModel.WinogradTasks(Descriptor.Shape, GemmEngine.Target(Kernel), batch, CpuWorkerPool.AvailableThreads);
-            WinogradConv.Forward(_g, Kernel, tasks, x, PinAligned(_packedWinograd!), bias, y, batch, residual == null ? Descriptor.Activation : Activation.None, residual, residualAct);
+            WinogradConv.Forward(_g, Kernel, tasks, x, PinAligned(_packedWinograd!), bias, y, batch, residual == null ? Descriptor.Activation : Activation.None, residual, residualAct, poolHeight, poolWidth);
         }
 
         /// <summary>
@@ -292,8 +292,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 else if (RunsWinograd(batch) && Activations.InRegisters(Descriptor.Activation, out _, out _))
                 {
                     // Each 2x2 output tile is one pooling window: Winograd pools its tiles as it transforms them back.
-                    var tasks = CpuConvModel.WinogradTasks(Descriptor.Shape, GemmEngine.Target(Kernel), batch, CpuWorkerPool.AvailableThreads);
-                    WinogradConv.Forward(_g, Kernel, tasks, x, PinAligned(_packedWinograd!), bp, y, batch, Descriptor.Activation, poolHeight: pool.OutHeight, poolWidth: pool.OutWidth);
+                    RunWinograd(x, bp, y, batch, poolHeight: pool.OutHeight, poolWidth: pool.OutWidth);
                 }
                 else
                 {
