@@ -195,6 +195,9 @@ public static class CpuConvModel
     /// <summary>Tiles × input channels × output channels from which Winograd pays for its transforms (<see cref="WinogradFromBatch"/>).</summary>
     public const long WinogradMinWork = 1L << 18;
 
+    /// <summary>Floats of one block of a Winograd task's products (16 x channels x tiles): 256 KiB (<c>WinogradConv</c>'s block).</summary>
+    public const int WinogradProductFloats = 1 << 16;
+
     /// <summary>Floats of one Winograd task's transformed input (16 x C x tiles): 512 KiB, half of Zen 4/5's L2.</summary>
     public const int WinogradInputFloats = 1 << 17;
 
@@ -260,7 +263,7 @@ public static class CpuConvModel
         };
         // On chip: the packed transformed input, a block of the 16 products (256 KiB), one channel's padded rows.
         var transformed = 16L * s.InChannels * RoundUp(tiles, target.NR);
-        var products = 16L * Math.Max(target.MR, 65536 / 16 / (tiles + 8) / target.MR * target.MR) * (tiles + 8);
+        var products = 16L * Math.Max(target.MR, WinogradProductFloats / 16 / (tiles + 8) / target.MR * target.MR) * (tiles + 8);
         var plane = (long)((2 * Math.Min(WinogradTiles(s.OutHeight), tasks.Samples > 1 ? WinogradTiles(s.OutHeight) : tasks.TileRows)) + 2) * ((2 * WinogradTiles(s.OutWidth)) + 18);
         return new CpuConvChoice(CpuConvAlgorithm.Winograd, target, tiling, transformed + products + plane)
         {

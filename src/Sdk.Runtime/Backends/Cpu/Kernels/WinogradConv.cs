@@ -30,8 +30,8 @@ namespace Sdk.Runtime.Backends.Cpu
         /// <summary>Tiles transformed together: one 256-bit vector's lanes.</summary>
         private const int Lanes = 8;
 
-        /// <summary>Floats of one block of GEMM results (16 x channels x tiles): 256 KiB.</summary>
-        private const int OutputBudget = 1 << 16;
+        /// <summary>Floats of one block of GEMM results (16 x channels x tiles): 256 KiB, as the compiler core counts it.</summary>
+        private const int OutputBudget = CpuConvModel.WinogradProductFloats;
 
         /// <summary>
         /// Whether the kernel can run this convolution: 3x3, stride 1, no dilation, one group, a vector GEMM kernel (the
