@@ -129,7 +129,7 @@ namespace Sdk.Runtime.Backends.Cpu
         }
 
         /// <summary>plane[r][j] = input row r0 + r - PT, column j - PL, zero outside the input (a task's rows of one channel).</summary>
-    internal static void PadPlane(in ConvGeometry g, float* src, float* plane, int pw, int r0, int rows)
+        internal static void PadPlane(in ConvGeometry g, float* src, float* plane, int pw, int r0, int rows)
         {
             int left = Math.Min(g.PL, pw);
             int copy = Math.Clamp(pw - g.PL, 0, g.W);
@@ -148,7 +148,6 @@ namespace Sdk.Runtime.Backends.Cpu
                 new Span<float>(d + left + copy, pw - left - copy).Clear();
             }
         }
-
 
         private struct TileJob : IParallelJob
         {
