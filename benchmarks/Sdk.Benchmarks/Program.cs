@@ -27,6 +27,13 @@ internal static class Program
             return;
         }
 
+        if (args.Length > 0 && args[0] == "--winograd")
+        {
+            // ResNet-18's 3x3 layers: Winograd against the direct kernel, layer by layer.
+            WinogradLayers.Run(args.Length > 1 ? int.Parse(args[1]) : 12, args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
+            return;
+        }
+
         // In process by default: the project BenchmarkDotNet generates and builds for a separate process lists in its
         // deps.json only what that build resolves, and it loses the assemblies the generator returns as analyzer
         // dependencies (Sdk.Attributes: FileNotFoundException in every benchmark's setup). In process, this

@@ -9,7 +9,8 @@ namespace Sdk.Runtime.Tests.Samples;
 /// <summary>
 /// The tiny versions of the inference benchmarks behind docs/performance.md: the benchmark program's <c>--alternate</c>
 /// (ours against ONNX Runtime on both networks at batch 1 and 32, after checking both give the same logits) and
-/// <c>--layers</c> (per-layer times of both sides) run and print every case. Times are not asserted.
+/// <c>--layers</c> (per-layer times of both sides) run and print every case, and <c>--winograd</c> (the 3x3 layers with
+/// and without Winograd). Times are not asserted.
 /// </summary>
 public sealed class BenchmarkSmokeTests
 {
@@ -38,6 +39,23 @@ public sealed class BenchmarkSmokeTests
         Assert.Equal(4, output.Split('\n').Count(l => l.StartsWith("| whole call, unprofiled |", StringComparison.Ordinal)));
         Assert.Contains("| L4B2Conv2 | Conv2D | 512x4x4 |", output);
         Assert.Contains("| Fc1 | Dense | 128 |", output);
+    }
+
+    [Fact]
+    public void TheWinogradLayersCompareBothPlans()
+    {
+        var output = Run("--winograd", "1", "0.01");
+
+        var rows = output.Split('\n').Where(l => l.StartsWith("| Vector", StringComparison.Ordinal)).ToList();
+        Assert.True(rows.Count is 10 or 20 || !System.Runtime.Intrinsics.X86.Avx2.IsSupported, output);
+        foreach (var row in rows)
+        {
+            var ratio = double.Parse(row.Split('|')[6], CultureInfo.InvariantCulture);
+            Assert.True(ratio > 0 && double.IsFinite(ratio), row);
+        }
+
+        // The direct-only plan is the option's point: ResNet-18's 128-channel layer runs Winograd at batch 32 on every vector kernel.
+        Assert.All(rows.Where(r => r.Contains("| 128 → 128, 16x16 | 32 |", StringComparison.Ordinal)), r => Assert.EndsWith("| yes |", r.TrimEnd()));
     }
 
     private static string Run(params string[] arguments)

@@ -45,7 +45,13 @@ namespace Sdk.Runtime.Backends.Cpu
         private bool _prepacked;
         private readonly int[]? _taps;
 
-        public ConvPlan(Conv2DDescriptor descriptor, GemmKernel kernel = GemmKernel.Auto)
+        /// <param name="descriptor">The convolution.</param>
+        /// <param name="kernel">The GEMM micro-kernel (the widest the machine runs, by default).</param>
+        /// <param name="winograd">
+        /// Whether 3x3 stride-1 convolutions may run as Winograd F(2x2, 3x3) from <see cref="WinogradFromBatch"/> (the
+        /// default); false keeps the direct method's rounding at every batch (Winograd's error bound is a few times wider).
+        /// </param>
+        public ConvPlan(Conv2DDescriptor descriptor, GemmKernel kernel = GemmKernel.Auto, bool winograd = true)
         {
             ArgumentNullException.ThrowIfNull(descriptor);
             descriptor.Validate();
@@ -63,7 +69,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 _taps = _g.TapOffsets();
             }
 
-            WinogradFromBatch = WinogradConv.Supports(_g, Kernel) ? CpuConvModel.WinogradFromBatch(shape, target) : 0;
+            WinogradFromBatch = winograd && WinogradConv.Supports(_g, Kernel) ? CpuConvModel.WinogradFromBatch(shape, target) : 0;
             SamplesPerGemm = CpuConvModel.SamplesPerGemm(shape, (CpuConvAlgorithm)Algorithm);
             TransposedBelowBatch = CpuConvModel.TransposedBelowBatch(shape, target, (CpuConvAlgorithm)Algorithm, SamplesPerGemm);
             int ohw = _g.OHW;
@@ -89,7 +95,7 @@ namespace Sdk.Runtime.Backends.Cpu
         /// The compiler core's model of what this plan runs for <paramref name="batch"/> samples on <paramref name="threads"/>
         /// threads: its loop nest, the memory it blocks for, and so its off-chip traffic (docs/lower-bound.md).
         /// </summary>
-        public CpuConvChoice Dataflow(int batch, int threads = 1) => CpuConvModel.Choose(Descriptor.Shape, GemmEngine.Target(Kernel), batch, threads);
+        public CpuConvChoice Dataflow(int batch, int threads = 1) => CpuConvModel.Choose(Descriptor.Shape, GemmEngine.Target(Kernel), batch, threads, winograd: WinogradFromBatch > 0);
 
         /// <summary>
         /// Calls with at least this many samples run as Winograd F(2x2, 3x3) (<see cref="WinogradConv"/>) instead of

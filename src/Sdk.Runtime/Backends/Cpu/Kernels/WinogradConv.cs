@@ -129,6 +129,7 @@ namespace Sdk.Runtime.Backends.Cpu
         }
 
         /// <summary>plane[r][j] = input row r0 + r - PT, column j - PL, zero outside the input (a task's rows of one channel).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void PadPlane(in ConvGeometry g, float* src, float* plane, int pw, int r0, int rows)
         {
             int left = Math.Min(g.PL, pw);
@@ -226,6 +227,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 }
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private static void ComputeBlock(GemmKernel kernel, ref GemmProblem p, int m0, int m1, int n)
             {
                 if (kernel == GemmKernel.Vector512x8x32)
