@@ -201,6 +201,12 @@ public static class CpuConvModel
     /// <summary>Floats of one Winograd task's transformed input (16 x C x tiles): 512 KiB, half of Zen 4/5's L2.</summary>
     public const int WinogradInputFloats = 1 << 17;
 
+    /// <summary>
+    /// Floats of one row of a Winograd task's padded input (<c>WinogradConv</c>): two per tile, and 18 more, so that a
+    /// group of 8 tiles starting at a row's last tile reads in bounds.
+    /// </summary>
+    public static int WinogradPlaneWidth(int outWidth) => (2 * WinogradTiles(outWidth)) + 18;
+
     /// <summary>2x2 output tiles along a dimension of <paramref name="outputs"/>.</summary>
     public static int WinogradTiles(int outputs) => (outputs + 1) / 2;
 
@@ -211,17 +217,18 @@ public static class CpuConvModel
     /// whole tile rows (two output rows each), at least two tasks per thread; fewer tasks than threads share the output
     /// channels out (each share transforms the input again, and reads only its share of the weights).
     /// </summary>
-    public static WinogradTasks WinogradTasks(ConvolutionShape s, CpuGemmTarget target, int batch, int threads, int inputFloats = WinogradInputFloats)
+    public static WinogradTasks WinogradTasks(ConvolutionShape s, CpuGemmTarget target, int batch, int threads)
     {
         int th = WinogradTiles(s.OutHeight), tw = WinogradTiles(s.OutWidth), perSample = th * tw;
-        var budget = Math.Max(target.NR, inputFloats / 16 / s.InChannels / target.NR * target.NR);
+        var budget = Math.Max(target.NR, WinogradInputFloats / 16 / s.InChannels / target.NR * target.NR);
         int samples = 1, rows = th, bands = 1;
         if (perSample <= budget)
         {
-            // Every task reads all the transformed weights it uses: when they outweigh a full task's transformed input,
-            // tasks take as many samples as fit and the threads share the output channels out instead.
+            // Every task reads all the transformed weights it uses (16 x C x M): when they outweigh a full task's
+            // transformed input (16 x C x tiles), tasks take as many samples as fit and the threads share the output
+            // channels out instead.
             var most = Math.Max(1, Math.Min(budget / perSample, batch));
-            var weightsOutweigh = (long)s.InChannels * s.OutChannels > (long)s.InChannels * most * perSample;
+            var weightsOutweigh = s.OutChannels > (long)most * perSample;
             samples = weightsOutweigh ? most : Math.Max(1, Math.Min(most, (batch + (2 * threads) - 1) / (2 * threads)));
         }
         else
@@ -264,10 +271,10 @@ public static class CpuConvModel
         // On chip: the packed transformed input, a block of the 16 products (256 KiB), one channel's padded rows.
         var transformed = 16L * s.InChannels * RoundUp(tiles, target.NR);
         var products = 16L * Math.Max(target.MR, WinogradProductFloats / 16 / (tiles + 8) / target.MR * target.MR) * (tiles + 8);
-        var plane = (long)((2 * Math.Min(WinogradTiles(s.OutHeight), tasks.Samples > 1 ? WinogradTiles(s.OutHeight) : tasks.TileRows)) + 2) * ((2 * WinogradTiles(s.OutWidth)) + 18);
+        var plane = (long)((2 * tasks.TileRows) + 2) * WinogradPlaneWidth(s.OutWidth);
         return new CpuConvChoice(CpuConvAlgorithm.Winograd, target, tiling, transformed + products + plane)
         {
-            Blocking = $"{tiles} tiles ({(tasks.Samples > 1 ? $"{tasks.Samples} samples" : $"{2 * tasks.TileRows} output rows")}) per task{(tasks.ChannelSplits > 1 ? $", channels in {tasks.ChannelSplits} shares" : "")}; the transformed input and its packed copy (16 x {s.InChannels} x {tiles}) and blocks of the 16 products on chip",
+            Blocking = $"{tiles} tiles ({(tasks.Samples > 1 ? $"{tasks.Samples} samples" : $"{2 * tasks.TileRows} output rows")}) per task{(tasks.ChannelSplits > 1 ? $", channels in {tasks.ChannelSplits} shares" : "")}; the transformed input, packed (16 x {s.InChannels} x {tiles}), and blocks of the 16 products on chip",
         };
     }
 

@@ -41,8 +41,8 @@ namespace Sdk.Runtime.Backends.Cpu
             => g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.G == 1 && Avx2.IsSupported
                && kernel is GemmKernel.Vector512x8x32 or GemmKernel.Vector256x6x16;
 
-        /// <summary>Width of a task's padded input rows: a group of 8 tiles starting at a row's last tile reads in bounds.</summary>
-        internal static int PlaneWidth(in ConvGeometry g) => (2 * ((g.OW + 1) / 2)) + (2 * Lanes) + 2;
+        /// <summary>Width of a task's padded input rows (the compiler core counts it): a group of <see cref="Lanes"/> tiles starting at a row's last tile reads in bounds.</summary>
+        internal static int PlaneWidth(in ConvGeometry g) => CpuConvModel.WinogradPlaneWidth(g.OW);
 
         /// <summary>Floats of the transformed, packed weights: 16 packed [M x C] matrices.</summary>
         public static long PackedLength(in ConvGeometry g, GemmKernel kernel) => Xi * GemmEngine.PackedASize(kernel, g.M, g.C);
@@ -96,7 +96,7 @@ namespace Sdk.Runtime.Backends.Cpu
         {
             if (poolHeight > 0 && (residual != null || !Activations.InRegisters(act, out _, out _) || poolHeight != g.OH / 2 || poolWidth != g.OW / 2))
             {
-                throw new ArgumentException("A fused 2x2 max pool needs Relu, Relu6 or no activation, no residual, and the pooled size of the output.");
+                throw new ArgumentException($"A 2x2 max pool fused into a Winograd convolution ({g.C}→{g.M}, {g.OH}x{g.OW} output, activation {act}) needs Relu, Relu6 or no activation, no residual, and the pooled size {g.OH / 2}x{g.OW / 2}; got {poolHeight}x{poolWidth}{(residual != null ? " with a residual" : "")}.");
             }
 
             // Relu and Relu6 clamp in registers; another activation runs over each task's rows once they are written.
