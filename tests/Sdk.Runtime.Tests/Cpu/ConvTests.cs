@@ -306,6 +306,8 @@ namespace Sdk.Runtime.Tests.Cpu
         {
             new object[] { "grey stem 28x28, relu", D(1, 28, 28, 32, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 3 },
             new object[] { "depthwise, odd map, sigmoid", D(4, 11, 13, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 4, act: Activation.Sigmoid), 2 },
+            new object[] { "grey stem pooled in registers, odd 21x35 map (a flush last step), relu6", D(1, 21, 35, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6), 2 },
+            new object[] { "depthwise, two outputs per channel pooled in registers, no activation", D(3, 16, 18, 6, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 3), 2 },
             new object[] { "positions 14x14, relu", D(32, 14, 14, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 3 },
             new object[] { "Winograd, odd map drops its last tile row and column, relu6", D(64, 15, 13, 24, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6), 4 },
             new object[] { "Winograd, 32x32 in bands, relu", D(64, 32, 32, 32, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 2 },

@@ -148,7 +148,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 float* bp = bias.IsEmpty ? null : b;
                 if (Algorithm == ConvAlgorithm.Depthwise)
                 {
-                    DepthwiseConv.Forward(_g, x, w, bp, y, batch, Descriptor.Activation);
+                    DepthwiseConv.Forward(_g, x, w, bp, y, batch, Descriptor.Activation, wide: Kernel == GemmKernel.Vector512x8x32);
                     return;
                 }
 
@@ -219,7 +219,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 float* bp = bias.IsEmpty ? null : b;
                 if (Algorithm == ConvAlgorithm.Depthwise)
                 {
-                    DepthwiseConv.Forward(_g, x, Pin(_packedW), bp, y, batch, Descriptor.Activation);
+                    DepthwiseConv.Forward(_g, x, Pin(_packedW), bp, y, batch, Descriptor.Activation, wide: Kernel == GemmKernel.Vector512x8x32);
                 }
                 else if (RunsWinograd(batch))
                 {
@@ -293,7 +293,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 float* bp = bias.IsEmpty ? null : b;
                 if (Algorithm == ConvAlgorithm.Depthwise)
                 {
-                    DepthwiseConv.Forward(_g, x, Pin(_packedW), bp, y, batch, Descriptor.Activation, pool.OutHeight, pool.OutWidth);
+                    DepthwiseConv.Forward(_g, x, Pin(_packedW), bp, y, batch, Descriptor.Activation, pool.OutHeight, pool.OutWidth, Kernel == GemmKernel.Vector512x8x32);
                 }
                 else if (RunsWinograd(batch) && Activations.InRegisters(Descriptor.Activation, out _, out _))
                 {

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Sdk.Runtime.Backends.Cpu
 {
@@ -9,7 +10,9 @@ namespace Sdk.Runtime.Backends.Cpu
     /// channel is the case G = C = 1) as a direct
     /// stencil. im2col + GEMM would be a GEMM with one row per group: all packing, no reuse. Each input plane is
     /// copied once into a zero-padded plane (so the inner loops need no bounds checks); for stride 1 the loop
-    /// over output columns is vectorised (8 outputs per Vector256, KH·KW FMAs each).
+    /// over output columns is vectorised (8 outputs per Vector256, KH·KW FMAs each; 16 per Vector512 in the 3x3 case
+    /// when the plan runs the AVX-512 kernels). A 2x2 max pool of a 3x3 plane is taken in registers, two output rows
+    /// at a time.
     /// </summary>
     internal static unsafe class DepthwiseConv
     {
@@ -17,7 +20,7 @@ namespace Sdk.Runtime.Backends.Cpu
         /// y = act(conv(x) + bias); with <paramref name="poolHeight"/> &gt; 0, y is instead the 2x2, stride-2 max pool
         /// (<paramref name="poolHeight"/> x <paramref name="poolWidth"/> per plane) of that, taken from a plane in L1.
         /// </summary>
-        public static void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, int batch, Activation act, int poolHeight = 0, int poolWidth = 0)
+        public static void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, int batch, Activation act, int poolHeight = 0, int poolWidth = 0, bool wide = false)
         {
             int planes = batch * g.M;
             int threads = CpuWorkerPool.AvailableThreads;
@@ -25,7 +28,7 @@ namespace Sdk.Runtime.Backends.Cpu
             var job = new ForwardJob
             {
                 G = g, X = x, W = w, Bias = bias, Y = y, Planes = planes, PerTask = (planes + tasks - 1) / tasks, Act = act,
-                PoolHeight = poolHeight, PoolWidth = poolWidth,
+                PoolHeight = poolHeight, PoolWidth = poolWidth, Wide = wide && Vector512.IsHardwareAccelerated && Avx512F.IsSupported,
             };
             CpuWorkerPool.Current.Run(ref job, (planes + job.PerTask - 1) / job.PerTask);
         }
@@ -66,17 +69,22 @@ namespace Sdk.Runtime.Backends.Cpu
             public Activation Act;
             public int PoolHeight;
             public int PoolWidth;
+            public bool Wide;
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int task)
             {
                 int hp = G.PaddedHeight, wp = G.PaddedWidth;
                 float* pad = ThreadScratch.Get(ScratchSlot.Plane, (long)hp * wp);
-                float* unpooled = PoolHeight > 0 ? ThreadScratch.Get(ScratchSlot.ConvTemp, G.OHW) : null;
                 int pooledPlane = PoolHeight * PoolWidth;
 
                 // Relu and Relu6 are clamped in the 3x3 kernel's registers; any other activation is a pass afterwards.
                 bool clamp = Activations.InRegisters(Act, out float lo, out float hi) && IsStencil3x3(G);
+
+                // The 3x3 kernel pools in registers when a pooled row holds a whole 8-output step; otherwise the plane
+                // is written to L1 and pooled from there.
+                bool poolInRegisters = clamp && PoolWidth >= PooledStep && Avx2.IsSupported;
+                float* unpooled = PoolHeight > 0 && !poolInRegisters ? ThreadScratch.Get(ScratchSlot.ConvTemp, G.OHW) : null;
                 int mult = G.M / G.C;
                 int kk = G.KH * G.KW;
                 int p1 = Math.Min(Planes, (task + 1) * PerTask);
@@ -93,8 +101,15 @@ namespace Sdk.Runtime.Backends.Cpu
                         padded = source;
                     }
 
+                    float biasValue = Bias == null ? 0f : Bias[oc];
+                    if (poolInRegisters)
+                    {
+                        Stencil3x3Pooled(PoolHeight, PoolWidth, pad, wp, W + ((nint)oc * kk), biasValue, Y + ((long)plane * pooledPlane), lo, hi, Wide);
+                        continue;
+                    }
+
                     float* o = unpooled != null ? unpooled : Y + ((long)plane * G.OHW);
-                    Stencil(G, pad, wp, W + ((nint)oc * kk), Bias == null ? 0f : Bias[oc], o, lo, hi);
+                    Stencil(G, pad, wp, W + ((nint)oc * kk), biasValue, o, lo, hi, Wide);
                     if (!clamp && Act != Activation.None)
                     {
                         Activations.BiasActivateRun(o, G.OHW, 0f, null, Act);
@@ -113,11 +128,17 @@ namespace Sdk.Runtime.Backends.Cpu
 
         /// <summary>One output plane; the 3x3 fast path also clamps to [lo, hi], the others ignore them.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Stencil(in ConvGeometry g, float* pad, int wp, float* w, float bias, float* o, float lo, float hi)
+        private static void Stencil(in ConvGeometry g, float* pad, int wp, float* w, float bias, float* o, float lo, float hi, bool wide)
         {
             int kh = g.KH, kw = g.KW, ow = g.OW;
             if (IsStencil3x3(g))
             {
+                if (wide && ow >= 16)
+                {
+                    Stencil3x3Wide(g.OH, ow, pad, wp, w, bias, o, lo, hi);
+                    return;
+                }
+
                 Stencil3x3(g.OH, ow, pad, wp, w, bias, o, lo, hi);
                 return;
             }
@@ -187,16 +208,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 {
                     // A ragged end is one more vector flush with the row end: a few outputs are recomputed, identically.
                     int at = Math.Min(j, ow - 8);
-                    Vector256<float> a0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + at), w0, b);
-                    Vector256<float> a1 = Vector256.Load(r1 + at) * w3;
-                    Vector256<float> a2 = Vector256.Load(r2 + at) * w6;
-                    a0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + at + 1), w1, a0);
-                    a1 = Vector256.FusedMultiplyAdd(Vector256.Load(r1 + at + 1), w4, a1);
-                    a2 = Vector256.FusedMultiplyAdd(Vector256.Load(r2 + at + 1), w7, a2);
-                    a0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + at + 2), w2, a0);
-                    a1 = Vector256.FusedMultiplyAdd(Vector256.Load(r1 + at + 2), w5, a1);
-                    a2 = Vector256.FusedMultiplyAdd(Vector256.Load(r2 + at + 2), w8, a2);
-                    Vector256<float> sum = a0 + a1 + a2;
+                    Vector256<float> sum = Taps3x3(r0 + at, r1 + at, r2 + at, w0, w1, w2, w3, w4, w5, w6, w7, w8, b);
                     if (clamp)
                     {
                         sum = Activations.Clamp(sum, vlo, vhi);
@@ -205,6 +217,156 @@ namespace Sdk.Runtime.Backends.Cpu
                     sum.Store(orow + at);
                 }
             }
+        }
+
+        /// <summary><see cref="Stencil3x3"/> 16 outputs per step (AVX-512; rows of at least 16), in the same order of operations.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Stencil3x3Wide(int oh, int ow, float* pad, int wp, float* w, float bias, float* o, float lo, float hi)
+        {
+            bool clamp = lo != float.NegativeInfinity || hi != float.PositiveInfinity;
+            Vector512<float> vlo = Vector512.Create(lo), vhi = Vector512.Create(hi);
+            Vector512<float> w0 = Vector512.Create(w[0]), w1 = Vector512.Create(w[1]), w2 = Vector512.Create(w[2]);
+            Vector512<float> w3 = Vector512.Create(w[3]), w4 = Vector512.Create(w[4]), w5 = Vector512.Create(w[5]);
+            Vector512<float> w6 = Vector512.Create(w[6]), w7 = Vector512.Create(w[7]), w8 = Vector512.Create(w[8]);
+            Vector512<float> b = Vector512.Create(bias);
+            for (int r = 0; r < oh; r++)
+            {
+                float* r0 = pad + ((nint)r * wp), r1 = r0 + wp, r2 = r1 + wp;
+                float* orow = o + ((nint)r * ow);
+                for (int j = 0; j < ow; j += 16)
+                {
+                    int at = Math.Min(j, ow - 16);
+                    Vector512<float> sum = Taps3x3(r0 + at, r1 + at, r2 + at, w0, w1, w2, w3, w4, w5, w6, w7, w8, b);
+                    if (clamp)
+                    {
+                        sum = Activations.Clamp(sum, vlo, vhi);
+                    }
+
+                    sum.Store(orow + at);
+                }
+            }
+        }
+
+        /// <summary>Pooled outputs per step of <see cref="Stencil3x3Pooled"/>: two output rows of 16 columns.</summary>
+        private const int PooledStep = 8;
+
+        /// <summary>
+        /// A 3x3, stride-1 plane's 2x2, stride-2 max pool taken in registers (poolWidth ≥ <see cref="PooledStep"/>): each
+        /// step computes two output rows of 16 columns from four padded input rows, clamps them to [lo, hi] and pools
+        /// them to 8 outputs in <see cref="Pooling.Plane2x2"/>'s order of operations, so the values (NaN included) are
+        /// those of pooling the stored plane. The unpooled plane is never written. A ragged end is one more step flush
+        /// with the row end; an odd last row or column is dropped, as the pool drops it.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Stencil3x3Pooled(int poolHeight, int poolWidth, float* pad, int wp, float* w, float bias, float* o, float lo, float hi, bool wide)
+        {
+            if (wide)
+            {
+                Stencil3x3PooledWide(poolHeight, poolWidth, pad, wp, w, bias, o, lo, hi);
+                return;
+            }
+
+            bool clamp = lo != float.NegativeInfinity || hi != float.PositiveInfinity;
+            Vector256<float> vlo = Vector256.Create(lo), vhi = Vector256.Create(hi);
+            Vector256<float> w0 = Vector256.Create(w[0]), w1 = Vector256.Create(w[1]), w2 = Vector256.Create(w[2]);
+            Vector256<float> w3 = Vector256.Create(w[3]), w4 = Vector256.Create(w[4]), w5 = Vector256.Create(w[5]);
+            Vector256<float> w6 = Vector256.Create(w[6]), w7 = Vector256.Create(w[7]), w8 = Vector256.Create(w[8]);
+            Vector256<float> b = Vector256.Create(bias);
+            for (int pr = 0; pr < poolHeight; pr++)
+            {
+                float* r0 = pad + ((nint)2 * pr * wp), r1 = r0 + wp, r2 = r1 + wp, r3 = r2 + wp;
+                float* orow = o + ((nint)pr * poolWidth);
+                for (int pj = 0; pj < poolWidth; pj += PooledStep)
+                {
+                    int at = Math.Min(pj, poolWidth - PooledStep);
+                    nint c = 2 * at;
+                    Vector256<float> up0 = Taps3x3(r0 + c, r1 + c, r2 + c, w0, w1, w2, w3, w4, w5, w6, w7, w8, b);
+                    Vector256<float> up1 = Taps3x3(r0 + c + 8, r1 + c + 8, r2 + c + 8, w0, w1, w2, w3, w4, w5, w6, w7, w8, b);
+                    Vector256<float> down0 = Taps3x3(r1 + c, r2 + c, r3 + c, w0, w1, w2, w3, w4, w5, w6, w7, w8, b);
+                    Vector256<float> down1 = Taps3x3(r1 + c + 8, r2 + c + 8, r3 + c + 8, w0, w1, w2, w3, w4, w5, w6, w7, w8, b);
+                    if (clamp)
+                    {
+                        (up0, up1) = (Activations.Clamp(up0, vlo, vhi), Activations.Clamp(up1, vlo, vhi));
+                        (down0, down1) = (Activations.Clamp(down0, vlo, vhi), Activations.Clamp(down1, vlo, vhi));
+                    }
+
+                    // Pooling.Plane2x2's steps: rows first, then neighbours (shuffled apart, the lanes put back in order).
+                    Vector256<float> v0 = Pooling.MaxNaN(up0, down0), v1 = Pooling.MaxNaN(up1, down1);
+                    Vector256<float> lanes = Pooling.MaxNaN(Avx.Shuffle(v0, v1, 0x88), Avx.Shuffle(v0, v1, 0xDD));
+                    Avx2.Permute4x64(lanes.AsDouble(), 0xD8).AsSingle().Store(orow + at);
+                }
+            }
+        }
+
+        /// <summary><see cref="Stencil3x3Pooled"/> on AVX-512: each row of a step is one vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Stencil3x3PooledWide(int poolHeight, int poolWidth, float* pad, int wp, float* w, float bias, float* o, float lo, float hi)
+        {
+            bool clamp = lo != float.NegativeInfinity || hi != float.PositiveInfinity;
+            Vector512<float> vlo = Vector512.Create(lo), vhi = Vector512.Create(hi);
+            Vector512<float> w0 = Vector512.Create(w[0]), w1 = Vector512.Create(w[1]), w2 = Vector512.Create(w[2]);
+            Vector512<float> w3 = Vector512.Create(w[3]), w4 = Vector512.Create(w[4]), w5 = Vector512.Create(w[5]);
+            Vector512<float> w6 = Vector512.Create(w[6]), w7 = Vector512.Create(w[7]), w8 = Vector512.Create(w[8]);
+            Vector512<float> b = Vector512.Create(bias);
+
+            // Neighbours apart: even lanes to the lower half, odd lanes to the upper.
+            Vector512<int> evensThenOdds = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+            for (int pr = 0; pr < poolHeight; pr++)
+            {
+                float* r0 = pad + ((nint)2 * pr * wp), r1 = r0 + wp, r2 = r1 + wp, r3 = r2 + wp;
+                float* orow = o + ((nint)pr * poolWidth);
+                for (int pj = 0; pj < poolWidth; pj += PooledStep)
+                {
+                    int at = Math.Min(pj, poolWidth - PooledStep);
+                    nint c = 2 * at;
+                    Vector512<float> up = Taps3x3(r0 + c, r1 + c, r2 + c, w0, w1, w2, w3, w4, w5, w6, w7, w8, b);
+                    Vector512<float> down = Taps3x3(r1 + c, r2 + c, r3 + c, w0, w1, w2, w3, w4, w5, w6, w7, w8, b);
+                    if (clamp)
+                    {
+                        up = Activations.Clamp(up, vlo, vhi);
+                        down = Activations.Clamp(down, vlo, vhi);
+                    }
+
+                    Vector512<float> pairs = Avx512F.PermuteVar16x32(Pooling.MaxNaN(up, down), evensThenOdds);
+                    Pooling.MaxNaN(pairs.GetLower(), pairs.GetUpper()).Store(orow + at);
+                }
+            }
+        }
+
+        /// <summary>One vector of 3x3 outputs from three padded rows (each at the vector's first column): three FMA chains, one per kernel row.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> Taps3x3(
+            float* r0, float* r1, float* r2, Vector256<float> w0, Vector256<float> w1, Vector256<float> w2, Vector256<float> w3,
+            Vector256<float> w4, Vector256<float> w5, Vector256<float> w6, Vector256<float> w7, Vector256<float> w8, Vector256<float> b)
+        {
+            Vector256<float> a0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0), w0, b);
+            Vector256<float> a1 = Vector256.Load(r1) * w3;
+            Vector256<float> a2 = Vector256.Load(r2) * w6;
+            a0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + 1), w1, a0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.Load(r1 + 1), w4, a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.Load(r2 + 1), w7, a2);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + 2), w2, a0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.Load(r1 + 2), w5, a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.Load(r2 + 2), w8, a2);
+            return a0 + a1 + a2;
+        }
+
+        /// <summary>The 512-bit <see cref="Taps3x3(float*, float*, float*, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float})"/>, in the same order of operations.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<float> Taps3x3(
+            float* r0, float* r1, float* r2, Vector512<float> w0, Vector512<float> w1, Vector512<float> w2, Vector512<float> w3,
+            Vector512<float> w4, Vector512<float> w5, Vector512<float> w6, Vector512<float> w7, Vector512<float> w8, Vector512<float> b)
+        {
+            Vector512<float> a0 = Vector512.FusedMultiplyAdd(Vector512.Load(r0), w0, b);
+            Vector512<float> a1 = Vector512.Load(r1) * w3;
+            Vector512<float> a2 = Vector512.Load(r2) * w6;
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Load(r0 + 1), w1, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Load(r1 + 1), w4, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Load(r2 + 1), w7, a2);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Load(r0 + 2), w2, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Load(r1 + 2), w5, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Load(r2 + 2), w8, a2);
+            return a0 + a1 + a2;
         }
 
         /// <summary>Outputs [j, j + 8·vectors) of one row (stride 1), <paramref name="vectors"/> = 1 or 2.</summary>

@@ -387,6 +387,11 @@ namespace Sdk.Runtime.Backends.Cpu
         internal static Vector256<float> MaxNaN(Vector256<float> a, Vector256<float> b) =>
             Avx.BlendVariable(Avx.Max(a, b), a, Avx.CompareUnordered(a, a));
 
+        /// <summary>The 512-bit <see cref="MaxNaN(Vector256{float}, Vector256{float})"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector512<float> MaxNaN(Vector512<float> a, Vector512<float> b) =>
+            Vector512.ConditionalSelect(Vector512.IsNaN(a), a, Avx512F.Max(a, b));
+
         /// <summary>The 128-bit <see cref="MaxNaN(Vector256{float}, Vector256{float})"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static Vector128<float> MaxNaN(Vector128<float> a, Vector128<float> b) =>
