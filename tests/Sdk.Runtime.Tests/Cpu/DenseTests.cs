@@ -48,6 +48,45 @@ namespace Sdk.Runtime.Tests.Cpu
             }
         }
 
+        /// <summary>
+        /// Deep layers with few outputs split their depth over the threads (two shares whatever the thread count): both
+        /// orientations (W as A for 32 and 64 samples, Wᵀ as B for 8), a depth not a multiple of 64 or of the GEMM's depth
+        /// block, outputs not a multiple of a tile, and the same bits on 1 (no split), 2 and 3 threads except for the split.
+        /// </summary>
+        [Fact]
+        public void PlanSplitOverTheDepthMatchesNaive()
+        {
+            foreach (var (inF, outF, act) in new[] { (3136, 128, Activation.Relu), (1100, 37, Activation.Tanh) })
+            {
+                var plan = new DensePlan(inF, outF, act);
+                Assert.True(plan.SplitsDepth);
+                plan.LoadWeights(TestUtil.Random(outF * inF, 2));
+                foreach (int batch in new[] { 32, 8, 64, 5 })
+                {
+                    float[] x = TestUtil.Random(batch * inF, 1), b = TestUtil.Random(outF, 3);
+                    float[]? first = null;
+                    foreach (int threads in new[] { 2, 3, 1 })
+                    {
+                        using var pool = TestUtil.PrivatePool(threads);
+                        var y = TestUtil.Random(batch * outF, 4); // garbage: must be overwritten
+                        plan.Forward(x, b, y, batch);
+                        AssertNaive(batch, inF, outF, act, y, $"DensePlan on {threads} threads");
+                        if (first is null)
+                        {
+                            first = y;
+                        }
+                        else if (threads > 1)
+                        {
+                            Assert.Equal(first, y); // the shares do not depend on the thread count
+                        }
+                    }
+                }
+            }
+
+            Assert.False(new DensePlan(1023, 10, Activation.None).SplitsDepth);
+            Assert.False(new DensePlan(2048, 513, Activation.None).SplitsDepth);
+        }
+
         /// <summary>y against a double-precision sum of the inputs the tests draw (seeds 1, 2 and 3).</summary>
         private static void AssertNaive(int batch, int inF, int outF, Activation act, float[] y, string what)
         {

@@ -147,17 +147,40 @@ namespace Sdk.Runtime.Backends.Cpu
     /// the Fashion CNN's 3136 → 128 layer). Each packed copy is made on the first call that needs it, like the
     /// executor's per-batch buffers; batches of one or two take <see cref="Dense.Forward"/>'s dot products.
     /// </summary>
+    /// <remarks>
+    /// Deep layers with few outputs (<see cref="SplitsDepth"/>) split the depth instead of the outputs over the threads:
+    /// split by outputs or samples, every core reads the whole input batch (half of it from the other core's cache, where
+    /// the layer before wrote it) and packs it for the GEMM; split by depth, a core reads only its share of the input and
+    /// of the weights, and the shares' partial products (batch x out, small next to batch x in) are added once. The
+    /// Fashion CNN's 3136 → 128 layer: 171 → 95 µs at batch 32, 250 → 167 at 64 (Zen 5, AVX-512, in one process).
+    /// </remarks>
     internal sealed unsafe class DensePlan(int inFeatures, int outFeatures, Activation activation)
     {
+        /// <summary>
+        /// Depth shares of a split call: fixed, so the partial sums and their order, and so the result, are the same on
+        /// any number of threads; more threads split each share's outputs (or samples) further.
+        /// </summary>
+        internal const int DepthShares = 2;
+
         private float[] _weight = Array.Empty<float>();
         private float[]? _packedA;
         private float[]? _packedB;
+        private readonly float[]?[] _shareA = new float[DepthShares][];
+        private readonly float[]?[] _shareB = new float[DepthShares][];
 
         public void LoadWeights(float[] weight)
         {
             ConvPlan.CheckLength(weight, (long)outFeatures * inFeatures, nameof(weight));
             (_weight, _packedA, _packedB) = (weight, null, null);
+            Array.Clear(_shareA);
+            Array.Clear(_shareB);
         }
+
+        /// <summary>
+        /// Whether calls on more than one thread split the depth: at least 1024 inputs, and at least 4 per output (the
+        /// partial products then stay a quarter of the input batch or less).
+        /// </summary>
+        internal bool SplitsDepth => inFeatures >= 1024 && inFeatures >= 4 * outFeatures;
 
         public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Span<float> output, int batch)
         {
@@ -183,16 +206,17 @@ namespace Sdk.Runtime.Backends.Cpu
             fixed (float* y = output)
             {
                 float* bp = bias.IsEmpty ? null : b;
+                if (SplitsDepth && CpuWorkerPool.AvailableThreads > 1)
+                {
+                    ForwardSplitDepth(kernel, weightsAsA, x, w, bp, y, batch);
+                    return;
+                }
+
                 var p = new GemmProblem { K = inFeatures, Alpha = 1f, Beta = 0f, C = y, Ldc = outFeatures, Activation = activation };
                 if (weightsAsA)
                 {
                     // yᵀ [out x batch] = W · xᵀ, written transposed into y [batch x out].
-                    if (_packedA is null)
-                    {
-                        _packedA = ConvPlan.AllocatePinned(GemmEngine.PackedASize(kernel, outFeatures, inFeatures) + ConvPlan.AlignmentSlack);
-                        GemmEngine.PackA(kernel, false, w, inFeatures, outFeatures, inFeatures, ConvPlan.PinAligned(_packedA), parallel: true);
-                    }
-
+                    _packedA ??= PackWeightsAsA(kernel, w, 0, inFeatures);
                     p.M = outFeatures;
                     p.N = batch;
                     p.PackedA = ConvPlan.PinAligned(_packedA);
@@ -205,12 +229,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 else
                 {
                     // y [batch x out] = x · Wᵀ: x is packed per call, Wᵀ once.
-                    if (_packedB is null)
-                    {
-                        _packedB = ConvPlan.AllocatePinned(GemmEngine.PackedBSize(kernel, inFeatures, outFeatures) + ConvPlan.AlignmentSlack);
-                        GemmEngine.PackB(kernel, true, w, inFeatures, inFeatures, outFeatures, ConvPlan.PinAligned(_packedB), parallel: true);
-                    }
-
+                    _packedB ??= PackWeightsAsB(kernel, w, 0, inFeatures);
                     float* packedX = ThreadScratch.Get(ScratchSlot.PackA, GemmEngine.PackedASize(kernel, batch, inFeatures));
                     GemmEngine.PackA(kernel, false, x, inFeatures, batch, inFeatures, packedX, parallel: true);
                     p.M = batch;
@@ -221,6 +240,132 @@ namespace Sdk.Runtime.Backends.Cpu
                 }
 
                 GemmEngine.Compute(kernel, ref p, parallel: true);
+            }
+        }
+
+        /// <summary>
+        /// y = act(Σ_share x[:, share] · W[:, share]ᵀ + b): each task computes one share's product over a range of outputs
+        /// (written straight to y for the first share, to a partial buffer for the second), then the caller adds the
+        /// partial, the bias and the activation, in that order.
+        /// </summary>
+        private void ForwardSplitDepth(GemmKernel kernel, bool weightsAsA, float* x, float* w, float* bias, float* y, int batch)
+        {
+            var job = new DepthShareJob
+            {
+                Kernel = kernel, WeightsAsA = weightsAsA, X = x, Y = y, Batch = batch, In = inFeatures, Out = outFeatures,
+                Partial = ThreadScratch.Get(ScratchSlot.DensePartial, (long)batch * outFeatures),
+            };
+
+            // Output ranges per share: whole tiles (MR rows of W, or NR columns of Wᵀ), as many as the threads allow.
+            int tile = weightsAsA ? GemmEngine.MR(kernel) : GemmEngine.NR(kernel);
+            int tiles = (outFeatures + tile - 1) / tile;
+            int parts = Math.Min(tiles, Math.Max(1, CpuWorkerPool.AvailableThreads / DepthShares));
+            job.OutStep = (tiles + parts - 1) / parts * tile;
+            job.Parts = (outFeatures + job.OutStep - 1) / job.OutStep;
+            for (int share = 0; share < DepthShares; share++)
+            {
+                var (k0, k1) = DepthShare(inFeatures, share);
+                if (weightsAsA)
+                {
+                    job.SetWeights(share, ConvPlan.PinAligned(_shareA[share] ??= PackWeightsAsA(kernel, w, k0, k1)));
+                }
+                else
+                {
+                    job.SetWeights(share, ConvPlan.PinAligned(_shareB[share] ??= PackWeightsAsB(kernel, w, k0, k1)));
+                }
+            }
+
+            CpuWorkerPool.Current.Run(ref job, DepthShares * job.Parts);
+            long length = (long)batch * outFeatures;
+            TensorPrimitives.Add(new ReadOnlySpan<float>(y, (int)length), new ReadOnlySpan<float>(job.Partial, (int)length), new Span<float>(y, (int)length));
+            for (int n = 0; n < batch; n++)
+            {
+                Activations.BiasActivateRun(y + ((long)n * outFeatures), outFeatures, 0f, bias, activation);
+            }
+        }
+
+        /// <summary>Input features [k0, k1) of a depth share: halves, the first rounded down to a multiple of 64.</summary>
+        private static (int K0, int K1) DepthShare(int inFeatures, int share)
+        {
+            int split = inFeatures / DepthShares / 64 * 64;
+            return share == 0 ? (0, split) : (split, inFeatures);
+        }
+
+        /// <summary>W[:, k0..k1) packed as the GEMM's A operand (rows = outputs).</summary>
+        private float[] PackWeightsAsA(GemmKernel kernel, float* w, int k0, int k1)
+        {
+            var packed = ConvPlan.AllocatePinned(GemmEngine.PackedASize(kernel, outFeatures, k1 - k0) + ConvPlan.AlignmentSlack);
+            GemmEngine.PackA(kernel, false, w + k0, inFeatures, outFeatures, k1 - k0, ConvPlan.PinAligned(packed), parallel: true);
+            return packed;
+        }
+
+        /// <summary>W[:, k0..k1)ᵀ packed as the GEMM's B operand (columns = outputs).</summary>
+        private float[] PackWeightsAsB(GemmKernel kernel, float* w, int k0, int k1)
+        {
+            var packed = ConvPlan.AllocatePinned(GemmEngine.PackedBSize(kernel, k1 - k0, outFeatures) + ConvPlan.AlignmentSlack);
+            GemmEngine.PackB(kernel, true, w + k0, inFeatures, k1 - k0, outFeatures, ConvPlan.PinAligned(packed), parallel: true);
+            return packed;
+        }
+
+        private struct DepthShareJob : IParallelJob
+        {
+            public GemmKernel Kernel;
+            public bool WeightsAsA;
+            public float* X;
+            public float* Y;
+            public float* Partial;
+            public float* Weights0;
+            public float* Weights1;
+            public int Batch;
+            public int In;
+            public int Out;
+            public int OutStep;
+            public int Parts;
+
+            public void SetWeights(int share, float* packed)
+            {
+                if (share == 0)
+                {
+                    Weights0 = packed;
+                }
+                else
+                {
+                    Weights1 = packed;
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Execute(int task)
+            {
+                int share = task % DepthShares;
+                int o0 = task / DepthShares * OutStep;
+                int o1 = Math.Min(Out, o0 + OutStep);
+                var (k0, k1) = DepthShare(In, share);
+                var p = new GemmProblem
+                {
+                    K = k1 - k0, Alpha = 1f, Beta = 0f, C = share == 0 ? Y : Partial, Ldc = Out,
+                };
+                if (WeightsAsA)
+                {
+                    p.M = Out;
+                    p.N = Batch;
+                    p.PackedA = share == 0 ? Weights0 : Weights1;
+                    p.B = X + k0;
+                    p.Ldb = In;
+                    p.TransB = true;
+                    p.TransC = true;
+                    GemmEngine.ComputeBlock(Kernel, ref p, o0, o1, 0, Batch);
+                }
+                else
+                {
+                    float* packedX = ThreadScratch.Get(ScratchSlot.PackA, GemmEngine.PackedASize(Kernel, Batch, k1 - k0));
+                    GemmEngine.PackA(Kernel, false, X + k0, In, Batch, k1 - k0, packedX, parallel: false);
+                    p.M = Batch;
+                    p.N = Out;
+                    p.PackedA = packedX;
+                    p.PackedB = share == 0 ? Weights0 : Weights1;
+                    GemmEngine.ComputeBlock(Kernel, ref p, 0, Batch, o0, o1);
+                }
             }
         }
     }

@@ -141,6 +141,23 @@ namespace Sdk.Runtime.Backends.Cpu
             }
         }
 
+        /// <summary>Product rows [m0, m1) x columns [n0, n1) on this thread (m0 a multiple of MR), A already packed.</summary>
+        public static void ComputeBlock(GemmKernel kernel, ref GemmProblem p, int m0, int m1, int n0, int n1)
+        {
+            switch (Resolve(kernel))
+            {
+                case GemmKernel.Vector512x8x32:
+                    GemmDriver<Kernel512x8x32>.ComputeBlock(ref p, m0, m1, n0, n1);
+                    break;
+                case GemmKernel.Vector256x6x16:
+                    GemmDriver<Kernel256x6x16>.ComputeBlock(ref p, m0, m1, n0, n1);
+                    break;
+                default:
+                    GemmDriver<Kernel128x8x8>.ComputeBlock(ref p, m0, m1, n0, n1);
+                    break;
+            }
+        }
+
         /// <summary>
         /// Full GEMM: packs op(A) into this thread's scratch, then computes. Handles k == 0 and alpha == 0
         /// (C = beta·C, A and B not read) like BLAS.

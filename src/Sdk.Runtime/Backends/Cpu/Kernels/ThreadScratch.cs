@@ -25,6 +25,8 @@ namespace Sdk.Runtime.Backends.Cpu
         SharedInput = 7,
         /// <summary>Winograd convolution: the task's transformed input, packed for the GEMM kernel.</summary>
         Winograd = 8,
+        /// <summary>Dense layer split over its depth: the second share's partial product (the caller's buffer).</summary>
+        DensePartial = 9,
     }
 
     /// <summary>
@@ -39,7 +41,7 @@ namespace Sdk.Runtime.Backends.Cpu
     /// </remarks>
     internal static unsafe class ThreadScratch
     {
-        private const int SlotCount = 9;
+        private const int SlotCount = 10;
 
         [ThreadStatic] private static float[]?[]? t_arrays;
 
