@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Threading;
 using System.Runtime.CompilerServices;
 
@@ -141,18 +142,18 @@ namespace Sdk.Runtime.Backends.Cpu
                     t_depth--;
                 }
 
-                var spin = new SpinWait();
+                var wait = default(Waiter);
                 while (Volatile.Read(ref _doneTasks) < taskCount)
                 {
-                    spin.SpinOnce(sleep1Threshold: -1);
+                    wait.Once();
                 }
 
                 // Close the job, then wait for workers that joined late to leave before the fields may change.
                 Interlocked.Exchange(ref _open, 0);
-                spin = default;
+                wait = default;
                 while (Volatile.Read(ref _busy) != 0)
                 {
-                    spin.SpinOnce(sleep1Threshold: -1);
+                    wait.Once();
                 }
             }
             finally
@@ -219,10 +220,10 @@ namespace Sdk.Runtime.Backends.Cpu
             {
                 // Spin briefly (kernels of one layer follow each other closely), then sleep.
                 int gen = Volatile.Read(ref _generation);
-                var spin = new SpinWait();
-                while (gen == seen && !spin.NextSpinWillYield)
+                var wait = default(Waiter);
+                while (gen == seen && !wait.NextWillYield)
                 {
-                    spin.SpinOnce(sleep1Threshold: -1);
+                    wait.Once();
                     gen = Volatile.Read(ref _generation);
                 }
 
@@ -266,6 +267,45 @@ namespace Sdk.Runtime.Backends.Cpu
                 Interlocked.Decrement(ref _busy);
             }
         }
+
+        /// <summary>
+        /// One step of a busy wait: for the first <see cref="FineSpinMicroseconds"/> a single pause between checks, so a
+        /// wait ends within a fraction of a microsecond of its condition; then <see cref="SpinWait"/>'s backoff, whose
+        /// pauses double up to tens of microseconds and would overshoot the few-microsecond waits between a layer's tasks
+        /// (the caller waiting for the last worker's task, a worker for the next job).
+        /// </summary>
+        private struct Waiter
+        {
+            private long _fineUntil;
+            private SpinWait _spin;
+
+            public readonly bool NextWillYield => _fineUntil != 0 && Stopwatch.GetTimestamp() >= _fineUntil && _spin.NextSpinWillYield;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Once()
+            {
+                long now = Stopwatch.GetTimestamp();
+                if (_fineUntil == 0)
+                {
+                    _fineUntil = now + (Stopwatch.Frequency * FineSpinMicroseconds / 1_000_000);
+                }
+
+                if (now < _fineUntil)
+                {
+                    Thread.SpinWait(1);
+                    return;
+                }
+
+                _spin.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+
+        /// <summary>
+        /// How long a wait checks its condition after every pause before it backs off. Measured on the Fashion CNN at batch
+        /// 1 (five jobs of 4-25 µs per call), alternately in one process: 64.4 µs per call with the backoff alone, 51.0
+        /// with it; batch 32 and ResNet-18 unchanged (Zen 5, AVX-512).
+        /// </summary>
+        private const long FineSpinMicroseconds = 50;
 
         /// <summary>Stops the worker threads (jobs started afterwards run on the caller's thread).</summary>
         public void Dispose()
