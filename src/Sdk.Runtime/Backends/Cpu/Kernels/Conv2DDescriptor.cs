@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 
 namespace Sdk.Runtime.Backends.Cpu
@@ -219,19 +220,63 @@ namespace Sdk.Runtime.Backends.Cpu
             int wp = PaddedWidth;
             int left = Math.Min(PL, wp);
             int count = Math.Clamp(wp - PL, 0, W);
+            int right = wp - left - count;
             for (int r = r0; r < r1; r++)
             {
                 float* d = dst + ((nint)r * wp);
                 int ih = r - PT;
                 if ((uint)ih >= (uint)H)
                 {
-                    new Span<float>(d, wp).Clear();
+                    ClearRun(d, wp);
                     continue;
                 }
 
-                new Span<float>(d, left).Clear();
-                new ReadOnlySpan<float>(src + ((nint)ih * W), count).CopyTo(new Span<float>(d + left, count));
-                new Span<float>(d + left + count, wp - left - count).Clear();
+                ClearRun(d, left);
+                CopyRun(src + ((nint)ih * W), d + left, count);
+                ClearRun(d + left + count, right);
+            }
+        }
+
+        // Inline vector loops rather than Span.Clear / CopyTo: rows are short (a 16-wide map pads to 17 or 18) and
+        // the calls cost more than the copy (alternating in one process: the Fashion CNN 1.04x at batch 1 and 1.03x at
+        // 32, ResNet-18 1.035x at batch 1).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void CopyRun(float* src, float* dst, int n)
+        {
+            if (n < 8)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    dst[i] = src[i];
+                }
+
+                return;
+            }
+
+            int j = 0;
+            for (; j <= n - 8; j += 8)
+            {
+                Vector256.Load(src + j).Store(dst + j);
+            }
+
+            if (j < n)
+            {
+                Vector256.Load(src + n - 8).Store(dst + n - 8); // flush with the end: a few floats copied twice
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void ClearRun(float* dst, int n)
+        {
+            int j = 0;
+            for (; j <= n - 8; j += 8)
+            {
+                Vector256<float>.Zero.Store(dst + j);
+            }
+
+            for (; j < n; j++)
+            {
+                dst[j] = 0f;
             }
         }
 
