@@ -197,7 +197,7 @@ namespace Sdk.Runtime.Backends.Cpu
         /// copy, so whole vectors inline, a ragged end as one more vector flush with the run's end.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void CopyShort(float* src, float* dst, int n)
+        internal static void CopyShort(float* src, float* dst, int n)
         {
             if (n < 8)
             {
