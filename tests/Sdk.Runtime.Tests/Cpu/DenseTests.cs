@@ -51,7 +51,7 @@ namespace Sdk.Runtime.Tests.Cpu
         /// <summary>
         /// Deep layers with few outputs split their depth over the threads (two shares whatever the thread count): both
         /// orientations (W as A for 32 and 64 samples, Wᵀ as B for 8), a depth not a multiple of 64 or of the GEMM's depth
-        /// block, outputs not a multiple of a tile, and the same bits on 1 (no split), 2 and 3 threads except for the split.
+        /// block, outputs not a multiple of a tile, on 1 thread (no split), 2 and 3, and the same bits on 2 and 3 threads.
         /// </summary>
         [Fact]
         public void PlanSplitOverTheDepthMatchesNaive()

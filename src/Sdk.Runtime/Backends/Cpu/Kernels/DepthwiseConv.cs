@@ -19,7 +19,7 @@ namespace Sdk.Runtime.Backends.Cpu
         /// <summary>
         /// Tasks per thread of a forward call: few, since each claim and hand-over costs more than a plane (the Fashion
         /// CNN's 1 -> 32 layer, pooled, on two threads: 7.8 / 4.8 us at batch 1 and 88 / 79 us at batch 32 with 8 / 2 tasks
-        /// per thread, Zen 5), but more than one, so a thread that loses its core for a while does not hold the call up.
+        /// per thread, Zen 5, AVX-512), but more than one, so a thread that loses its core for a while does not hold the call up.
         /// </summary>
         private const int TasksPerThread = 2;
 
