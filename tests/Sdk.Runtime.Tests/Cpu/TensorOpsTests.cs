@@ -107,6 +107,80 @@ namespace Sdk.Runtime.Tests.Cpu
             }
         }
 
+        [Theory]
+        [InlineData(2, 1)]
+        [InlineData(3, 2)]
+        [InlineData(4, 3)]
+        [InlineData(4, 7)]
+        [InlineData(3, 1001)]
+        public unsafe void EveryTaskRunsOnceWithRaggedRanges(int threads, int tasks)
+        {
+            // Fewer tasks than threads (some threads have no range) and counts that do not divide into equal ranges.
+            using var pool = new CpuWorkerPool(threads);
+            var hits = new int[tasks];
+            fixed (int* h = hits)
+            {
+                for (int round = 0; round < 20; round++)
+                {
+                    var job = new CountJob { Hits = h };
+                    pool.Run(ref job, tasks);
+                }
+            }
+
+            Assert.All(hits, v => Assert.Equal(20, v));
+        }
+
+        private unsafe struct StallJob : IParallelJob
+        {
+            public int* Hits;
+            public int* Done;
+            public int* GaveUp;
+            public int Tasks;
+            public int CallerThread;
+
+            public void Execute(int task)
+            {
+                // A task on a worker waits until every other task is done: the caller must take over the rest of that
+                // worker's range (a pool that ran only its own range here would never finish).
+                if (Environment.CurrentManagedThreadId != CallerThread)
+                {
+                    var deadline = DateTime.UtcNow.AddSeconds(20); // a guard against hanging the suite, not a timing
+                    while (Volatile.Read(ref *Done) < Tasks - 1)
+                    {
+                        if (DateTime.UtcNow > deadline)
+                        {
+                            *GaveUp = 1;
+                            break;
+                        }
+
+                        Thread.Yield();
+                    }
+                }
+
+                Interlocked.Increment(ref Hits[task]);
+                Interlocked.Increment(ref *Done);
+            }
+        }
+
+        [Fact]
+        public unsafe void TheCallerTakesOverAStalledWorkersRange()
+        {
+            using var pool = new CpuWorkerPool(2);
+            for (int round = 0; round < 20; round++)
+            {
+                var hits = new int[10];
+                int done = 0, gaveUp = 0;
+                fixed (int* h = hits)
+                {
+                    var job = new StallJob { Hits = h, Done = &done, GaveUp = &gaveUp, Tasks = hits.Length, CallerThread = Environment.CurrentManagedThreadId };
+                    pool.Run(ref job, hits.Length);
+                }
+
+                Assert.All(hits, v => Assert.Equal(1, v));
+                Assert.Equal(0, gaveUp); // the worker's wait ended because the caller ran the rest of its range
+            }
+        }
+
         [Fact]
         public unsafe void NestedJobsRunInline()
         {

@@ -13,8 +13,11 @@ namespace Sdk.Runtime.Backends.Cpu
     /// thread-pool injection heuristics add jitter to kernels that last tens of microseconds. This pool
     /// keeps <see cref="ThreadCount"/> − 1 dedicated threads; the calling thread always takes part.
     /// A job is a function pointer, a pointer to an unmanaged context struct on the caller's stack, and a
-    /// task count; workers claim task indices with an interlocked counter (dynamic scheduling, so a core
-    /// that another process steals does not stall the job). Nothing is allocated per job.
+    /// task count. Thread t (the caller is 0) first claims the tasks of its own range, the t-th of
+    /// <see cref="ThreadCount"/> equal consecutive ranges, then claims what is left of the others' (so a core
+    /// that another process steals does not stall the job): the kernels number their tasks in data order
+    /// (samples, rows, channels), so a thread mostly reads what it wrote in the layer before. Nothing is
+    /// allocated per job.
     /// <para>
     /// Nested use runs inline: a task that calls another kernel runs that kernel's tasks serially on its
     /// own thread. Concurrent use from two outside threads is safe: the one that finds the pool busy runs
@@ -39,7 +42,8 @@ namespace Sdk.Runtime.Backends.Cpu
         private void* _context;
         private int _taskCount;
 
-        private int _nextTask;
+        private readonly int[] _claims; // the next task of each range, ClaimStride apart (a cache line each)
+        private int _ranges;
         private int _doneTasks;
         private int _open;
         private int _busy;
@@ -57,9 +61,11 @@ namespace Sdk.Runtime.Backends.Cpu
 
             ThreadCount = threadCount;
             _threads = new Thread[threadCount - 1];
+            _claims = new int[(threadCount + 1) * ClaimStride];
             for (int i = 0; i < _threads.Length; i++)
             {
-                _threads[i] = new Thread(WorkerLoop)
+                int self = i + 1;
+                _threads[i] = new Thread(() => WorkerLoop(self))
                 {
                     IsBackground = true,
                     Name = "Sdk.Cpu.Worker" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -120,7 +126,12 @@ namespace Sdk.Runtime.Backends.Cpu
                 _body = body;
                 _context = context;
                 _taskCount = taskCount;
-                _nextTask = 0;
+                _ranges = Math.Min(ThreadCount, taskCount);
+                for (int r = 0; r < _ranges; r++)
+                {
+                    _claims[(r + 1) * ClaimStride] = RangeStart(r, taskCount, _ranges);
+                }
+
                 _doneTasks = 0;
                 Volatile.Write(ref _open, 1);
                 Interlocked.Increment(ref _generation);
@@ -135,7 +146,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 t_depth++;
                 try
                 {
-                    ExecuteTasks();
+                    ExecuteTasks(0);
                 }
                 finally
                 {
@@ -193,27 +204,45 @@ namespace Sdk.Runtime.Backends.Cpu
             }
         }
 
+        /// <summary>Ints between two ranges' claim counters: 128 bytes, so no two share a cache line or its prefetched pair.</summary>
+        private const int ClaimStride = 32;
+
+        /// <summary>The first task of <paramref name="range"/> of <paramref name="ranges"/> equal consecutive ranges of <paramref name="count"/> tasks.</summary>
+        private static int RangeStart(int range, int count, int ranges) => (int)((long)range * count / ranges);
+
+        /// <summary>
+        /// Runs tasks until none is left: first those of this thread's range, then the rest of the others'. Why ranges
+        /// instead of one shared counter: on the development VM a core reads data the other core wrote at about 8 GB/s
+        /// against 70 GB/s for its own (256 KiB: 31 against 3.7 µs), and with one counter a task's data came from either
+        /// core at random. Measured alternately in one process (Zen 5, 2 threads): ResNet-18 1.053x at batch 1 and 1.059x
+        /// at 32, the Fashion CNN 1.034x at 32, 1.00x at batch 1.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void ExecuteTasks()
+        private void ExecuteTasks(int self)
         {
-            int count = _taskCount;
+            int count = _taskCount, ranges = _ranges;
             delegate*<void*, int, void> body = _body;
             void* context = _context;
-            while (true)
+            for (int k = 0; k < ranges; k++)
             {
-                int task = Interlocked.Increment(ref _nextTask) - 1;
-                if (task >= count)
+                int range = (self + k) % ranges, end = RangeStart(range + 1, count, ranges);
+                ref int claim = ref _claims[(range + 1) * ClaimStride];
+                while (true)
                 {
-                    return;
-                }
+                    int task = Interlocked.Increment(ref claim) - 1;
+                    if (task >= end)
+                    {
+                        break;
+                    }
 
-                body(context, task);
-                Interlocked.Increment(ref _doneTasks);
+                    body(context, task);
+                    Interlocked.Increment(ref _doneTasks);
+                }
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void WorkerLoop()
+        private void WorkerLoop(int self)
         {
             int seen = Volatile.Read(ref _generation);
             while (true)
@@ -260,7 +289,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 if (Volatile.Read(ref _open) == 1 && Volatile.Read(ref _generation) == gen)
                 {
                     t_depth++;
-                    ExecuteTasks();
+                    ExecuteTasks(self);
                     t_depth--;
                 }
 
