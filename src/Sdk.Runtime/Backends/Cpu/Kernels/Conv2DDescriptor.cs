@@ -243,7 +243,7 @@ namespace Sdk.Runtime.Backends.Cpu
 
         /// <summary>Zeros a short run inline, as <see cref="Im2Col.CopyShort"/> copies one (see <see cref="PadRows"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe void ClearRun(float* dst, int n)
+        internal static unsafe void ClearRun(float* dst, int n)
         {
             int j = 0;
             for (; j <= n - 8; j += 8)

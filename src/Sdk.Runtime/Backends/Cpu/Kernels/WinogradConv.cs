@@ -140,13 +140,16 @@ namespace Sdk.Runtime.Backends.Cpu
                 int ih = r0 + r - g.PT;
                 if ((uint)ih >= (uint)g.H)
                 {
-                    new Span<float>(d, pw).Clear();
+                    ConvGeometry.ClearRun(d, pw);
                     continue;
                 }
 
-                new Span<float>(d, left).Clear();
-                new ReadOnlySpan<float>(src + ((long)ih * g.W), copy).CopyTo(new Span<float>(d + left, copy));
-                new Span<float>(d + left + copy, pw - left - copy).Clear();
+                // Inline, as ConvGeometry.PadRows does: on rows of tens of floats the calls to Span.Clear and CopyTo
+                // cost more than the copy (alternating in one process, 2 threads, Zen 5: ResNet-18's 32x32 and 16x16
+                // layers 1.07-1.09x at batch 1; at batch 32 0.97-1.01x).
+                ConvGeometry.ClearRun(d, left);
+                Im2Col.CopyShort(src + ((long)ih * g.W), d + left, copy);
+                ConvGeometry.ClearRun(d + left + copy, pw - left - copy);
             }
         }
 
