@@ -85,6 +85,8 @@ public sealed class FaultTests(Deployment deployment)
         Signal(host.ProcessId, Stop);
         try
         {
+            // kill() returns before the host has stopped; a run sent in between was answered (a flaky pass of the run).
+            await WaitUntil(() => ProcessState(host.ProcessId) == 'T');
             var error = await Assert.ThrowsAsync<RemoteChipException>(() => Task.Run(() => model.Run(input, 2)).WaitAsync(HangGuard));
             Assert.Equal((RemoteError.Timeout, 1, host.Address), (error.Error, error.Chip, error.Host));
             Assert.Contains("no reply within 2 s", error.Message);
@@ -157,6 +159,13 @@ public sealed class FaultTests(Deployment deployment)
         {
             throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
         }
+    }
+
+    /// <summary>The state letter of /proc/<paramref name="pid"/>/stat (R running, S sleeping, T stopped, ...), after the command name's closing parenthesis.</summary>
+    private static char ProcessState(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[stat.LastIndexOf(')') + 2];
     }
 
     private static async Task WaitUntil(Func<bool> condition)
