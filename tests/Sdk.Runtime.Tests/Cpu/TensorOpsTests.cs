@@ -134,31 +134,43 @@ namespace Sdk.Runtime.Tests.Cpu
         {
             public int* Hits;
             public int* Done;
+            public int* WorkerStalled;
             public int* GaveUp;
             public int Tasks;
             public int CallerThread;
 
             public void Execute(int task)
             {
-                // A task on a worker waits until every other task is done: the caller must take over the rest of that
-                // worker's range (a pool that ran only its own range here would never finish).
                 if (Environment.CurrentManagedThreadId != CallerThread)
                 {
-                    var deadline = DateTime.UtcNow.AddSeconds(20); // a guard against hanging the suite, not a timing
-                    while (Volatile.Read(ref *Done) < Tasks - 1)
-                    {
-                        if (DateTime.UtcNow > deadline)
-                        {
-                            *GaveUp = 1;
-                            break;
-                        }
-
-                        Thread.Yield();
-                    }
+                    // A task on the worker waits until every other task is done: the caller must take over the
+                    // rest of the worker's range (a pool that ran only its own range would never finish).
+                    Volatile.Write(ref *WorkerStalled, 1);
+                    Wait(ref *Done, Tasks - 1);
+                }
+                else if (task == 0)
+                {
+                    // The caller's first task waits for the worker to be stalled, so every round exercises the takeover.
+                    Wait(ref *WorkerStalled, 1);
                 }
 
                 Interlocked.Increment(ref Hits[task]);
                 Interlocked.Increment(ref *Done);
+            }
+
+            private readonly void Wait(ref int value, int atLeast)
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(20); // a guard against hanging the suite, not a timing
+                while (Volatile.Read(ref value) < atLeast)
+                {
+                    if (DateTime.UtcNow > deadline)
+                    {
+                        *GaveUp = 1;
+                        return;
+                    }
+
+                    Thread.Yield();
+                }
             }
         }
 
@@ -169,15 +181,16 @@ namespace Sdk.Runtime.Tests.Cpu
             for (int round = 0; round < 20; round++)
             {
                 var hits = new int[10];
-                int done = 0, gaveUp = 0;
+                int done = 0, stalled = 0, gaveUp = 0;
                 fixed (int* h = hits)
                 {
-                    var job = new StallJob { Hits = h, Done = &done, GaveUp = &gaveUp, Tasks = hits.Length, CallerThread = Environment.CurrentManagedThreadId };
+                    var job = new StallJob { Hits = h, Done = &done, WorkerStalled = &stalled, GaveUp = &gaveUp, Tasks = hits.Length, CallerThread = Environment.CurrentManagedThreadId };
                     pool.Run(ref job, hits.Length);
                 }
 
                 Assert.All(hits, v => Assert.Equal(1, v));
-                Assert.Equal(0, gaveUp); // the worker's wait ended because the caller ran the rest of its range
+                Assert.Equal(1, stalled); // the worker took a task of its range and stalled in it
+                Assert.Equal(0, gaveUp);  // both waits ended on their condition: the caller ran the rest of the worker's range
             }
         }
 
