@@ -39,6 +39,13 @@ public static class CpuConvModel
     /// <summary>Output columns of the indirect-rows kernel's register tile (two AVX2 vectors; <c>RowConv.NR</c> is this constant).</summary>
     public const int RowTileColumns = 16;
 
+    /// <summary>
+    /// Output positions per map from which a layer less than 32 deep runs on indirect positions: a 3-channel 3x3 layer on
+    /// 10x10 maps ran 1.05-1.13x faster so than on im2col + GEMM at batch 1, on 7x7 and 8x8 maps 0.77-0.95x (im2col runs
+    /// them as one transposed GEMM there, while positions splits 64 channels over the threads), Zen 5, both widths.
+    /// </summary>
+    public const int ShallowPositionsMinMap = 100;
+
     /// <summary>The least share of the positions tile's channels a group's output channels must fill (<see cref="Algorithm"/>).</summary>
     public const double PositionsChannelFill = 0.75;
 
@@ -142,19 +149,25 @@ public static class CpuConvModel
             return CpuConvAlgorithm.PointwiseGemm;
         }
 
+        // Indirect rows: stride-1 rows of at least 12 outputs, at most 15% of the 16-column tiles wasted.
+        var tiles = (s.OutWidth + RowTileColumns - 1) / RowTileColumns;
+        var rows = target.IndirectRows && s.StrideWidth == 1 && s.OutWidth >= 12 && tiles * RowTileColumns <= s.OutWidth * 1.15;
+
         // Indirect positions: channels fill 3/4 of the tile's channels (16 on AVX2; 32 on AVX-512, where 24 of 32 is
-        // enough and 16 is not); depth ≥ 32 and a real window (a 3-channel stem at batch 1 and 1x1 strided projections
-        // at batch 32 measured up to 17% slower on it). Any map size: a small map with few samples splits its output
-        // channels over the threads (PositionTasks); ResNet-18's 512-channel 4x4 layers ran 1.4x (AVX-512) and 1.6x
-        // (AVX2) faster so than as im2col + GEMM at batch 1, and 1.3x and 1.1x at batch 32.
-        if (target.IndirectPositions && Fill(s.OutPerGroup, target.PositionsNR) >= PositionsChannelFill && s.Depth >= 32 && s.Taps > 1)
+        // enough and 16 is not) and a real window (1x1 strided projections at batch 32 measured up to 17% slower on
+        // it). A depth below 32 (a 3-channel stem) needs maps of ShallowPositionsMinMap positions, and indirect rows
+        // keeps the shapes it takes: 1.00x at batch 1 and 1.08x at 32 against positions on ResNet-18's stem (Zen 5,
+        // AVX2 kernels). Against im2col + GEMM such layers ran 1.0-1.6x faster on positions at batch 32 and 1.8-3.4x
+        // at batch 1 (the stem's 27-deep GEMM stays below the parallel threshold there), on both widths. Otherwise any
+        // map size: a small map with few samples splits its output channels over the threads (PositionTasks);
+        // ResNet-18's 512-channel 4x4 layers ran 1.4x (AVX-512) and 1.6x (AVX2) faster so than as im2col + GEMM at
+        // batch 1, and 1.3x and 1.1x at batch 32.
+        if (target.IndirectPositions && Fill(s.OutPerGroup, target.PositionsNR) >= PositionsChannelFill && s.Taps > 1 && (s.Depth >= 32 || (!rows && s.Positions >= ShallowPositionsMinMap)))
         {
             return CpuConvAlgorithm.IndirectPositions;
         }
 
-        // Indirect rows: stride-1 rows of at least 12 outputs, at most 15% of the 16-column tiles wasted.
-        var tiles = (s.OutWidth + RowTileColumns - 1) / RowTileColumns;
-        if (target.IndirectRows && s.StrideWidth == 1 && s.OutWidth >= 12 && tiles * RowTileColumns <= s.OutWidth * 1.15)
+        if (rows)
         {
             return CpuConvAlgorithm.IndirectRows;
         }

@@ -241,10 +241,14 @@ namespace Sdk.Runtime.Tests.Cpu
             Assert.Equal(ConvAlgorithm.IndirectRows, new ConvPlan(D(32, 14, 14, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
             Assert.Equal(ConvAlgorithm.IndirectRows, new ConvPlan(D(3, 32, 32, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
             Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(64, 7, 7, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm); // 49 positions
-            // im2col + GEMM: depth under 32 on a narrow map, a 1x1 strided projection, a strided stem.
+            // Depth under 32 where rows do not apply: positions on maps of at least 100 positions (a strided stem's 16x16),
+            // im2col + GEMM on smaller ones (7x7 and 10x9: 49 and 90).
+            Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(3, 32, 32, 64, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
+            Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(3, 10, 10, 32, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
+            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(3, 10, 9, 32, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(3, 7, 7, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
+            // im2col + GEMM: a 1x1 strided projection.
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(64, 32, 32, 128, 1, 1, sh: 2, sw: 2), avx2).Algorithm);
-            Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(3, 32, 32, 64, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1), avx2).Algorithm);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(64, 32, 32, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), GemmKernel.Vector128x8x8).Algorithm);
             // Indirect positions on the AVX-512 kernel: the same rules with 32-channel tiles (24 of 32 is enough, 16 is not).
             var avx512 = GemmKernel.Vector512x8x32;
@@ -253,6 +257,8 @@ namespace Sdk.Runtime.Tests.Cpu
             Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(16, 28, 28, 24, 3, 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1), avx512).Algorithm);
             Assert.Equal(ConvAlgorithm.Im2ColGemm, new ConvPlan(D(32, 14, 14, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx512).Algorithm);
             Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(512, 4, 4, 512, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx512).Algorithm);
+            // No indirect rows on AVX-512: a 3-channel stem (depth 27) runs on positions.
+            Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(D(3, 32, 32, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1), avx512).Algorithm);
             var late = new ConvPlan(Conv2DDescriptor.Square(8, 4, 4, 512, 3, padding: 1, groups: 2)); // depth 36 per group, 256 channels: positions
             Assert.Equal(1, late.SamplesPerGemm);
             var narrow = new ConvPlan(Conv2DDescriptor.Square(3, 4, 4, 512, 3, padding: 1));
@@ -299,6 +305,38 @@ namespace Sdk.Runtime.Tests.Cpu
                 var split = CpuConvModel.PositionTasks(g.OHW, 1, g.G, 3, blocks, (long)g.MG * g.KG, PositionConv.ScratchLength(g));
                 Assert.Equal(1, split.Samples);
                 Assert.True(split.ChannelSplits > 1, $"{name}: batch 1 did not split the channels");
+            }
+        }
+
+        public static IEnumerable<object[]> ShallowPositionsCases() => new[]
+        {
+            // name, shape, the AVX2 kernel's algorithm (indirect rows keep the stem there).
+            new object[] { "3-channel stem 32x32 -> 64 (ResNet-18, CIFAR), relu", D(3, 32, 32, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), ConvAlgorithm.IndirectRows },
+            new object[] { "2 channels, 2x2 stride 2 on 30x26 (depth 8), relu6", D(2, 30, 26, 32, 2, 2, sh: 2, sw: 2, act: Activation.Relu6), ConvAlgorithm.IndirectPositions },
+            new object[] { "asymmetric padding, row dilation 2, 24 channels, 17x21", D(3, 17, 21, 24, 3, 3, pt: 2, pl: 0, pb: 1, pr: 2, dh: 2), ConvAlgorithm.IndirectPositions },
+            new object[] { "2 groups of 3 channels, 32 outputs each, 12x12", D(6, 12, 12, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 2, act: Activation.Relu), ConvAlgorithm.IndirectPositions },
+        };
+
+        /// <summary>
+        /// Layers less than 32 deep on maps of at least <see cref="CpuConvModel.ShallowPositionsMinMap"/> positions run on
+        /// indirect positions (AVX-512 always; AVX2 where indirect rows do not apply), against the naive convolution on
+        /// every kernel here.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(ShallowPositionsCases))]
+        public void ShallowLayersRunOnIndirectPositions(string name, Conv2DDescriptor d, ConvAlgorithm onAvx2)
+        {
+            Assert.True(d.Shape.Depth < 32, name);
+            Assert.True(d.Shape.Positions >= CpuConvModel.ShallowPositionsMinMap, name);
+            Assert.Equal(ConvAlgorithm.IndirectPositions, new ConvPlan(d, GemmKernel.Vector512x8x32).Algorithm);
+            Assert.Equal(onAvx2, new ConvPlan(d, GemmKernel.Vector256x6x16).Algorithm);
+            using var pool = TestUtil.PrivatePool();
+            foreach (var kernel in TestUtil.SupportedKernels())
+            {
+                foreach (int batch in new[] { 1, 2, 5 })
+                {
+                    CheckForward(d, batch, kernel, withBias: true);
+                }
             }
         }
 
