@@ -27,6 +27,15 @@ internal static class AlternatingRun
     private const int DiscardedCalls = 3;
 
     /// <summary>
+    /// Nor is any call that starts within this time of the block's start: after the pause each side's pool threads sleep,
+    /// and waking one took 0.2-3 ms on the development VM (a halted vCPU, or the thread placed on the busy caller's
+    /// CPU), so the first calls of a short block ran on one thread. The Fashion CNN at batch 1 (about 50 µs a call) ran
+    /// 68-71 µs a call for the first millisecond after a 300 ms pause, then 51 µs; 3 calls did not cover that, and
+    /// its blocks measured the wake-up rather than the throughput. Longer calls are past it after 3 calls anyway.
+    /// </summary>
+    private const double DiscardedMilliseconds = 5;
+
+    /// <summary>
     /// The pause before each block: long enough for the other side's threads to stop spinning and sleep. 20 ms was not:
     /// both sides' figures rose with 300 ms (the Fashion CNN at batch 32 from 15-28 k to 31 k images/s on both sides, Zen 5),
     /// the threads of the side that had just run still taking turns on the two cores.
@@ -106,34 +115,13 @@ internal static class AlternatingRun
         while (ours.Count < calls)
         {
             System.Threading.Thread.Sleep(PauseMilliseconds);
-            for (int i = 0; i < DiscardedCalls + BlockCalls; i++)
-            {
-                long t0 = Stopwatch.GetTimestamp();
-                model.Run(input, batch, output);
-                double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-                if (i >= DiscardedCalls)
-                {
-                    ours.Add(seconds);
-                }
-
-
-            }
-
+            Block(ours, () => model.Run(input, batch, output));
             System.Threading.Thread.Sleep(PauseMilliseconds);
-            for (int i = 0; i < DiscardedCalls + BlockCalls; i++)
+            Block(onnxTimes, () =>
             {
-                long t0 = Stopwatch.GetTimestamp();
-                using (var results = onnx.Run(feed))
-                {
-                    _ = results.First().AsTensor<float>()[0, 0];
-                }
-
-                double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-                if (i >= DiscardedCalls)
-                {
-                    onnxTimes.Add(seconds);
-                }
-            }
+                using var results = onnx.Run(feed);
+                _ = results.First().AsTensor<float>()[0, 0];
+            });
         }
 
         ours.Sort();
@@ -149,6 +137,26 @@ internal static class AlternatingRun
         }
 
         list.Add(oursRate / theirRate);
+    }
+
+    /// <summary>
+    /// One side's block: calls not counted until <see cref="DiscardedCalls"/> have run and <see cref="DiscardedMilliseconds"/>
+    /// have passed, then <see cref="BlockCalls"/> counted ones (seconds each, into <paramref name="times"/>).
+    /// </summary>
+    private static void Block(List<double> times, Action call)
+    {
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < DiscardedCalls || clock.Elapsed.TotalMilliseconds < DiscardedMilliseconds; i++)
+        {
+            call();
+        }
+
+        for (int i = 0; i < BlockCalls; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            call();
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
     }
 
     private static string LoadAverage()
