@@ -40,9 +40,10 @@ public static class CpuConvModel
     public const int RowTileColumns = 16;
 
     /// <summary>
-    /// Output positions per map from which a layer less than 32 deep runs on indirect positions: a 3-channel 3x3 layer on
-    /// 10x10 maps ran 1.05-1.13x faster so than on im2col + GEMM at batch 1, on 7x7 and 8x8 maps 0.77-0.95x (im2col runs
-    /// them as one transposed GEMM there, while positions splits 64 channels over the threads), Zen 5, both widths.
+    /// Output positions per map from which a layer less than 32 deep runs on indirect positions: 3-channel 3x3 layers on
+    /// 10x10 and 16x16 maps ran 1.05-1.7x faster so than on im2col + GEMM at batch 1, on 8x8 maps 0.77-0.95x and on 4x4
+    /// maps 0.5-0.7x (im2col runs them as one transposed GEMM there, while positions splits the channels over the
+    /// threads), 7x7 0.87-1.08x; Zen 5, both widths, two runs. At batch 32 positions won on all of them (1.8-2.5x).
     /// </summary>
     public const int ShallowPositionsMinMap = 100;
 

@@ -32,7 +32,8 @@ namespace Sdk.Runtime.Backends.Cpu
         /// <summary>
         /// Output channels of a tile for the plan's kernel. Whether this kernel runs at all is the compiler core's choice
         /// (<see cref="CpuConvModel.Algorithm"/>, which <see cref="ConvPlan"/> takes as it is): the AVX2 or AVX-512 GEMM
-        /// kernel, output channels filling 3/4 of these, a window larger than 1x1 (and on AVX2 a depth of at least 32 where indirect rows apply).
+        /// kernel, output channels filling 3/4 of these, a window larger than 1x1; below a depth of 32, maps of at least
+        /// 100 positions and (AVX2) a shape indirect rows do not take.
         /// </summary>
         public static int Channels(GemmKernel kernel) => kernel == GemmKernel.Vector512x8x32 ? Kernel512.NR : NR;
 
