@@ -27,6 +27,14 @@ internal static class Program
             return;
         }
 
+        if (args.Length > 0 && args[0] == "--spaced")
+        {
+            // Single calls a gap apart, ours (per idle spin given in ms after the call count) against ONNX Runtime.
+            var spins = args.Skip(2).Select(a => double.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            SpacedCalls.Run(args.Length > 1 ? int.Parse(args[1]) : 200, spins);
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "--winograd")
         {
             // ResNet-18's 3x3 layers: Winograd against the direct kernel, layer by layer.

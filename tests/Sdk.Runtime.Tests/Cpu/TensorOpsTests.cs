@@ -88,6 +88,43 @@ namespace Sdk.Runtime.Tests.Cpu
         }
 
         [Fact]
+        public unsafe void WorkersStayAwakeForTheirIdleSpinThenSleep()
+        {
+            using var pool = new CpuWorkerPool(2);
+            Assert.Equal(CpuWorkerPool.DefaultIdleSpin, pool.IdleSpin);
+            Assert.Throws<ArgumentOutOfRangeException>(() => pool.IdleSpin = TimeSpan.FromTicks(-1));
+            var hits = new int[2];
+            fixed (int* h = hits)
+            {
+                // A long budget: 100 ms after a job the worker is still awake, yielding between checks.
+                pool.IdleSpin = TimeSpan.FromSeconds(30);
+                var job = new CountJob { Hits = h };
+                pool.Run(ref job, 2);
+                Thread.Sleep(100);
+                Assert.Equal(0, pool.SleepingWorkers);
+
+                // No budget: once it has seen that job, the worker goes to sleep (within the fine spin of 50 µs; the
+                // generous limit only covers a machine too busy to schedule it).
+                pool.IdleSpin = TimeSpan.Zero;
+                job = new CountJob { Hits = h };
+                pool.Run(ref job, 2);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                while (pool.SleepingWorkers == 0 && clock.Elapsed < TimeSpan.FromSeconds(20))
+                {
+                    Thread.Sleep(1);
+                }
+
+                Assert.Equal(1, pool.SleepingWorkers);
+
+                // A sleeping worker is woken by the next job; every task still runs once.
+                job = new CountJob { Hits = h };
+                pool.Run(ref job, 2);
+            }
+
+            Assert.All(hits, v => Assert.Equal(3, v));
+        }
+
+        [Fact]
         public unsafe void EveryTaskRunsExactlyOnce()
         {
             using var pool = new CpuWorkerPool(3);

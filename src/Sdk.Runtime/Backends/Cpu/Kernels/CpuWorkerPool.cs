@@ -49,6 +49,7 @@ namespace Sdk.Runtime.Backends.Cpu
         private int _busy;
         private int _generation;
         private int _sleepers;
+        private long _idleSpinTicks = TimeToTicks(DefaultIdleSpin);
         private volatile bool _disposed;
 
         /// <summary>Creates a pool that runs jobs on <paramref name="threadCount"/> threads (the caller included).</summary>
@@ -81,6 +82,31 @@ namespace Sdk.Runtime.Backends.Cpu
         /// The pool the kernels on this thread use: the one set with <see cref="MakeCurrent"/>, else <see cref="Shared"/>.
         /// </summary>
         public static CpuWorkerPool Current => t_current ?? Shared;
+
+        /// <summary>The default of <see cref="IdleSpin"/>.</summary>
+        public static readonly TimeSpan DefaultIdleSpin = TimeSpan.FromMilliseconds(5);
+
+        /// <summary>
+        /// How long a worker stays awake after a job, yielding its core between checks for the next one, before it sleeps
+        /// (<see cref="DefaultIdleSpin"/> by default; zero to sleep after a few tens of microseconds). A sleeping worker
+        /// takes tens of microseconds to milliseconds to wake, and until it does the caller runs its tasks too, so calls
+        /// that come a few milliseconds apart would run on one thread. While it waits the worker yields to any other
+        /// runnable thread, but an otherwise idle core stays busy: set it lower to save power between sporadic calls.
+        /// </summary>
+        public TimeSpan IdleSpin
+        {
+            get => TimeSpan.FromSeconds((double)Volatile.Read(ref _idleSpinTicks) / Stopwatch.Frequency);
+            set
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+                Volatile.Write(ref _idleSpinTicks, TimeToTicks(value));
+            }
+        }
+
+        private static long TimeToTicks(TimeSpan time) => (long)(time.TotalSeconds * Stopwatch.Frequency);
+
+        /// <summary>Workers asleep right now, waiting for a job to wake them (for tests).</summary>
+        internal int SleepingWorkers => Volatile.Read(ref _sleepers);
 
         /// <summary>Threads that execute a job, the calling thread included.</summary>
         public int ThreadCount { get; }
@@ -247,22 +273,30 @@ namespace Sdk.Runtime.Backends.Cpu
             int seen = Volatile.Read(ref _generation);
             while (true)
             {
-                // Spin briefly (kernels of one layer follow each other closely), then sleep.
+                // Wait for the next job: check after every pause for FineSpinMicroseconds (the layers of a call follow
+                // each other closely), then yield the core between checks until IdleSpin has passed (another runnable
+                // thread gets the core; an idle one comes straight back, so a job is seen within microseconds), then sleep.
                 int gen = Volatile.Read(ref _generation);
-                var wait = default(Waiter);
-                while (gen == seen && !wait.NextWillYield)
+                long start = Stopwatch.GetTimestamp();
+                long fineUntil = start + (Stopwatch.Frequency * FineSpinMicroseconds / 1_000_000);
+                long yieldUntil = start + Volatile.Read(ref _idleSpinTicks);
+                while (gen == seen && !_disposed)
                 {
-                    wait.Once();
-                    gen = Volatile.Read(ref _generation);
-                }
-
-                if (gen == seen)
-                {
-                    for (int i = 0; i < 200 && gen == seen; i++)
+                    long now = Stopwatch.GetTimestamp();
+                    if (now < fineUntil)
+                    {
+                        Thread.SpinWait(1);
+                    }
+                    else if (now < yieldUntil)
                     {
                         Thread.Yield();
-                        gen = Volatile.Read(ref _generation);
                     }
+                    else
+                    {
+                        break;
+                    }
+
+                    gen = Volatile.Read(ref _generation);
                 }
 
                 if (gen == seen)
@@ -298,17 +332,16 @@ namespace Sdk.Runtime.Backends.Cpu
         }
 
         /// <summary>
-        /// One step of a busy wait: for the first <see cref="FineSpinMicroseconds"/> a single pause between checks, so a
-        /// wait ends within a fraction of a microsecond of its condition; then <see cref="SpinWait"/>'s backoff, whose
-        /// pauses double up to tens of microseconds and would overshoot the few-microsecond waits between a layer's tasks
-        /// (the caller waiting for the last worker's task, a worker for the next job).
+        /// One step of the caller's busy waits (for the last worker's task, for late workers to leave): for the first
+        /// <see cref="FineSpinMicroseconds"/> a single pause between checks, so a wait ends within a fraction of a
+        /// microsecond of its condition; then <see cref="SpinWait"/>'s backoff, whose pauses double up to tens of
+        /// microseconds. A worker waiting for the next job does not back off so (<see cref="WorkerLoop"/>): a job that
+        /// came during one of those pauses was left to the caller.
         /// </summary>
         private struct Waiter
         {
             private long _fineUntil;
             private SpinWait _spin;
-
-            public readonly bool NextWillYield => _fineUntil != 0 && Stopwatch.GetTimestamp() >= _fineUntil && _spin.NextSpinWillYield;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Once()
