@@ -132,24 +132,9 @@ namespace Sdk.Runtime.Backends.Cpu
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void PadPlane(in ConvGeometry g, float* src, float* plane, int pw, int r0, int rows)
         {
-            int left = Math.Min(g.PL, pw);
-            int copy = Math.Clamp(pw - g.PL, 0, g.W);
             for (int r = 0; r < rows; r++)
             {
-                float* d = plane + ((long)r * pw);
-                int ih = r0 + r - g.PT;
-                if ((uint)ih >= (uint)g.H)
-                {
-                    ConvGeometry.ClearRun(d, pw);
-                    continue;
-                }
-
-                // Inline, as ConvGeometry.PadRows does: on rows of tens of floats the calls to Span.Clear and CopyTo
-                // cost more than the copy (alternating in one process, 2 threads, Zen 5: ResNet-18's 32x32 and 16x16
-                // layers 1.07-1.09x at batch 1; at batch 32 0.97-1.01x).
-                ConvGeometry.ClearRun(d, left);
-                Im2Col.CopyShort(src + ((long)ih * g.W), d + left, copy);
-                ConvGeometry.ClearRun(d + left + copy, pw - left - copy);
+                g.PadRow(src, r0 + r - g.PT, plane + ((long)r * pw), pw);
             }
         }
 
