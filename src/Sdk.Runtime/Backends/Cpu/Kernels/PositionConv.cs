@@ -95,18 +95,6 @@ namespace Sdk.Runtime.Backends.Cpu
                 (samples, runs, perRun, splits) = (tasks.Samples, tasks.Runs, tasks.PerRun, tasks.ChannelSplits);
             }
 
-            // Shares of the channels would each pad the same whole map again, and padding (strided rows of every
-            // input plane) is slow: pad the (few) units once, in parallel, into a buffer all tasks read. Measured
-            // alternately in one process at batch 1: ResNet-18's 8x8 layers 1.13-1.17x, 4x4 1.08-1.10x; with runs
-            // of a larger map as well (16x16: each task pads half the rows) it was 3-7 % slower, so not there.
-            float* shared = null;
-            if (splits > 1 && runs == 1 && SharePadding)
-            {
-                shared = ThreadScratch.Get(ScratchSlot.SharedInput, ScratchLength(g) * batch * g.G);
-                var pad = new PadJob { G = g, X = x, Dst = shared, Chunks = Math.Max(1, Math.Min(g.CG, (threads * 4) / (batch * g.G))) };
-                CpuWorkerPool.Current.Run(ref pad, batch * g.G * pad.Chunks);
-            }
-
             var job = new PositionJob
             {
                 G = g,
@@ -128,7 +116,6 @@ namespace Sdk.Runtime.Backends.Cpu
                 Batch = batch,
                 Residual = residual,
                 ResidualAct = residualAct,
-                SharedInput = shared,
             };
             int chunks = (batch + samples - 1) / samples;
             CpuWorkerPool.Current.Run(ref job, chunks * g.G * runs * splits);
@@ -142,37 +129,10 @@ namespace Sdk.Runtime.Backends.Cpu
         /// </summary>
         private static nint PrefetchAhead(int kg, int nr) => (long)kg * nr * sizeof(float) >= 256 * 1024 ? 2048 : 0;
 
-        /// <summary>Whether channel shares read one input padded before the job (off only to measure the difference).</summary>
-        internal static bool SharePadding = true;
-
         /// <summary>The group's output channels in tiles of the kernel's width.</summary>
         private static int Blocks(in ConvGeometry g, GemmKernel kernel) => (g.MG + Channels(kernel) - 1) / Channels(kernel);
 
         private static int RoundUp(int x, int multiple) => GemmDriver<Kernel256x6x16>.RoundUp(x, multiple);
-
-        /// <summary>Pads every (sample, group) unit's input planes, whole, in chunks of channels: unit u at Dst + u·ScratchLength.</summary>
-        private struct PadJob : IParallelJob
-        {
-            public ConvGeometry G;
-            public float* X;
-            public float* Dst;
-            public int Chunks; // chunks of each unit's channels
-
-            public void Execute(int task)
-            {
-                int unit = task / Chunks, chunk = task - (unit * Chunks);
-                int n = unit / G.G, grp = unit - (n * G.G);
-                int per = (G.CG + Chunks - 1) / Chunks;
-                int c0 = chunk * per, c1 = Math.Min(G.CG, c0 + per);
-                long padded = (long)G.PaddedHeight * G.PaddedWidth;
-                float* planes = X + ((((long)n * G.C) + ((long)grp * G.CG)) * G.HW);
-                float* dst = Dst + (unit * ScratchLength(G));
-                for (int c = c0; c < c1; c++)
-                {
-                    G.PadRows(planes + ((long)c * G.HW), dst + (c * padded), 0, G.PaddedHeight);
-                }
-            }
-        }
 
         private struct PositionJob : IParallelJob
         {
@@ -195,7 +155,6 @@ namespace Sdk.Runtime.Backends.Cpu
             public int Batch;
             public float* Residual; // added after the activation, then ResidualAct (a fused residual Add); null: none
             public Activation ResidualAct;
-            public float* SharedInput; // every unit's padded input, padded before the job (PadJob); null: each task pads
 
             /// <summary>
             /// Pads the input rows the task's positions read (into this thread's scratch), then for each 16-channel
@@ -226,11 +185,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 // The group's planes of these samples, only the rows these positions read (whole maps when several).
                 long plane = ScratchLength(G);
                 float* src;
-                if (SharedInput != null)
-                {
-                    src = SharedInput + (unit * plane);
-                }
-                else if (samples == 1)
+                if (samples == 1)
                 {
                     src = ThreadScratch.Get(ScratchSlot.Columns, plane);
                     G.PadGroupRows(X, n, grp, src, q0 / ow, ((q1 - 1) / ow) + 1);

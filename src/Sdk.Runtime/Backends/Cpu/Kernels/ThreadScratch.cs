@@ -21,8 +21,6 @@ namespace Sdk.Runtime.Backends.Cpu
         Misc = 5,
         /// <summary>GEMM: one generated row of an implicit op(B) (implicit im2col).</summary>
         BRow = 6,
-        /// <summary>Indirect positions: the padded input of a call, read by every task (the caller's buffer).</summary>
-        SharedInput = 7,
         /// <summary>Winograd convolution: the task's transformed input, packed for the GEMM kernel.</summary>
         Winograd = 8,
         /// <summary>Dense layer split over its depth: the second share's partial product (the caller's buffer).</summary>
