@@ -272,8 +272,9 @@ public sealed class Model : IDisposable
     /// <summary>
     /// Where a sequential run spends its time: runs the batch <paramref name="calls"/> times (after one warm-up call)
     /// and returns each layer's median seconds per call, in plan order, each layer followed by a synchronisation of
-    /// its chip (so the figures add up to a little more than an unprofiled run). For finding the slow layer, not
-    /// for throughput figures.
+    /// its chip (so the figures add up to a little more than an unprofiled run). A layer a CPU chip runs inside another
+    /// (a folded BatchNorm, a fused max pool or Add, a shortcut run just before the convolution that adds it) shows
+    /// (almost) no time; the other layer's includes it. For finding the slow layer, not for throughput figures.
     /// </summary>
     public double[] ProfileLayers(ReadOnlySpan<float> input, int batch, int calls = 10)
     {

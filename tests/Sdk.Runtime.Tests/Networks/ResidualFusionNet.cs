@@ -2,9 +2,10 @@ namespace Sdk.Runtime.Tests.Networks;
 
 /// <summary>
 /// Residual Adds the CPU backend runs in a convolution's epilogue, and one it cannot: Sum (Conv2 + its folded BatchNorm,
-/// shortcut Bn1, Relu) and Sum2 (Conv3 on the right of the Add, Relu6) fuse; Down (Conv4, whose shortcut Proj comes
-/// later in the plan and is a strided 1x1 on im2col) runs as its own step. 32 channels and depth ≥ 32 put the 3x3s on
-/// indirect positions; a 10x9 map (90 positions) runs several samples to a task at batch 3.
+/// shortcut Bn1, Relu) and Sum2 (Conv3 on the right of the Add, Relu6) fuse, and so does Down (Conv4, whose shortcut
+/// Proj comes later in the plan and is a strided 1x1 on im2col, which cannot take the Add: Proj runs just before Conv4).
+/// 32 channels and depth ≥ 32 put the 3x3s on indirect positions; a 10x9 map (90 positions) runs several samples to a
+/// task at batch 3.
 /// </summary>
 [Network(InputShape = new[] { 8, 10, 9 })]
 public partial class ResidualFusionNet

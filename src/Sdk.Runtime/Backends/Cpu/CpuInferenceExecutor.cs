@@ -14,6 +14,8 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
     private readonly CpuLayerStep?[] _steps;
     private readonly Dictionary<int, int> _pooledConvolutions = new(); // convolution → the max pool in its epilogue
     private readonly Dictionary<int, (int Add, int Residual)> _residualConvolutions = new(); // convolution → the Add in its epilogue, and the Add's other input
+    private readonly Dictionary<int, int> _runsFirst = new(); // convolution → the layer computed just before it, ahead of its plan order (the fused Add's other input)
+    private readonly HashSet<int> _ranEarly = new(); // the layers of _runsFirst, skipped at their own turn
     private readonly Dictionary<int, Buffers> _buffersByBatch = new();
     private Buffers? _buffers;
 
@@ -36,9 +38,10 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
     /// <summary>
     /// An Add of two tensors, one of which is a convolution's output that only the Add reads (directly or through a
     /// folded BatchNorm, on this chip, not sent over a cut), runs in that convolution's epilogue when its plan can do it
-    /// and the other input is ready before it (earlier in the plan): the convolution writes the sum, after the Add's
-    /// activation, into the Add's buffer, its own output is never written, and the Add step does nothing. A ResNet
-    /// block's last convolution and its shortcut's Add become one pass.
+    /// and the other input is ready before it: earlier in the plan, or computed just before the convolution when every
+    /// input it reads is (<see cref="CanRunFirst"/>). The convolution writes the sum, after the Add's activation, into the
+    /// Add's buffer, its own output is never written, and the Add step does nothing. A ResNet block's last convolution
+    /// and its shortcut's Add become one pass, also in a downsampling block, whose projection the plan lists after it.
     /// </summary>
     private void FuseResidualAdds()
     {
@@ -59,15 +62,46 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
                 }
 
                 int conv = Plan.Layers[source].FoldedInto >= 0 ? Plan.Layers[source].FoldedInto : source;
-                if (_steps[conv] is CpuConvStep convStep && other < conv && other != source && !_pooledConvolutions.ContainsKey(conv) &&
+                int otherStep = other >= 0 && Plan.Layers[other].FoldedInto >= 0 ? Plan.Layers[other].FoldedInto : other;
+                bool ready = other < conv || CanRunFirst(otherStep, conv);
+                if (_steps[conv] is CpuConvStep convStep && ready && other != source && !_pooledConvolutions.ContainsKey(conv) &&
                     OnlyReader(add.Index, source, conv) && convStep.TryFuseResidual(add.Activation))
                 {
                     _steps[add.Index] = new CpuNoStep(add);
                     _residualConvolutions[conv] = (add.Index, other);
+                    if (other > conv)
+                    {
+                        _runsFirst[conv] = otherStep;
+                        _ranEarly.Add(otherStep);
+                    }
+
                     break;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="layer"/>, later in the plan than <paramref name="conv"/>, can run just before it instead: a
+    /// step of this chip not already moved, reading only layers of this chip before <paramref name="conv"/> (computed by
+    /// then: the executor runs its layers in plan order), so nothing it reads changes between the two turns.
+    /// </summary>
+    private bool CanRunFirst(int layer, int conv)
+    {
+        if (layer <= conv || Plan.Layers[layer].Chip != Chip || _steps[layer] is null or CpuNoStep || _ranEarly.Contains(layer) || _runsFirst.ContainsKey(conv))
+        {
+            return false;
+        }
+
+        foreach (var input in Plan.Layers[layer].Inputs)
+        {
+            if (input < 0 || input >= conv || Plan.Layers[input].Chip != Chip)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -141,7 +175,20 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
 
     public override void WriteInput(ReadOnlySpan<float> input) => input.CopyTo(Current.Input);
 
-    public override void Compute(int layer) => _steps[layer]!.Forward(Current.Inputs[layer], Current.Outputs[layer], Batch);
+    public override void Compute(int layer)
+    {
+        if (_ranEarly.Contains(layer))
+        {
+            return; // computed before the convolution whose fused Add reads it
+        }
+
+        if (_runsFirst.TryGetValue(layer, out var first))
+        {
+            _steps[first]!.Forward(Current.Inputs[first], Current.Outputs[first], Batch);
+        }
+
+        _steps[layer]!.Forward(Current.Inputs[layer], Current.Outputs[layer], Batch);
+    }
 
     public override int Pack(int cut, CutDirection direction, WireEncoding encoding, Span<byte> wire)
     {
@@ -217,14 +264,18 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
 
             foreach (var layer in plan.Layers)
             {
+                if (layer.Chip == chip && layer.FoldedInto >= 0)
+                {
+                    Outputs[layer.Index] = Outputs[layer.FoldedInto]; // folded: the convolution's output
+                }
+            }
+
+            // After every alias: a fused Add's other input may come later in the plan (run first; FuseResidualAdds).
+            foreach (var layer in plan.Layers)
+            {
                 if (layer.Chip != chip)
                 {
                     continue;
-                }
-
-                if (layer.FoldedInto >= 0)
-                {
-                    Outputs[layer.Index] = Outputs[layer.FoldedInto]; // folded: the convolution's output
                 }
 
                 Inputs[layer.Index] = layer.Inputs.Select(source => Resolve(plan, chip, source)).ToArray();
