@@ -64,7 +64,7 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
                 int conv = Plan.Layers[source].FoldedInto >= 0 ? Plan.Layers[source].FoldedInto : source;
                 int otherStep = other >= 0 && Plan.Layers[other].FoldedInto >= 0 ? Plan.Layers[other].FoldedInto : other;
                 bool ready = other < conv || CanRunFirst(otherStep, conv);
-                if (_steps[conv] is CpuConvStep convStep && ready && other != source && !_pooledConvolutions.ContainsKey(conv) &&
+                if (_steps[conv] is CpuConvStep convStep && ready && other != source && !_pooledConvolutions.ContainsKey(conv) && !_ranEarly.Contains(conv) &&
                     OnlyReader(add.Index, source, conv) && convStep.TryFuseResidual(add.Activation))
                 {
                     _steps[add.Index] = new CpuNoStep(add);
@@ -83,12 +83,14 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
 
     /// <summary>
     /// Whether <paramref name="layer"/>, later in the plan than <paramref name="conv"/>, can run just before it instead: a
-    /// step of this chip not already moved, reading only layers of this chip before <paramref name="conv"/> (computed by
-    /// then: the executor runs its layers in plan order), so nothing it reads changes between the two turns.
+    /// step of this chip not already moved and not adding a fused Add's input of its own, reading only layers of this
+    /// chip before <paramref name="conv"/> (computed by then: the executor runs its layers in plan order), so nothing it
+    /// reads changes between the two turns. (A layer moved so takes no fused Add afterwards: FuseResidualAdds.)
     /// </summary>
     private bool CanRunFirst(int layer, int conv)
     {
-        if (layer <= conv || Plan.Layers[layer].Chip != Chip || _steps[layer] is null or CpuNoStep || _ranEarly.Contains(layer) || _runsFirst.ContainsKey(conv))
+        if (layer <= conv || Plan.Layers[layer].Chip != Chip || _steps[layer] is null or CpuNoStep || _ranEarly.Contains(layer) ||
+            _runsFirst.ContainsKey(conv) || _residualConvolutions.ContainsKey(layer))
         {
             return false;
         }
