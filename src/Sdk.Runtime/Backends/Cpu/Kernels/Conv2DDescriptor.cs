@@ -214,13 +214,23 @@ namespace Sdk.Runtime.Backends.Cpu
         /// Copies rows [r0, r1) of the zero-padded version of input plane <paramref name="src"/> (H x W) into
         /// <paramref name="dst"/> (PaddedHeight x PaddedWidth), so stencil loops need no bounds checks.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly unsafe void PadRows(float* src, float* dst, int r0, int r1)
         {
             int wp = PaddedWidth;
-            for (int r = r0; r < r1; r++)
+            PadRowRange(src, r0 - PT, dst + ((nint)r0 * wp), r1 - r0, wp);
+        }
+
+        /// <summary>
+        /// <paramref name="rows"/> zero-padded rows of <paramref name="width"/> floats, one after another from
+        /// <paramref name="dst"/>: input rows <paramref name="ih0"/>, <paramref name="ih0"/> + 1, ... of plane
+        /// <paramref name="src"/>, each as <see cref="PadRow"/> writes it.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly unsafe void PadRowRange(float* src, int ih0, float* dst, int rows, int width)
+        {
+            for (int i = 0; i < rows; i++)
             {
-                PadRow(src, r - PT, dst + ((nint)r * wp), wp);
+                PadRow(src, ih0 + i, dst + ((nint)i * width), width);
             }
         }
 

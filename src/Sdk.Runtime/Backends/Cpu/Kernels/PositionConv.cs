@@ -134,6 +134,38 @@ namespace Sdk.Runtime.Backends.Cpu
 
         private static int RoundUp(int x, int multiple) => GemmDriver<Kernel256x6x16>.RoundUp(x, multiple);
 
+        /// <summary>
+        /// bases[i] = where the receptive field of position q0 + i (flattened over samples of <paramref name="plane"/>
+        /// padded floats each) starts, for <paramref name="count"/> positions, then the last repeated up to
+        /// <paramref name="total"/>. Walked position by position: two divisions each cost more than a tile's epilogue
+        /// (the Fashion CNN's 32 → 64 layer 1.01-1.03x, Zen 5, AVX-512).
+        /// </summary>
+        private static void Bases(in ConvGeometry g, int q0, int count, long plane, int* bases, int total)
+        {
+            int sample = q0 / g.OHW, local = q0 - (sample * g.OHW), oh = local / g.OW, col = local - (oh * g.OW);
+            int rowStep = g.SH * g.PaddedWidth;
+            int rowBase = (int)(sample * plane) + (oh * rowStep);
+            for (int i = 0; i < count; i++)
+            {
+                bases[i] = rowBase + (col * g.SW);
+                if (++col == g.OW)
+                {
+                    col = 0;
+                    rowBase += rowStep;
+                    if (++oh == g.OH)
+                    {
+                        oh = 0;
+                        rowBase = (int)(++sample * plane);
+                    }
+                }
+            }
+
+            for (int i = count; i < total; i++)
+            {
+                bases[i] = bases[count - 1];
+            }
+        }
+
         private struct PositionJob : IParallelJob
         {
             public ConvGeometry G;
@@ -203,14 +235,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 int mr = Wide ? Kernel512.MR : MR, nr = Wide ? Kernel512.NR : NR;
                 int tiles = (count + mr - 1) / mr;
                 int* bases = stackalloc int[MaxPositionsPerTask];
-                for (int i = 0; i < tiles * mr; i++)
-                {
-                    int q = q0 + Math.Min(i, count - 1);
-                    int sample = q / ohw;
-                    int local = q - (sample * ohw);
-                    int oh = local / ow;
-                    bases[i] = (int)(sample * plane) + (oh * G.SH * wp) + ((local - (oh * ow)) * G.SW);
-                }
+                Bases(G, q0, count, plane, bases, tiles * mr);
 
                 // Bias and Relu/Relu6 are applied in registers before the store; another activation afterwards.
                 bool clamp = Activations.InRegisters(Act, out float lo, out float hi);

@@ -129,14 +129,7 @@ namespace Sdk.Runtime.Backends.Cpu
         }
 
         /// <summary>plane[r][j] = input row r0 + r - PT, column j - PL, zero outside the input (a task's rows of one channel).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void PadPlane(in ConvGeometry g, float* src, float* plane, int pw, int r0, int rows)
-        {
-            for (int r = 0; r < rows; r++)
-            {
-                g.PadRow(src, r0 + r - g.PT, plane + ((long)r * pw), pw);
-            }
-        }
+        internal static void PadPlane(in ConvGeometry g, float* src, float* plane, int pw, int r0, int rows) => g.PadRowRange(src, r0 - g.PT, plane, rows, pw);
 
         private struct TileJob : IParallelJob
         {
