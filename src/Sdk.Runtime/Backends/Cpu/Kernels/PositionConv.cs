@@ -352,7 +352,7 @@ namespace Sdk.Runtime.Backends.Cpu
         /// c[j·ldc + p] = buffer[p·nr + j] for p &lt; count, j &lt; channels: 8x8 register transposes, scalar edges. With
         /// AVX-512 the last positions (fewer than 8) go as one more 8x8 block, stored masked: at batch 1 a task often has
         /// fewer than 8 positions (a pooled row of 7), which went element by element (the Fashion CNN's 32 → 64 layer with
-        /// its pool at batch 1 29.3 → 25.6 µs, Zen 5). The block reads up to 7 rows past <paramref name="count"/>, which
+        /// its pool at batch 1 29.3 → 26.3 µs, Zen 5). The block reads up to 7 rows past <paramref name="count"/>, which
         /// the buffer must have.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
