@@ -204,7 +204,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 int grp = unit - (chunk * G.G);
                 int n = chunk * Samples; // the task's first sample
                 int samples = Math.Min(Samples, Batch - n);
-                int ohw = G.OHW, ow = G.OW, wp = G.PaddedWidth;
+                int ohw = G.OHW, ow = G.OW;
                 int pr0 = run * PerRun, pr1 = Math.Min(PoolHeight, pr0 + PerRun); // pooled rows, with a pool
                 int q0 = PoolHeight > 0 ? 2 * pr0 * ow : run * PerRun;
                 int q1 = PoolHeight > 0 ? 2 * pr1 * ow : Math.Min(samples * ohw, q0 + PerRun);
