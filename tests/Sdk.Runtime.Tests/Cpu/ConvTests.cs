@@ -353,8 +353,10 @@ namespace Sdk.Runtime.Tests.Cpu
             new object[] { "positions, odd map drops its last row and column", D(5, 15, 15, 16, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6), 2 },
             new object[] { "positions, wide map in several runs, gelu", D(4, 36, 30, 13, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Gelu), 2 },
             new object[] { "positions, 48 channels (a ragged 32-channel block), odd map", D(6, 13, 15, 48, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 2 },
-            new object[] { "positions at batch 1, one pooled row per task (the Fashion CNN's second layer)", D(32, 14, 14, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 1 },
+            new object[] { "positions at batch 1, channels shared over the threads (the Fashion CNN's second layer)", D(32, 14, 14, 64, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 1 },
             new object[] { "positions at batch 1, ragged channel blocks, odd map", D(6, 13, 15, 48, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu6), 1 },
+            new object[] { "positions at batch 1, channel shares over five runs of pooled rows, the last ragged", D(16, 36, 30, 160, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 1 },
+            new object[] { "positions at batch 1, row pairs too wide for channel shares over whole maps", D(16, 14, 70, 160, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, act: Activation.Relu), 1 },
         };
 
         /// <summary>A max pool in the convolution's epilogue gives exactly the pooling layer's values on the convolution's output.</summary>

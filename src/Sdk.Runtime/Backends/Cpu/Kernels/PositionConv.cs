@@ -81,17 +81,30 @@ namespace Sdk.Runtime.Backends.Cpu
             // follows.
             int threads = CpuWorkerPool.AvailableThreads;
             int perRun, runs, splits = 1, samples = 1;
+            // The compiler core's model of this kernel splits the same way (its traffic is in the build's report).
+            var tasks = CpuConvModel.PositionTasks(g.OHW, batch, g.G, threads, Blocks(g, kernel), (long)g.MG * g.KG, ScratchLength(g));
             if (poolHeight > 0)
             {
-                int units = batch * g.G;
-                int wanted = units >= threads * 2 ? 1 : ((threads * 4) + units - 1) / units;
-                perRun = Math.Min(MaxPositionsPerTask / (2 * g.OW), (poolHeight + wanted - 1) / wanted); // pooled rows
+                int mostRows = MaxPositionsPerTask / (2 * g.OW); // pooled rows a task's tile buffer holds
+                if (tasks.ChannelSplits > 1 && poolHeight <= mostRows * tasks.Runs)
+                {
+                    // Shares of the channels over whole maps, as without the pool: runs of one or two pooled rows
+                    // instead (the Fashion CNN's 14x14 layer at batch 1: seven tasks of 28 positions for two threads)
+                    // left one thread four tasks and wasted a tile's positions at every row pair's end.
+                    splits = tasks.ChannelSplits;
+                    perRun = Math.Min(mostRows, (poolHeight + tasks.Runs - 1) / tasks.Runs);
+                }
+                else
+                {
+                    int units = batch * g.G;
+                    int wanted = units >= threads * 2 ? 1 : ((threads * 4) + units - 1) / units;
+                    perRun = Math.Min(mostRows, (poolHeight + wanted - 1) / wanted);
+                }
+
                 runs = (poolHeight + perRun - 1) / perRun;
             }
             else
             {
-                // The compiler core's model of this kernel splits the same way (its traffic is in the build's report).
-                var tasks = CpuConvModel.PositionTasks(g.OHW, batch, g.G, threads, Blocks(g, kernel), (long)g.MG * g.KG, ScratchLength(g));
                 (samples, runs, perRun, splits) = (tasks.Samples, tasks.Runs, tasks.PerRun, tasks.ChannelSplits);
             }
 
