@@ -287,22 +287,57 @@ namespace Sdk.Runtime.Backends.Cpu
                 {
                     int at = Math.Min(pj, poolWidth - PooledStep);
                     nint c = 2 * at;
-                    Vector256<float> up0 = Taps3x3(r0 + c, r1 + c, r2 + c, w0, w1, w2, w3, w4, w5, w6, w7, w8, b);
-                    Vector256<float> up1 = Taps3x3(r0 + c + 8, r1 + c + 8, r2 + c + 8, w0, w1, w2, w3, w4, w5, w6, w7, w8, b);
-                    Vector256<float> down0 = Taps3x3(r1 + c, r2 + c, r3 + c, w0, w1, w2, w3, w4, w5, w6, w7, w8, b);
-                    Vector256<float> down1 = Taps3x3(r1 + c + 8, r2 + c + 8, r3 + c + 8, w0, w1, w2, w3, w4, w5, w6, w7, w8, b);
-                    if (clamp)
-                    {
-                        (up0, up1) = (Activations.Clamp(up0, vlo, vhi), Activations.Clamp(up1, vlo, vhi));
-                        (down0, down1) = (Activations.Clamp(down0, vlo, vhi), Activations.Clamp(down1, vlo, vhi));
-                    }
-
                     // Pooling.Plane2x2's steps: rows first, then neighbours (shuffled apart, the lanes put back in order).
-                    Vector256<float> v0 = Pooling.MaxNaN(up0, down0), v1 = Pooling.MaxNaN(up1, down1);
+                    Vector256<float> v0 = PooledRows(r0 + c, r1 + c, r2 + c, r3 + c, w0, w1, w2, w3, w4, w5, w6, w7, w8, b, clamp, vlo, vhi);
+                    Vector256<float> v1 = PooledRows(r0 + c + 8, r1 + c + 8, r2 + c + 8, r3 + c + 8, w0, w1, w2, w3, w4, w5, w6, w7, w8, b, clamp, vlo, vhi);
                     Vector256<float> lanes = Pooling.MaxNaN(Avx.Shuffle(v0, v1, 0x88), Avx.Shuffle(v0, v1, 0xDD));
                     Avx2.Permute4x64(lanes.AsDouble(), 0xD8).AsSingle().Store(orow + at);
                 }
             }
+        }
+
+        /// <summary>
+        /// The row maximum of one vector of two output rows, the upper from padded rows r0-r2 and the lower from r1-r3,
+        /// each clamped: <see cref="Taps3x3(float*, float*, float*, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float})"/>'s
+        /// sums in its order of operations, but taken input row by input row, each row loaded once for both outputs:
+        /// with sixteen vector registers (AVX2), two Taps3x3 sums per step each held three chains and the JIT shared
+        /// their loads through the stack (the Fashion CNN's 1 -> 32 layer at batch 32, 2 threads: 2.7x its FMA bound before, 1.6x
+        /// after; the network 1.04x at batch 32 and 1.09x at batch 1 on AVX2, Zen 5).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> PooledRows(
+            float* r0, float* r1, float* r2, float* r3, Vector256<float> w0, Vector256<float> w1, Vector256<float> w2, Vector256<float> w3,
+            Vector256<float> w4, Vector256<float> w5, Vector256<float> w6, Vector256<float> w7, Vector256<float> w8, Vector256<float> b,
+            bool clamp, Vector256<float> lo, Vector256<float> hi)
+        {
+            Vector256<float> u0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0), w0, b);
+            u0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + 1), w1, u0);
+            u0 = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + 2), w2, u0);
+            Vector256<float> x = Vector256.Load(r1);
+            Vector256<float> u1 = x * w3, d0 = Vector256.FusedMultiplyAdd(x, w0, b);
+            x = Vector256.Load(r1 + 1);
+            (u1, d0) = (Vector256.FusedMultiplyAdd(x, w4, u1), Vector256.FusedMultiplyAdd(x, w1, d0));
+            x = Vector256.Load(r1 + 2);
+            (u1, d0) = (Vector256.FusedMultiplyAdd(x, w5, u1), Vector256.FusedMultiplyAdd(x, w2, d0));
+            Vector256<float> up = u0 + u1;
+            x = Vector256.Load(r2);
+            Vector256<float> u2 = x * w6, d1 = x * w3;
+            x = Vector256.Load(r2 + 1);
+            (u2, d1) = (Vector256.FusedMultiplyAdd(x, w7, u2), Vector256.FusedMultiplyAdd(x, w4, d1));
+            x = Vector256.Load(r2 + 2);
+            (u2, d1) = (Vector256.FusedMultiplyAdd(x, w8, u2), Vector256.FusedMultiplyAdd(x, w5, d1));
+            up += u2;
+            Vector256<float> down = d0 + d1;
+            Vector256<float> d2 = Vector256.Load(r3) * w6;
+            d2 = Vector256.FusedMultiplyAdd(Vector256.Load(r3 + 1), w7, d2);
+            d2 = Vector256.FusedMultiplyAdd(Vector256.Load(r3 + 2), w8, d2);
+            down += d2;
+            if (clamp)
+            {
+                (up, down) = (Activations.Clamp(up, lo, hi), Activations.Clamp(down, lo, hi));
+            }
+
+            return Pooling.MaxNaN(up, down);
         }
 
         /// <summary><see cref="Stencil3x3Pooled"/> on AVX-512: each row of a step is one vector.</summary>
