@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Sdk.Runtime.Backends.Cpu;
@@ -255,6 +258,64 @@ namespace Sdk.Runtime.Tests.Cpu
             Assert.All(hits, v => Assert.Equal(1, v));
             Assert.All(nested, v => Assert.Equal(1, v));
         }
+
+        /// <summary>
+        /// A worker that finds itself on its caller's CPU moves off it (<see cref="ThreadPlacement.MoveOff"/>): the
+        /// thread ends up on another CPU and its allowed CPUs, read back from procfs, are what they were: moved, not pinned.
+        /// </summary>
+        [Fact]
+        public void MovingOffACpuLeavesTheThreadUnpinned()
+        {
+            Exception? failure = null;
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    CheckMoveOff();
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            });
+            thread.Start();
+            thread.Join();
+            Assert.Null(failure);
+        }
+
+        private static void CheckMoveOff()
+        {
+            int cpu = ThreadPlacement.CurrentCpu();
+            if (!OperatingSystem.IsLinux())
+            {
+                Assert.Equal(-1, cpu);
+                Assert.False(ThreadPlacement.MoveOff(0));
+                return;
+            }
+
+            string before = AllowedCpus();
+            Assert.InRange(cpu, 0, 1023);
+            bool others = ExpandCpuList(before).Any(c => c != cpu);
+            Assert.Equal(others, ThreadPlacement.MoveOff(cpu));
+            if (others)
+            {
+                Assert.NotEqual(cpu, ThreadPlacement.CurrentCpu());
+            }
+
+            Assert.Equal(before, AllowedCpus());
+            Assert.False(ThreadPlacement.MoveOff(-1));
+        }
+
+        /// <summary>The calling thread's allowed CPUs as the kernel lists them ("0-1").</summary>
+        private static string AllowedCpus() =>
+            File.ReadAllLines("/proc/thread-self/status").Single(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)).Split(':')[1].Trim();
+
+        private static IEnumerable<int> ExpandCpuList(string list) =>
+            list.Split(',').SelectMany(part =>
+            {
+                var ends = part.Split('-').Select(int.Parse).ToArray();
+                return Enumerable.Range(ends[0], ends[^1] - ends[0] + 1);
+            });
 
         [Fact]
         public unsafe void ConcurrentCallersAreSafe()

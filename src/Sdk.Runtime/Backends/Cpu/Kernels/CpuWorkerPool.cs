@@ -41,6 +41,8 @@ namespace Sdk.Runtime.Backends.Cpu
         private delegate*<void*, int, void> _body;
         private void* _context;
         private int _taskCount;
+        private int _callerCpu; // where the caller runs the job, -1 if unknown (ThreadPlacement)
+        private volatile bool _cannotMove; // a move failed (one CPU allowed, say): stop trying
 
         private readonly int[] _claims; // the next task of each range, ClaimStride apart (a cache line each)
         private int _ranges;
@@ -159,6 +161,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 }
 
                 _doneTasks = 0;
+                _callerCpu = ThreadPlacement.CurrentCpu();
                 Volatile.Write(ref _open, 1);
                 Interlocked.Increment(ref _generation);
                 if (Volatile.Read(ref _sleepers) > 0)
@@ -322,6 +325,13 @@ namespace Sdk.Runtime.Backends.Cpu
                 Interlocked.Increment(ref _busy);
                 if (Volatile.Read(ref _open) == 1 && Volatile.Read(ref _generation) == gen)
                 {
+                    // A worker on the caller's CPU would run only when the caller yields: move to another one.
+                    int cpu = _callerCpu;
+                    if (cpu >= 0 && !_cannotMove && ThreadPlacement.CurrentCpu() == cpu && !ThreadPlacement.MoveOff(cpu))
+                    {
+                        _cannotMove = true;
+                    }
+
                     t_depth++;
                     ExecuteTasks(self);
                     t_depth--;
