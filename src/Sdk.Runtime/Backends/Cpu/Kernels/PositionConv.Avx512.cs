@@ -21,10 +21,11 @@ namespace Sdk.Runtime.Backends.Cpu
             /// <summary>
             /// Element (i, k) of A is src[bases[i] + taps[k]], broadcast; B is the packed 32-channel sliver. Adds the
             /// biases, clamps to [lo, hi] and stores the tile as [position][32]. The weights <paramref name="ahead"/> floats
-            /// on are prefetched (<see cref="PrefetchAhead"/>).
+            /// on are prefetched when <typeparamref name="TPrefetch"/> says so (<see cref="PrefetchAhead"/>).
             /// </summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public static void Run(int kc, float* src, int* bases, int* taps, float* w, float* c, float* bias, float lo, float hi, nint ahead)
+            public static void Run<TPrefetch>(int kc, float* src, int* bases, int* taps, float* w, float* c, float* bias, float lo, float hi, nint ahead)
+                where TPrefetch : struct, IWeightPrefetch
             {
                 float* x0 = src + bases[0], x1 = src + bases[1], x2 = src + bases[2], x3 = src + bases[3];
                 float* x4 = src + bases[4], x5 = src + bases[5], x6 = src + bases[6], x7 = src + bases[7];
@@ -32,11 +33,15 @@ namespace Sdk.Runtime.Backends.Cpu
                 Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
                 Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
                 Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-                for (int p = 0; p < kc; p++)
+                for (int* tap = taps, end = taps + kc; tap < end; tap++)
                 {
-                    nint off = taps[p];
-                    Sse.Prefetch0(w + ahead);
-                    Sse.Prefetch0(w + ahead + 16);
+                    nint off = *tap;
+                    if (TPrefetch.Enabled)
+                    {
+                        Sse.Prefetch0(w + ahead);
+                        Sse.Prefetch0(w + ahead + 16);
+                    }
+
                     Vector512<float> w0 = Vector512.LoadAligned(w);
                     Vector512<float> w1 = Vector512.LoadAligned(w + 16);
                     Vector512<float> av = Vector512.Create(x0[off]);
