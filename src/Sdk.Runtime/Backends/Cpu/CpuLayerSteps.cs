@@ -84,6 +84,9 @@ internal sealed class CpuConvStep : CpuLayerStep
     private float[] _bias = Array.Empty<float>();
     private Pool2DDescriptor? _pool;
     private Activation? _residual; // the fused Add's activation; null when no Add is fused
+    private ConvPlan? _borderedPlan; // the same convolution on its input with the padding already around (TryReadBorderedInput)
+    private PlaneBorder _outputBorder; // the pooled output's zero border, for the next convolution to read in place
+    private int _borderFromBatch = int.MaxValue; // batches that take the bordered hand-off (CpuInferenceExecutor.BorderFromBatch)
 
     public CpuConvStep(NetworkPlan plan, LayerInfo layer, EquatableArray<int> input)
         : base(layer)
@@ -98,6 +101,7 @@ internal sealed class CpuConvStep : CpuLayerStep
     public override void LoadParameters(float[][] parameters)
     {
         _plan.PackWeights(parameters[0]);
+        _borderedPlan?.PackWeights(parameters[0]);
         _bias = parameters.Length > 1 ? parameters[1] : Array.Empty<float>();
     }
 
@@ -128,19 +132,61 @@ internal sealed class CpuConvStep : CpuLayerStep
         return true;
     }
 
+    /// <summary>
+    /// The padding this convolution would read in place, already around its input (a zero border the layer before
+    /// writes), when its plan then reads the input without copying it: from now on batches from
+    /// <paramref name="fromBatch"/> on run as the same convolution with no padding on the bordered input. Null when
+    /// not (nothing changes).
+    /// </summary>
+    public PlaneBorder? TryReadBorderedInput(int fromBatch)
+    {
+        var d = _plan.Descriptor;
+        if (_residual is not null || (d.PadTop | d.PadLeft | d.PadBottom | d.PadRight) == 0 || _plan.Algorithm != ConvAlgorithm.IndirectPositions)
+        {
+            return null;
+        }
+
+        var bordered = new ConvPlan(d with
+        {
+            InHeight = d.InHeight + d.PadTop + d.PadBottom, InWidth = d.InWidth + d.PadLeft + d.PadRight,
+            PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0,
+        });
+        if (!bordered.ReadsInputInPlace || (_pool is not null && !bordered.CanFuseMaxPool(_pool)))
+        {
+            return null;
+        }
+
+        (_borderedPlan, _borderFromBatch) = (bordered, fromBatch);
+        return new PlaneBorder(d.PadTop, d.PadLeft, d.PadBottom, d.PadRight);
+    }
+
+    /// <summary>Whether its pooled output can go out inside a zero border (<see cref="WritePooledWithBorder"/>).</summary>
+    public bool CanWritePooledWithBorder => _pool is not null && _plan.CanWritePooledWithBorder(_pool);
+
+    /// <summary>
+    /// From now on writes its pooled output inside <paramref name="border"/> at batches from <paramref name="fromBatch"/>
+    /// on (<see cref="CanWritePooledWithBorder"/>).
+    /// </summary>
+    public void WritePooledWithBorder(PlaneBorder border, int fromBatch) =>
+        (_outputBorder, _borderFromBatch) = CanWritePooledWithBorder ? (border, fromBatch) : throw new InvalidOperationException($"Layer '{Layer.Name}' cannot write its pooled output inside a border.");
+
     public override void Forward(ReadOnlySpan<float[]> inputs, float[] output, int batch)
     {
         if (_residual is { } activation)
         {
             _plan.ForwardPrepackedResidual(inputs[0], _bias, inputs[1], activation, output, batch);
         }
-        else if (_pool is null)
-        {
-            _plan.ForwardPrepacked(inputs[0], _bias, output, batch);
-        }
         else
         {
-            _plan.ForwardPrepackedMaxPool(inputs[0], _bias, _pool, output, batch);
+            var plan = _borderedPlan is not null && batch >= _borderFromBatch ? _borderedPlan : _plan;
+            if (_pool is null)
+            {
+                plan.ForwardPrepacked(inputs[0], _bias, output, batch);
+            }
+            else
+            {
+                plan.ForwardPrepackedMaxPool(inputs[0], _bias, _pool, output, batch, batch >= _borderFromBatch ? _outputBorder : default);
+            }
         }
     }
 

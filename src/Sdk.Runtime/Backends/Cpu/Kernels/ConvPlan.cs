@@ -250,7 +250,7 @@ namespace Sdk.Runtime.Backends.Cpu
 
         /// <summary>
         /// Whether <paramref name="pool"/>, a max pool of this convolution's output, can run in the convolution's
-        /// epilogue (<see cref="ForwardPrepackedMaxPool"/>): 2x2 windows, stride 2, no padding, on the depthwise
+        /// epilogue (<see cref="ForwardPrepackedMaxPool(ReadOnlySpan{float}, ReadOnlySpan{float}, Pool2DDescriptor, Span{float}, int)"/>): 2x2 windows, stride 2, no padding, on the depthwise
         /// stencil (pooled from a plane in L1) or indirect positions (pooled from the tile buffer), AVX2. From
         /// <see cref="WinogradFromBatch"/> Winograd pools its 2x2 output tiles (with Relu, Relu6 or no activation; with
         /// another, indirect positions runs the pair).
@@ -267,8 +267,31 @@ namespace Sdk.Runtime.Backends.Cpu
         /// without writing the convolution's output: <paramref name="pooledOutput"/> is [batch, M, pooled height, pooled
         /// width], the values <see cref="Pooling.MaxForward"/> gives on the convolution's output.
         /// </summary>
-        public void ForwardPrepackedMaxPool(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Pool2DDescriptor pool, Span<float> pooledOutput, int batch)
+        public void ForwardPrepackedMaxPool(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Pool2DDescriptor pool, Span<float> pooledOutput, int batch) =>
+            ForwardPrepackedMaxPool(input, bias, pool, pooledOutput, batch, default);
+
+        /// <summary>Whether indirect positions reads the input where it is, without copying it (<see cref="PositionConv.ReadsInPlace"/>).</summary>
+        internal bool ReadsInputInPlace => Algorithm == ConvAlgorithm.IndirectPositions && PositionConv.ReadsInPlace(_g);
+
+        /// <summary>
+        /// Whether <see cref="ForwardPrepackedMaxPool(ReadOnlySpan{float}, ReadOnlySpan{float}, Pool2DDescriptor, Span{float}, int, PlaneBorder)"/>
+        /// can write the pooled planes inside a zero border: on the depthwise stencil when it pools in registers.
+        /// </summary>
+        internal bool CanWritePooledWithBorder(Pool2DDescriptor pool) =>
+            CanFuseMaxPool(pool) && Algorithm == ConvAlgorithm.Depthwise && DepthwiseConv.PoolsInRegisters(_g, Descriptor.Activation, pool.OutWidth);
+
+        /// <summary>
+        /// <see cref="ForwardPrepackedMaxPool(ReadOnlySpan{float}, ReadOnlySpan{float}, Pool2DDescriptor, Span{float}, int)"/>
+        /// with each pooled plane written inside <paramref name="border"/> (<see cref="CanWritePooledWithBorder"/>), whose
+        /// zeros the caller keeps: the next convolution then reads its padded input in place.
+        /// </summary>
+        internal void ForwardPrepackedMaxPool(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Pool2DDescriptor pool, Span<float> pooledOutput, int batch, PlaneBorder border)
         {
+            if (border != default && !CanWritePooledWithBorder(pool))
+            {
+                throw new ArgumentException($"A {Algorithm} convolution cannot write its pooled {_g.M}x{pool.OutHeight}x{pool.OutWidth} output inside a border.", nameof(border));
+            }
+
             if (!CanFuseMaxPool(pool))
             {
                 throw new ArgumentException($"A {pool.KernelHeight}x{pool.KernelWidth} max pool with stride {pool.StrideHeight} of a {_g.M}x{_g.OH}x{_g.OW} output cannot run in a {Algorithm} convolution's epilogue.", nameof(pool));
@@ -280,7 +303,7 @@ namespace Sdk.Runtime.Backends.Cpu
             }
 
             CheckInputs(input, bias, batch);
-            CheckLength(pooledOutput, (long)batch * _g.M * pool.OutHeight * pool.OutWidth, nameof(pooledOutput));
+            CheckLength(pooledOutput, (long)batch * _g.M * (pool.OutHeight + border.Top + border.Bottom) * (pool.OutWidth + border.Left + border.Right), nameof(pooledOutput));
             if (batch == 0)
             {
                 return;
@@ -293,7 +316,7 @@ namespace Sdk.Runtime.Backends.Cpu
                 float* bp = bias.IsEmpty ? null : b;
                 if (Algorithm == ConvAlgorithm.Depthwise)
                 {
-                    DepthwiseConv.Forward(_g, x, Pin(_packedW), bp, y, batch, Descriptor.Activation, pool.OutHeight, pool.OutWidth, Kernel == GemmKernel.Vector512x8x32);
+                    DepthwiseConv.Forward(_g, x, Pin(_packedW), bp, y, batch, Descriptor.Activation, pool.OutHeight, pool.OutWidth, Kernel == GemmKernel.Vector512x8x32, border);
                 }
                 else if (RunsWinograd(batch) && Activations.InRegisters(Descriptor.Activation, out _, out _))
                 {

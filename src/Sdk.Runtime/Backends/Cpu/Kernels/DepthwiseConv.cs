@@ -27,7 +27,9 @@ namespace Sdk.Runtime.Backends.Cpu
         /// y = act(conv(x) + bias); with <paramref name="poolHeight"/> &gt; 0, y is instead the 2x2, stride-2 max pool
         /// (<paramref name="poolHeight"/> x <paramref name="poolWidth"/> per plane) of that, taken from a plane in L1.
         /// </summary>
-        public static void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, int batch, Activation act, int poolHeight = 0, int poolWidth = 0, bool wide = false)
+        /// <param name="border">With a pool: each pooled plane is written inside this zero border, which is left as it
+        /// is (a plane of (poolHeight + top + bottom) x (poolWidth + left + right); <see cref="PoolsInRegisters"/> must hold).</param>
+        public static void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, int batch, Activation act, int poolHeight = 0, int poolWidth = 0, bool wide = false, PlaneBorder border = default)
         {
             int planes = batch * g.M;
             int threads = CpuWorkerPool.AvailableThreads;
@@ -36,6 +38,9 @@ namespace Sdk.Runtime.Backends.Cpu
             {
                 G = g, X = x, W = w, Bias = bias, Y = y, Planes = planes, PerTask = (planes + tasks - 1) / tasks, Act = act,
                 PoolHeight = poolHeight, PoolWidth = poolWidth, Wide = wide && Vector512.IsHardwareAccelerated && Avx512F.IsSupported,
+                OutPitch = poolWidth + border.Left + border.Right,
+                OutPlane = (long)(poolHeight + border.Top + border.Bottom) * (poolWidth + border.Left + border.Right),
+                OutOffset = (border.Top * (poolWidth + border.Left + border.Right)) + border.Left,
             };
             CpuWorkerPool.Current.Run(ref job, (planes + job.PerTask - 1) / job.PerTask);
         }
@@ -77,6 +82,9 @@ namespace Sdk.Runtime.Backends.Cpu
             public int PoolHeight;
             public int PoolWidth;
             public bool Wide;
+            public int OutPitch; // pooled output: row pitch, plane stride and the first value's offset (a zero border around)
+            public long OutPlane;
+            public int OutOffset;
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int task)
@@ -90,7 +98,7 @@ namespace Sdk.Runtime.Backends.Cpu
 
                 // The 3x3 kernel pools in registers when a pooled row holds a whole 8-output step; otherwise the plane
                 // is written to L1 and pooled from there.
-                bool poolInRegisters = clamp && PoolWidth >= PooledStep && Avx2.IsSupported;
+                bool poolInRegisters = PoolHeight > 0 && PoolsInRegisters(G, Act, PoolWidth);
                 float* unpooled = PoolHeight > 0 && !poolInRegisters ? ThreadScratch.Get(ScratchSlot.ConvTemp, G.OHW) : null;
                 int mult = G.M / G.C;
                 int kk = G.KH * G.KW;
@@ -111,7 +119,7 @@ namespace Sdk.Runtime.Backends.Cpu
                     float biasValue = Bias == null ? 0f : Bias[oc];
                     if (poolInRegisters)
                     {
-                        Stencil3x3Pooled(PoolHeight, PoolWidth, pad, wp, W + ((nint)oc * kk), biasValue, Y + ((long)plane * pooledPlane), lo, hi, Wide);
+                        Stencil3x3Pooled(PoolHeight, PoolWidth, pad, wp, W + ((nint)oc * kk), biasValue, Y + ((long)plane * OutPlane) + OutOffset, OutPitch, lo, hi, Wide);
                         continue;
                     }
 
@@ -129,6 +137,13 @@ namespace Sdk.Runtime.Backends.Cpu
                 }
             }
         }
+
+        /// <summary>
+        /// Whether a fused 2x2 max pool of this plane is taken in registers (3x3, stride 1, Relu / Relu6 / no activation,
+        /// pooled rows of at least one 8-output step, AVX2): only then can the pooled planes go out inside a border.
+        /// </summary>
+        public static bool PoolsInRegisters(in ConvGeometry g, Activation act, int poolWidth) =>
+            Activations.InRegisters(act, out _, out _) && IsStencil3x3(g) && poolWidth >= PooledStep && Avx2.IsSupported;
 
         private static bool IsStencil3x3(in ConvGeometry g) =>
             g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.OW >= 8;
@@ -265,11 +280,11 @@ namespace Sdk.Runtime.Backends.Cpu
         /// with the row end; an odd last row or column is dropped, as the pool drops it.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Stencil3x3Pooled(int poolHeight, int poolWidth, float* pad, int wp, float* w, float bias, float* o, float lo, float hi, bool wide)
+        private static void Stencil3x3Pooled(int poolHeight, int poolWidth, float* pad, int wp, float* w, float bias, float* o, int pitch, float lo, float hi, bool wide)
         {
             if (wide)
             {
-                Stencil3x3PooledWide(poolHeight, poolWidth, pad, wp, w, bias, o, lo, hi);
+                Stencil3x3PooledWide(poolHeight, poolWidth, pad, wp, w, bias, o, pitch, lo, hi);
                 return;
             }
 
@@ -282,7 +297,7 @@ namespace Sdk.Runtime.Backends.Cpu
             for (int pr = 0; pr < poolHeight; pr++)
             {
                 float* r0 = pad + ((nint)2 * pr * wp), r1 = r0 + wp, r2 = r1 + wp, r3 = r2 + wp;
-                float* orow = o + ((nint)pr * poolWidth);
+                float* orow = o + ((nint)pr * pitch);
                 for (int pj = 0; pj < poolWidth; pj += PooledStep)
                 {
                     int at = Math.Min(pj, poolWidth - PooledStep);
@@ -342,7 +357,7 @@ namespace Sdk.Runtime.Backends.Cpu
 
         /// <summary><see cref="Stencil3x3Pooled"/> on AVX-512: each row of a step is one vector.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Stencil3x3PooledWide(int poolHeight, int poolWidth, float* pad, int wp, float* w, float bias, float* o, float lo, float hi)
+        private static void Stencil3x3PooledWide(int poolHeight, int poolWidth, float* pad, int wp, float* w, float bias, float* o, int pitch, float lo, float hi)
         {
             bool clamp = lo != float.NegativeInfinity || hi != float.PositiveInfinity;
             Vector512<float> vlo = Vector512.Create(lo), vhi = Vector512.Create(hi);
@@ -356,7 +371,7 @@ namespace Sdk.Runtime.Backends.Cpu
             for (int pr = 0; pr < poolHeight; pr++)
             {
                 float* r0 = pad + ((nint)2 * pr * wp), r1 = r0 + wp, r2 = r1 + wp, r3 = r2 + wp;
-                float* orow = o + ((nint)pr * poolWidth);
+                float* orow = o + ((nint)pr * pitch);
                 for (int pj = 0; pj < poolWidth; pj += PooledStep)
                 {
                     int at = Math.Min(pj, poolWidth - PooledStep);

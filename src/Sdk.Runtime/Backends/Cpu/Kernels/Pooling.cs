@@ -7,6 +7,13 @@ using System.Runtime.CompilerServices;
 namespace Sdk.Runtime.Backends.Cpu
 {
     /// <summary>
+    /// Zeros around each plane of a tensor, in elements: a plane of H x W values is stored as (Top + H + Bottom) x
+    /// (Left + W + Right), its values from row Top and column Left on. A convolution padded by as much reads such a
+    /// tensor in place (the CPU executor's padded hand-off).
+    /// </summary>
+    internal readonly record struct PlaneBorder(int Top, int Left, int Bottom, int Right);
+
+    /// <summary>
     /// Per-sample shape of a 2-D max or average pooling over NCHW. The defaults are those of ONNX (and the
     /// non-overlapping layers a compiled network uses): no dilation, floor output size (ceil_mode = 0), padding
     /// excluded from the average (count_include_pad = 0).

@@ -46,6 +46,17 @@ namespace Sdk.Runtime.Backends.Cpu
         /// <summary>Floats of one task's padded input: the group's planes of one sample (no over-read: positions are clamped).</summary>
         public static long ScratchLength(in ConvGeometry g) => (long)g.CG * g.PaddedHeight * g.PaddedWidth;
 
+        /// <summary>
+        /// Whether tasks of whole samples read the input where it is instead of copying it into scratch: no padding,
+        /// every row and column read, and one group (so several samples' planes lie one scratch length apart, as in
+        /// scratch). A layer whose producer writes its output with the zero border already in place runs so (the CPU
+        /// executor's padded hand-off). Tasks of part of a sample (a batch too small for the threads) still copy it: each
+        /// reads planes the other threads wrote, better streamed once than fetched from the other core inside the
+        /// micro-kernel's loop.
+        /// </summary>
+        public static bool ReadsInPlace(in ConvGeometry g) =>
+            g.PT == 0 && g.PL == 0 && g.PaddedHeight == g.H && g.PaddedWidth == g.W && g.G == 1;
+
         /// <summary>Packs each group's weights [MG x KG] as k-major slivers of NR output channels.</summary>
         public static void PackWeights(in ConvGeometry g, GemmKernel kernel, float* w, float* dst)
         {
@@ -230,7 +241,11 @@ namespace Sdk.Runtime.Backends.Cpu
                 // The group's planes of these samples, only the rows these positions read (whole maps when several).
                 long plane = ScratchLength(G);
                 float* src;
-                if (samples == 1)
+                if (ReadsInPlace(G) && Runs == 1 && Splits == 1)
+                {
+                    src = X + ((((long)n * G.C) + ((long)grp * G.CG)) * G.HW);
+                }
+                else if (samples == 1)
                 {
                     src = ThreadScratch.Get(ScratchSlot.Columns, plane);
                     G.PadGroupRows(X, n, grp, src, q0 / ow, ((q1 - 1) / ow) + 1);
