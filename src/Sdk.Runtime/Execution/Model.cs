@@ -71,6 +71,9 @@ public sealed class Model : IDisposable
 
     public NetworkPlan Plan { get; }
 
+    /// <summary>The executor of chip <paramref name="chip"/> (tests look at what it planned).</summary>
+    internal InferenceExecutor Executor(int chip) => _executors[chip];
+
     public NanPolicy NanPolicy { get; }
 
     /// <summary>Measured traffic of every cut since creation (or the last <see cref="TrafficLedger.Reset"/>).</summary>

@@ -1,3 +1,7 @@
+using System;
+using System.Linq;
+using System.Runtime.Intrinsics.X86;
+using Sdk.Runtime.Backends.Cpu;
 using Sdk.Runtime.Tests.Networks;
 using Sdk.Runtime.Tests.Reference;
 using Sdk.Runtime.Tests.TestSupport;
@@ -26,6 +30,11 @@ public sealed class BorderedHandOffTests
         using var ilgpu = TrafficTests.Chips("IlgpuCpu", 1);
         using var ours = Model.Create(network, cpu);
         using var reference = Model.Create(network, ilgpu);
+
+        // The hand-off is planned (it needs the AVX2 stencil), and this batch takes it or not.
+        var executor = (CpuInferenceExecutor)ours.Executor(0);
+        Assert.Equal(Avx2.IsSupported ? [plan.Layers.Single(l => l.Name == "Pool1").Index] : Array.Empty<int>(), executor.BorderedLayers);
+        Assert.Equal(2 * CpuWorkerPool.Shared.ThreadCount, executor.BorderFromBatch);
         for (int run = 0; run < 2; run++)
         {
             var input = TestParameters.Input(batch, plan.InputShape, seed: 22 + run);

@@ -44,7 +44,7 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
     /// place: the second runs as the same convolution without padding on the bordered tensor, and no task copies its
     /// input into a padded scratch (the Fashion CNN at batch 32 1.05x, Zen 5, AVX-512; AVX2 runs that layer as Winograd
     /// there, which pads in L1 anyway: 1.00x). Smaller batches keep the dense tensor: their tasks are parts of a sample,
-    /// each reading planes the other threads wrote, and the bordered hand-off ran the Fashion CNN 0.93-0.97x at batch 1.
+    /// each reading planes the other threads wrote, and the bordered hand-off ran the Fashion CNN 0.94-0.97x at batch 1 (AVX-512).
     /// </summary>
     private void HandOffPaddedInputs()
     {
@@ -66,7 +66,10 @@ internal sealed class CpuInferenceExecutor : InferenceExecutor
     /// The batch from which a bordered hand-off runs: two samples per thread of the pool at creation, where the
     /// positions kernel's tasks are whole samples, each on the thread that wrote it (the pool's ranges).
     /// </summary>
-    private int BorderFromBatch { get; } = 2 * CpuWorkerPool.Current.ThreadCount;
+    internal int BorderFromBatch { get; } = 2 * CpuWorkerPool.Current.ThreadCount;
+
+    /// <summary>The max pools whose output goes to the next convolution inside its padding (<see cref="HandOffPaddedInputs"/>).</summary>
+    internal IReadOnlyCollection<int> BorderedLayers => _borderedOutputs.Keys;
 
     /// <summary>
     /// An Add of two tensors, one of which is a convolution's output that only the Add reads (directly or through a
